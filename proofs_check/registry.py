@@ -270,7 +270,10 @@ def compare_asymptotic(ds, exact_by_d, formula_by_d, *, max_final: float,
     formula_by_d:
         For each d, the formula's value(s): a scalar, or an array matched to the draws.
     max_final:
-        The largest mean error tolerated at the largest d (the caller states why).
+        The largest mean error tolerated at the largest d (the caller states why). It must be
+        below the size of a deviation that matters: a wrong limit that the finite-d values are
+        still approaching (crossing) also gives a falling error, and only this bound catches it.
+        The perturbation test (value → 1.1·value + 0.05) enforces that it is tight enough.
     exact_tol:
         If every error is below this, the formula is exact at finite d (kind ``identity``).
 
