@@ -1,0 +1,460 @@
+r"""The fully trained network's optimum: quadratic targets (§2.3, Theorem 3) and the Gaussian
+mixture (§3.3, Theorem 6), with the Bayes error (MMSE) of the mixture (§3, opening remarks).
+
+Quadratic target (qf, §2.3)
+---------------------------
+The network of §2.3 has quadratic activations and second layer fixed to 1,
+:math:`\hat f(x; W, c) = \sum_{i\le N}\langle w_i, x\rangle^2 + c = \langle x, WW^\top x\rangle + c`,
+so its population loss (lazysym.loss) is
+
+.. math::  L(W,c) = 2\|B - WW^\top\|_F^2 + (\operatorname{Tr}(B - WW^\top) + b_0 - c)^2 .
+
+The offset kills the second term, and :math:`S = WW^\top` ranges over the PSD matrices of rank
+:math:`\le N`. **Optimum for any symmetric B** (:func:`nn_risk_quadratic`): with
+:math:`\lambda_1\ge\dots\ge\lambda_d` the eigenvalues of B and :math:`s_1\ge\dots\ge s_N\ge 0`
+those of S, von Neumann's trace inequality :math:`\langle B, S\rangle\le\sum_i s_i\lambda_i` gives
+
+.. math::  \|B-S\|_F^2 \ge \|B\|_F^2 + \sum_{i\le N}(s_i^2 - 2 s_i\lambda_i)
+           \ge \|B\|_F^2 - \sum_{i\le N\wedge d}(\lambda_i)_+^2 ,
+
+the last step minimising each term over :math:`s_i\ge 0`; :math:`S = \sum_{i\le N}(\lambda_i)_+ v_iv_i^\top`
+attains it. Hence
+
+.. math::  \inf_{W,c} L = 2\Big(\sum_{i>N}\lambda_i^2 + \sum_{i\le N\wedge d}(\lambda_i)_-^2\Big).
+
+For :math:`B\succeq 0` the second sum vanishes: Theorem 3's value :math:`2\sum_{i=N+1}^d\lambda_i(B)^2`
+(Eckart–Young). For B not PSD the network cannot fit negative eigen-directions at all (WWᵀ ⪰ 0):
+every negative eigenvalue is paid in full, and a positive eigenvalue is fitted only if it is among
+the N largest.
+
+Gaussian mixture (mg, §3.3)
+---------------------------
+Here :math:`f = \sum_i a_i\langle w_i,x\rangle^2 + c = \langle x, Sx\rangle + c` with :math:`a_i` free,
+so S is any symmetric matrix of rank :math:`\le N`. With x | y ~ N(0, Σ − yΔ) and Isserlis,
+
+.. math::  E(y - \langle x,Sx\rangle - c)^2 = (1+\tau)^2 + (\operatorname{Tr}(S\Sigma)+c)^2
+           + 2\operatorname{Tr}(S\Sigma S\Sigma) + 2\operatorname{Tr}(S\Delta S\Delta),
+           \qquad \tau = \operatorname{Tr}(S\Delta)
+
+(:func:`mixture_quadratic_risk`). **Exact optimum** (:func:`nn_risk_mixture`): put
+:math:`\tilde S = \Sigma^{1/2}S\Sigma^{1/2}` (same rank) and :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}`;
+the risk with c optimised is :math:`(1+\langle\tilde S,\tilde\Delta\rangle)^2 + 2\|\tilde S\|_F^2 +
+2\operatorname{Tr}(\tilde S\tilde\Delta\tilde S\tilde\Delta)`, which depends on Σ, Δ only through
+:math:`\tilde\Delta`. *So Σ and Δ never need to commute*: after whitening, rotate to the eigenbasis of
+:math:`\tilde\Delta` (eigenvalues :math:`\delta_i`, :math:`|\delta_i|<1` because Σ ± Δ ≻ 0). For
+:math:`\tilde S = UMU^\top` with U an orthonormal d×r frame, let :math:`\gamma_k` be the eigenvalues of
+the compression :math:`U^\top\tilde\Delta U`; in that basis the risk is
+:math:`(1+\sum_k M_{kk}\gamma_k)^2 + 2\sum_{kl}M_{kl}^2(1+\gamma_k\gamma_l)` (weights > 0), so the
+off-diagonal entries vanish at the optimum and the one-dimensional problem gives
+
+.. math::  \min_M = \frac{2}{2 + \sum_{k\le r} g(\gamma_k)}, \qquad g(\gamma) = \frac{\gamma^2}{1+\gamma^2}.
+
+g increases with |γ|, and by Cauchy interlacing the positive :math:`\gamma_k` are dominated by the
+largest :math:`\delta_i` and the negative ones by the most negative :math:`\delta_i` (disjoint
+indices), so :math:`\sum_k g(\gamma_k)\le` the sum of g over the r largest :math:`|\delta_i|`, attained
+by the coordinate frame. Therefore, with :math:`\sigma_1\ge\sigma_2\ge\dots` the singular values of
+:math:`\tilde\Delta`,
+
+.. math::  R_{NN,N}(\mathbb P_{\Sigma,\Delta}) = \frac{2}{2 + \sum_{i\le N\wedge d}\sigma_i^2/(1+\sigma_i^2)}
+           \quad\text{exactly at finite } d,
+
+while Theorem 6 prints :math:`2/(2+\sum_{i\le N\wedge d}\sigma_i^2)`: the two differ by
+:math:`O(\sum_i\sigma_i^4) = O(1/d)` under M2. The proof is checked numerically in the tests by
+minimising :func:`mixture_quadratic_risk` over factorised :math:`S = W\operatorname{diag}(a)W^\top`
+from many random starts (:func:`nn_risk_mixture_numerical`), and against Monte Carlo.
+
+Bayes error
+-----------
+:func:`bayes_risk_mixture` estimates the MMSE :math:`E[1 - E[y|x]^2]`,
+:math:`E[y|x] = \tanh(\mathrm{LLR}(x)/2)`, by Monte Carlo with a CLT standard error.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import mpmath
+import numpy as np
+
+from ._validate import as_generator, as_symmetric, check_dps, positive_int
+from .errors import ConvergenceError, check
+from .models import GaussianMixture, QuadraticTarget
+
+__all__ = [
+    "nn_risk_quadratic", "nn_minimizer", "theorem3_value",
+    "mixture_quadratic_risk", "nn_risk_mixture", "nn_minimizer_mixture",
+    "nn_risk_mixture_numerical", "theorem6_risk", "theorem6_risk_rho_ge_1",
+    "MonteCarloEstimate", "bayes_risk_mixture", "mixture_risk_monte_carlo",
+]
+
+_GUARD = 10  # extra mpmath digits for the high-precision evaluations
+
+
+def _as_target(target) -> QuadraticTarget:
+    check(isinstance(target, QuadraticTarget),
+          f"target must be a lazysym.models.QuadraticTarget; got {type(target).__name__}",
+          assumption="qf target", fix="wrap B as QuadraticTarget(B)")
+    return target
+
+
+def _as_mixture(mixture) -> GaussianMixture:
+    check(isinstance(mixture, GaussianMixture),
+          f"mixture must be a lazysym.models.GaussianMixture; got {type(mixture).__name__}",
+          assumption="mg model", fix="build GaussianMixture(Sigma, Delta)")
+    return mixture
+
+
+# ------------------------------------------------------------------------------------------------
+# quadratic target
+# ------------------------------------------------------------------------------------------------
+
+def _fitted_residual_eigs(eig_desc: np.ndarray, N: int) -> np.ndarray:
+    """Eigenvalues of B − S* (S* the optimal PSD rank-≤N fit): λᵢ − (λᵢ)₊ for i ≤ N, λᵢ beyond."""
+    r = eig_desc.copy()
+    k = min(N, r.size)
+    r[:k] = np.minimum(r[:k], 0.0)
+    return r
+
+
+def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = False) -> float:
+    r"""Exact :math:`\inf_{W,c} L(W,c)` of §2.3 (σ(x) = x², second layer fixed to 1), any symmetric B.
+
+    .. math::  \inf_{W,c} L = 2\Big(\sum_{i=N+1}^{d}\lambda_i(B)^2
+               + \sum_{i\le N\wedge d}\big(\lambda_i(B)\big)_-^2\Big)
+
+    which is Theorem 3's :math:`2\sum_{i>N}\lambda_i(B)^2` when :math:`B\succeq 0` (proof in the module
+    docstring). Independent of b₀ (the offset c absorbs it).
+
+    Parameters
+    ----------
+    target:
+        :class:`~lazysym.models.QuadraticTarget`; B need not be PSD.
+    N:
+        Number of neurons, an integer ≥ 1.
+    normalized:
+        If True return the risk divided by ``target.norm2`` = ‖f*‖² (eq. (13)'s normalisation).
+
+    Returns
+    -------
+    float
+        The raw risk E[(f* − f̂)²] at the optimum (or its normalised version).
+    """
+    target = _as_target(target)
+    N = positive_int(N, "N")
+    r = _fitted_residual_eigs(target.eigenvalues, N)
+    risk = 2.0 * float(np.sum(r * r))
+    if normalized:
+        check(target.norm2 > 0, "the normalised risk needs ‖f*‖² > 0; got f* = 0",
+              assumption="f* ≠ 0")
+        return risk / target.norm2
+    return risk
+
+
+def nn_minimizer(target: QuadraticTarget, N: int) -> tuple[np.ndarray, float]:
+    r"""A global minimiser (W, c) of L (§2.3): :math:`w_i = \sqrt{(\lambda_i)_+}\,v_i` for i ≤ N ∧ d.
+
+    Columns beyond d (N > d) and columns for non-positive eigenvalues are zero;
+    :math:`c = b_0 + \operatorname{Tr}(B - WW^\top)`. ``population_loss(W, c, target)`` equals
+    :func:`nn_risk_quadratic` up to round-off.
+
+    Returns
+    -------
+    (W, c):
+        W ∈ R^{d×N} (neurons as columns), c a float.
+    """
+    target = _as_target(target)
+    N = positive_int(N, "N")
+    ev, V = np.linalg.eigh(target.B)
+    ev, V = ev[::-1], V[:, ::-1]
+    d = target.d
+    W = np.zeros((d, N))
+    k = min(N, d)
+    W[:, :k] = V[:, :k] * np.sqrt(np.maximum(ev[:k], 0.0))
+    c = target.b0 + float(np.trace(target.B) - np.sum(W * W))
+    return W, c
+
+
+def _sorted_eigs_mp(M: np.ndarray, dps: int):
+    """Eigenvalues of the symmetric float64 matrix M in mpmath at ``dps`` digits (descending)."""
+    with mpmath.workdps(dps + _GUARD):
+        ev = mpmath.eigsy(mpmath.matrix(M.tolist()), eigvals_only=True)
+        return sorted((ev[i] for i in range(M.shape[0])), reverse=True)
+
+
+def theorem3_value(target: QuadraticTarget, N: int, *, dps: int | None = None):
+    r"""Theorem 3's printed value :math:`\inf_{W,c}L(W,c) = 2\sum_{i=N+1}^{d}\lambda_i(B)^2`.
+
+    Theorem 3 assumes :math:`B\succeq 0`; a B with a negative eigenvalue raises
+    :class:`~lazysym.errors.AssumptionError` (use :func:`nn_risk_quadratic` for any symmetric B).
+
+    Parameters
+    ----------
+    dps:
+        ``None``: a float. An integer: the eigenvalues are recomputed with ``mpmath.eigsy`` and the
+        sum returned as an ``mpf`` at that many digits (O(d³) in mpmath: keep d small).
+    """
+    target = _as_target(target)
+    N = positive_int(N, "N")
+    ev = target.eigenvalues
+    scale = max(1.0, float(np.max(np.abs(ev))))
+    check(ev[-1] >= -1e-10 * scale * target.d,
+          f"Theorem 3 assumes B ⪰ 0 (positive semidefinite); smallest eigenvalue {ev[-1]:.6g}",
+          assumption="B ⪰ 0", fix="use nn_risk_quadratic, which handles any symmetric B")
+    if dps is None:
+        tail = ev[N:]
+        return 2.0 * float(np.sum(tail * tail))
+    dps = check_dps(dps)
+    evm = _sorted_eigs_mp(target.B, dps)
+    with mpmath.workdps(dps + _GUARD):
+        val = 2 * mpmath.fsum(e * e for e in evm[N:])
+    with mpmath.workdps(dps):
+        return +val
+
+
+# ------------------------------------------------------------------------------------------------
+# Gaussian mixture
+# ------------------------------------------------------------------------------------------------
+
+def mixture_quadratic_risk(S, c, mixture: GaussianMixture) -> float:
+    r"""Exact :math:`E(y - \langle x, Sx\rangle - c)^2` under the (mg) model (§3), any symmetric S.
+
+    .. math::  (1+\operatorname{Tr}S\Delta)^2 + (\operatorname{Tr}S\Sigma + c)^2
+               + 2\operatorname{Tr}(S\Sigma S\Sigma) + 2\operatorname{Tr}(S\Delta S\Delta)
+
+    (x | y ~ N(0, Σ − yΔ); the conditional mean of ⟨x,Sx⟩ is Tr SΣ − y Tr SΔ and its variance
+    2Tr(S C_y S C_y), C_y = Σ − yΔ). ``c=None`` uses the optimal offset c = −Tr SΣ.
+    """
+    mixture = _as_mixture(mixture)
+    S = as_symmetric(S, "S")
+    check(S.shape == mixture.Sigma.shape, f"S must be d×d with d = {mixture.d}; got {S.shape}",
+          assumption="S shape")
+    Sig, D = mixture.Sigma, mixture.Delta
+    tau = float(np.sum(S * D))
+    mean_off = float(np.sum(S * Sig))
+    if c is None:
+        c = -mean_off
+    SS, SD = S @ Sig, S @ D
+    return ((1.0 + tau) ** 2 + (mean_off + float(c)) ** 2
+            + 2.0 * float(np.sum(SS * SS.T)) + 2.0 * float(np.sum(SD * SD.T)))
+
+
+def _whitening(mixture: GaussianMixture):
+    """(Σ^{-1/2}, eigenvalues δ of Δ̃, eigenvectors V of Δ̃)."""
+    ev, U = np.linalg.eigh(mixture.Sigma)
+    isq = (U / np.sqrt(ev)) @ U.T
+    Dt = isq @ mixture.Delta @ isq
+    Dt = (Dt + Dt.T) / 2
+    delta, V = np.linalg.eigh(Dt)
+    return isq, delta, V
+
+
+def nn_risk_mixture(mixture: GaussianMixture, N: int) -> float:
+    r"""Exact :math:`R_{NN,N}(\mathbb P_{\Sigma,\Delta}) = \inf_{a, W, c} E(y - \sum_i a_i\langle w_i,x\rangle^2 - c)^2`.
+
+    .. math::  R_{NN,N} = \frac{2}{2 + \sum_{i\le N\wedge d}\sigma_i^2/(1+\sigma_i^2)}
+
+    with :math:`\sigma_1\ge\sigma_2\ge\dots` the singular values of
+    :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}` — exact at finite d for any Σ ≻ 0 and Δ
+    with Σ ± Δ ≻ 0 (commuting or not; proof in the module docstring). Compare Theorem 6
+    (:func:`theorem6_risk`), whose denominator has :math:`\sigma_i^2` in place of
+    :math:`\sigma_i^2/(1+\sigma_i^2)`.
+    """
+    mixture = _as_mixture(mixture)
+    N = positive_int(N, "N")
+    _, delta, _ = _whitening(mixture)
+    s2 = np.sort(delta * delta)[::-1][:N]
+    return 2.0 / (2.0 + float(np.sum(s2 / (1.0 + s2))))
+
+
+def nn_minimizer_mixture(mixture: GaussianMixture, N: int) -> tuple[np.ndarray, float]:
+    r"""The optimal (S, c) of :func:`nn_risk_mixture`: :math:`S = \Sigma^{-1/2}\tilde S\Sigma^{-1/2}`,
+    :math:`\tilde S = \sum_{i\in I} m_i v_iv_i^\top`, :math:`m_i = -\frac{R\,\delta_i}{2(1+\delta_i^2)}`
+    over the N ∧ d eigenvectors :math:`v_i` of Δ̃ with largest :math:`|\delta_i|`, R the optimal risk,
+    and :math:`c = -\operatorname{Tr}(S\Sigma)`. Rank S ≤ N, so S = Σᵢ aᵢwᵢwᵢᵀ with N neurons.
+    """
+    mixture = _as_mixture(mixture)
+    N = positive_int(N, "N")
+    isq, delta, V = _whitening(mixture)
+    idx = np.argsort(-np.abs(delta), kind="stable")[:N]
+    dl = delta[idx]
+    R = 2.0 / (2.0 + float(np.sum(dl * dl / (1.0 + dl * dl))))
+    m = -R * dl / (2.0 * (1.0 + dl * dl))
+    St = (V[:, idx] * m) @ V[:, idx].T
+    S = isq @ St @ isq
+    S = (S + S.T) / 2
+    return S, -float(np.sum(S * mixture.Sigma))
+
+
+def nn_risk_mixture_numerical(mixture: GaussianMixture, N: int, *, rng, starts: int = 8,
+                              max_iter: int = 20000, tol: float = 1e-13) -> float:
+    r"""Numerical :math:`\min` of :func:`mixture_quadratic_risk` over symmetric S of rank ≤ N.
+
+    Projected gradient descent (iterative hard thresholding) on S itself: a gradient step on the
+    strongly convex quadratic :math:`R(S) = (1+\operatorname{Tr}S\Delta)^2 + 2\operatorname{Tr}(S\Sigma S\Sigma)
+    + 2\operatorname{Tr}(S\Delta S\Delta)` (offset optimised in closed form) with step 1/L,
+    :math:`L = 4\|\Sigma\|_{op}^2 + 4\|\Delta\|_{op}^2 + 2\|\Delta\|_F^2`, then the projection on
+    rank ≤ N (keep the N eigenvalues of largest modulus), from ``starts`` random symmetric starts;
+    returns the smallest value reached. It does not assume the structure of the optimum and works
+    in the original coordinates for any Σ, Δ (commuting or not): it is the check of
+    :func:`nn_risk_mixture`'s proof.
+
+    Raises
+    ------
+    ConvergenceError
+        If no start reaches a step ‖S_{k+1} − S_k‖_F ≤ ``tol`` within ``max_iter`` iterations.
+    """
+    mixture = _as_mixture(mixture)
+    N = positive_int(N, "N")
+    starts = positive_int(starts, "starts")
+    rng = as_generator(rng)
+    Sig, D = mixture.Sigma, mixture.Delta
+    d = mixture.d
+    L = (4 * np.linalg.norm(Sig, 2) ** 2 + 4 * np.linalg.norm(D, 2) ** 2
+         + 2 * float(np.sum(D * D)))
+
+    def grad(S):
+        tau = float(np.sum(S * D))
+        return 2 * (1 + tau) * D + 4 * Sig @ S @ Sig + 4 * D @ S @ D
+
+    def project(S):
+        ev, V = np.linalg.eigh((S + S.T) / 2)
+        keep = np.argsort(-np.abs(ev), kind="stable")[:N]
+        return (V[:, keep] * ev[keep]) @ V[:, keep].T
+
+    best, best_step = np.inf, np.inf
+    for _ in range(starts):
+        A = rng.standard_normal((d, d))
+        S = project((A + A.T) / np.sqrt(8.0 * d))
+        step = np.inf
+        for _ in range(max_iter):
+            S1 = project(S - grad(S) / L)
+            step = float(np.linalg.norm(S1 - S))
+            S = S1
+            if step <= tol:
+                break
+        best = min(best, mixture_quadratic_risk(S, None, mixture))
+        best_step = min(best_step, step)
+    if not best_step <= tol:
+        raise ConvergenceError("projected gradient on rank-≤N symmetric S did not converge",
+                               diagnostics={"last_step": best_step, "tol": tol,
+                                            "max_iter": max_iter, "best": best},
+                               fix="raise max_iter or tol")
+    return float(best)
+
+
+def _singular_values_desc(mixture: GaussianMixture) -> np.ndarray:
+    _, delta, _ = _whitening(mixture)
+    return np.sort(np.abs(delta))[::-1]
+
+
+def theorem6_risk(mixture: GaussianMixture, N: int, *, dps: int | None = None):
+    r"""Theorem 6's printed asymptotic NN risk :math:`2/(2 + \sum_{i=1}^{N\wedge d}\lambda_i(\tilde\Delta)^2)`.
+
+    :math:`\lambda_i(\tilde\Delta)` are the singular values of
+    :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}` in decreasing order (as Theorem 6 defines
+    them). Assumes M1 and M2 (the model checks Σ ≻ 0 and Σ ± Δ ≻ 0). The exact finite-d value is
+    :func:`nn_risk_mixture`; the difference is :math:`O(\sum_i\lambda_i^4) = O(1/d)` under M2.
+    ``dps``: return an ``mpf`` evaluated at that precision (the singular values are float64).
+    """
+    mixture = _as_mixture(mixture)
+    N = positive_int(N, "N")
+    s = _singular_values_desc(mixture)[:N]
+    if dps is None:
+        return 2.0 / (2.0 + float(np.sum(s * s)))
+    dps = check_dps(dps)
+    with mpmath.workdps(dps + _GUARD):
+        val = 2 / (2 + mpmath.fsum(mpmath.mpf(float(x)) ** 2 for x in s))
+    with mpmath.workdps(dps):
+        return +val
+
+
+def theorem6_risk_rho_ge_1(mixture: GaussianMixture) -> float:
+    r"""Theorem 6, case ρ ≥ 1: :math:`1/(1 + \|\tilde\Delta\|_F^2/2)` (the paper states it for Σ = I)."""
+    mixture = _as_mixture(mixture)
+    Dt = mixture.delta_tilde
+    return 1.0 / (1.0 + float(np.sum(Dt * Dt)) / 2.0)
+
+
+class MonteCarloEstimate(NamedTuple):
+    """A Monte Carlo mean with its CLT standard error (sample std / √n)."""
+
+    value: float
+    stderr: float
+    n: int
+
+
+def _whitened_sampler(mixture: GaussianMixture):
+    """δ (eigenvalues of Δ̃): in z = Vᵀ Σ^{-1/2} x the classes are N(0, I − yδ) (diagonal)."""
+    _, delta, _ = _whitening(mixture)
+    return delta
+
+
+def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng,
+                       batch: int = 20000) -> MonteCarloEstimate:
+    r"""The Bayes error (MMSE) :math:`E[1 - E[y|x]^2]` of the (mg) model (§3), by Monte Carlo.
+
+    :math:`E[y|x] = \tanh(\mathrm{LLR}(x)/2)` with :math:`\mathrm{LLR} = \log p_{+}(x) - \log p_{-}(x)`
+    for the two Gaussian densities. The invertible map :math:`z = V^\top\Sigma^{-1/2}x`
+    (V the eigenvectors of Δ̃) leaves E[y|x] unchanged and makes both classes diagonal,
+    :math:`z | y \sim N(0, I - y\,\mathrm{diag}(\delta))`, so each sample costs O(d):
+
+    .. math::  \mathrm{LLR} = \tfrac12\sum_i\Big[\log\frac{1+\delta_i}{1-\delta_i}
+               - z_i^2\Big(\frac{1}{1-\delta_i} - \frac{1}{1+\delta_i}\Big)\Big].
+
+    Parameters
+    ----------
+    n:
+        Number of samples (x drawn from the mixture, y marginalised: the estimator is
+        :math:`\operatorname{sech}^2(\mathrm{LLR}/2)`, a Rao–Blackwellised version of (y − E[y|x])²).
+    rng:
+        Seed or numpy Generator.
+
+    Returns
+    -------
+    MonteCarloEstimate
+        ``value``, CLT ``stderr`` and ``n``.
+    """
+    mixture = _as_mixture(mixture)
+    n = positive_int(n, "n")
+    batch = positive_int(batch, "batch")
+    rng = as_generator(rng)
+    delta = _whitened_sampler(mixture)
+    const = 0.5 * np.sum(np.log1p(delta) - np.log1p(-delta))
+    quad = 0.5 * (1.0 / (1.0 - delta) - 1.0 / (1.0 + delta))
+    s1 = s2 = 0.0
+    done = 0
+    while done < n:
+        m = min(batch, n - done)
+        y = rng.choice(np.array([-1.0, 1.0]), size=m)
+        z = rng.standard_normal((m, delta.size)) * np.sqrt(1.0 - np.outer(y, delta))
+        llr = const - (z * z) @ quad
+        v = 1.0 - np.tanh(llr / 2.0) ** 2
+        s1 += float(np.sum(v))
+        s2 += float(np.sum(v * v))
+        done += m
+    mean = s1 / n
+    var = max(s2 / n - mean * mean, 0.0) * n / max(n - 1, 1)
+    return MonteCarloEstimate(mean, float(np.sqrt(var / n)), n)
+
+
+def mixture_risk_monte_carlo(S, c, mixture: GaussianMixture, *, n: int, rng,
+                             batch: int = 20000) -> MonteCarloEstimate:
+    r"""Monte Carlo :math:`E(y - \langle x,Sx\rangle - c)^2` from samples of the (mg) model itself
+    (:meth:`GaussianMixture.sample`, no whitening): the independent check of
+    :func:`mixture_quadratic_risk`."""
+    mixture = _as_mixture(mixture)
+    S = as_symmetric(S, "S")
+    n = positive_int(n, "n")
+    rng = as_generator(rng)
+    s1 = s2 = 0.0
+    done = 0
+    while done < n:
+        m = min(batch, n - done)
+        X, y = mixture.sample(m, rng)
+        r = (y - np.einsum("ni,ij,nj->n", X, S, X) - float(c)) ** 2
+        s1 += float(np.sum(r))
+        s2 += float(np.sum(r * r))
+        done += m
+    mean = s1 / n
+    var = max(s2 / n - mean * mean, 0.0) * n / max(n - 1, 1)
+    return MonteCarloEstimate(mean, float(np.sqrt(var / n)), n)
