@@ -153,6 +153,7 @@ class Tr(sp.Function):
                     or (isinstance(x, Transpose) and isinstance(x.arg, MatrixSymbol))):
                 raise AssumptionError(f"Tr takes matrix symbols (or their transposes); got {x!r}",
                                       assumption="matrix letters", fix="use trace(expression)")
+        _check_chain(letters)
         canon = _canonical_word(letters)
         if tuple(canon) != tuple(letters):
             return cls(*canon)
