@@ -1,0 +1,692 @@
+r"""Exact finite-d random-features (RF) risks, at the population level (no sampling).
+
+The RF class of eq. (2) has no offset: :math:`\mathcal F_{RF,N}(W) = \{\sum_i a_i\sigma(\langle
+w_i, x\rangle)\}`, with the neurons :math:`w_i` the columns of :math:`W\in\mathbb R^{d\times N}`.
+Its risk (eq. (4) for qf, §3 for mg) is a least-squares projection in :math:`L^2`:
+
+.. math::
+
+    R_{RF,N} = \min_a E\big[(y - \textstyle\sum_i a_i\sigma(\langle w_i,x\rangle))^2\big]
+             = E[y^2] - b^\top K^{+} b,\qquad
+    K_{ij} = E[\sigma(\langle w_i,x\rangle)\sigma(\langle w_j,x\rangle)],\quad
+    b_i = E[y\,\sigma(\langle w_i,x\rangle)],
+
+with :math:`y = f_*(x)` (qf, :math:`x\sim N(0,I_d)`) or :math:`y=\pm1` (mg, :math:`x\,|\,y=+1\sim
+N(0,\Sigma-\Delta)`, :math:`x\,|\,y=-1\sim N(0,\Sigma+\Delta)`, :math:`E y^2 = 1`). These are
+the exact finite-d counterparts of Theorem 1 / Corollary 1 (eqs. (10), (12)) and Theorem 4
+(eq. (15)); they are what the asymptotic formulas are checked against.
+
+Kernels
+-------
+Write :math:`u_i = \langle w_i, x\rangle`, :math:`x\sim N(0,C)`, :math:`a_i = \|w_i\|_C`,
+:math:`c_{ij} = w_i^\top C w_j`, :math:`r_{ij} = c_{ij}/(a_ia_j)`.
+
+* Quadratic activations :math:`\sigma(u) = u^2 + c_0` (``"x^2-1"``, ``"x^2"``, ``"x^2+c"``), by
+  Isserlis: :math:`K_{ij} = (a_i^2+c_0)(a_j^2+c_0) + 2c_{ij}^2`; for qf
+  :math:`b_i = 2w_i^\top Bw_i + E[f_*](\|w_i\|^2+c_0)`; for mg
+  :math:`b_i = -w_i^\top\Delta w_i`.
+* ReLU (arc-cosine kernel of degree 1), |u|, and erf (arcsin kernel), closed forms:
+  :math:`E[\mathrm{relu}(u_i)\mathrm{relu}(u_j)] = \frac{a_ia_j}{2\pi}(\sqrt{1-r^2} + (\pi -
+  \arccos r)r)`, :math:`E|u_i||u_j| = \frac{2a_ia_j}{\pi}(\sqrt{1-r^2} + r\arcsin r)`,
+  :math:`E[\mathrm{erf}(u_i/\sqrt2)\mathrm{erf}(u_j/\sqrt2)] = \frac2\pi\arcsin\frac{c_{ij}}
+  {\sqrt{(1+a_i^2)(1+a_j^2)}}` (``"erf"`` is :data:`lazysym.activations.ERF` =
+  erf(u/√2)); an additive offset :math:`\sigma = \sigma_0 + c` (``relu_centered``) is handled
+  exactly. ``kernel="series"`` forces the Hermite series instead (used to test it).
+* Any activation satisfying A1: the norm-dependent Hermite (Mehler) series
+  :math:`K_{ij} = \sum_{k\le k_{max}} \mu_k(a_i)\mu_k(a_j) r_{ij}^k/k!`, with
+  :math:`\mu_k(a) = E[\sigma(aG)\mathrm{He}_k(G)]` from
+  :func:`lazysym.hermite.scaled_hermite_coefficients`, and the exact diagonal
+  :math:`K_{ii} = E\sigma(a_iG)^2` from :func:`lazysym.hermite.scaled_second_moment`.
+  For qf, :math:`b_i = (\hat w_i^\top B\hat w_i)\,\mu_2(\|w_i\|) + E[f_*]\,\mu_0(\|w_i\|)`
+  (:math:`\hat w = w/\|w\|`; decompose :math:`x = \hat w g + x_\perp`); for mg,
+  :math:`b_i = \tfrac12(\mu_0(\|w_i\|_{\Sigma-\Delta}) - \mu_0(\|w_i\|_{\Sigma+\Delta}))`.
+
+  **Truncation error.** By Cauchy–Schwarz and Parseval (:math:`\sum_k\mu_k(a)^2/k! =
+  E\sigma(aG)^2`), the neglected tail of an off-diagonal entry obeys
+  :math:`|E_{ij}| \le |r_{ij}|^{k_{max}+1}\sqrt{T_iT_j}`, where
+  :math:`T_i = E\sigma(a_iG)^2 - \sum_{k\le k_{max}}\mu_k(a_i)^2/k!` is the Parseval tail
+  (computed, so the bound is a posteriori and rigorous up to float round-off). With
+  ``kmax=None`` the order is chosen from :math:`\rho = \max_{i\ne j}|r_{ij}|` as the smallest
+  :math:`k_{max}` with :math:`\rho^{k_{max}+1} \le 10^{-13}` (at most :data:`KMAX_CAP`), and
+  :class:`~lazysym.errors.ConvergenceError` is raised if the a-posteriori bound then exceeds
+  :data:`SERIES_RTOL` times :math:`\max_i K_{ii}`. A kernel error :math:`E` moves the risk by
+  at most :math:`\|a\|_2^2\|E\|_F` to first order (:math:`a = K^+b`);
+  :attr:`RFSolution.error_bound` reports this together with the round-off bound of the solve.
+
+Linear algebra
+--------------
+:math:`O(N^2d)` for the Gram matrices plus :math:`O(N^3)` for the solve. The solve is a Cholesky
+factorisation with blocked triangular solves; it is accepted when its a-posteriori round-off
+bound :math:`N\varepsilon\,\mathrm{Tr}(K)\,\|a\|^2` (backward stability of Cholesky, first order)
+is at most ``1e-8·E[y²]``. Otherwise (K singular or nearly so, e.g. N larger than the dimension
+of the span of the features, which is :math:`d(d+1)/2+1` for quadratic activations) the
+pseudo-inverse is taken from ``eigh`` with the rank cut-off
+:math:`\lambda > \max(10N\varepsilon, \delta_K)\lambda_{max}` (:math:`\delta_K` the relative
+kernel truncation bound): eigen-directions below it are not resolved by float64 (or by the
+series) and are dropped. For an exactly rank-deficient K this is the exact projection.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import as_weights, positive_int
+from .errors import AssumptionError, ConvergenceError, check
+from .models import GaussianMixture, QuadraticTarget
+
+__all__ = [
+    "RFSolution", "rf_solve", "rf_gram", "rf_optimal_coefficients", "rf_risk",
+    "rf_risk_quadratic", "rf_risk_quadratic_normalized", "rf_risk_mixture", "rf_features",
+    "rf_risk_of_coefficients",
+    "CLOSED_FORM_ACTIVATIONS", "KMAX_CAP", "SERIES_RTOL",
+]
+
+#: Largest Hermite order the automatic choice of ``kmax`` will use.
+KMAX_CAP = 120
+#: Relative accuracy (w.r.t. max_i K_ii) that the automatic ``kmax`` must certify.
+SERIES_RTOL = 1e-10
+#: Target of the automatic kmax rule ρ^(kmax+1) ≤ _SERIES_TARGET.
+_SERIES_TARGET = 1e-13
+#: Accept the Cholesky solve if its round-off bound is ≤ this fraction of E[y²].
+_CHOL_ACCEPT = 1e-8
+_EPS = float(np.finfo(float).eps)
+
+#: Names with an exact closed-form kernel. Any Activation whose expression is u², max(u, 0), |u|
+#: or erf(u/√2) plus a constant uses the closed form too; ``"x^2+c"`` / ``"x^2-c"`` (c a number)
+#: are accepted as aliases of ``lazysym.activations.quadratic(±c)``.
+CLOSED_FORM_ACTIVATIONS = ("x^2-1", "x^2", "quadratic", "quadratic_centered", "relu",
+                           "relu_centered", "abs", "erf")
+
+_QUAD_RE = re.compile(r"^\s*(?:x|u)\s*(?:\^|\*\*)\s*2\s*(?:([+-])\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?))?\s*$")
+
+
+# --------------------------------------------------------------------------------------------
+# activations
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Act:
+    """Resolved activation: ``kind`` ∈ {"quadratic", "relu", "abs", "erf", "series"}.
+
+    For the closed forms σ = σ₀ + ``offset`` with σ₀ = u², max(u, 0), |u| or erf(u/√2).
+    """
+
+    kind: str
+    offset: float = 0.0
+    obj: object = None           # the lazysym.activations.Activation
+    label: str = ""
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Vectorised erf (numpy has none) to ≲ 1e-15 absolute: Taylor series for |x| < 2.5, the
+    Laplace continued fraction for erfc beyond (tested against ``math.erf``)."""
+    x = np.asarray(x, dtype=float)
+    out = np.empty_like(x)
+    ax = np.abs(x)
+    small = ax < 2.5
+    xs = x[small]
+    if xs.size:
+        # erf(x) = 2/√π Σ (-1)^n x^(2n+1) / (n! (2n+1)); at |x| = 2.5 the terms fall below
+        # 1e-17 of the largest well before n = 80.
+        term = xs.copy()
+        acc = xs.copy()
+        x2 = xs * xs
+        for n in range(1, 80):
+            term *= -x2 / n
+            acc += term / (2 * n + 1)
+        out[small] = acc * (2.0 / math.sqrt(math.pi))
+    xl = ax[~small]
+    if xl.size:
+        # erfc(x) = e^{-x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), x ≥ 2.5
+        f = np.zeros_like(xl)
+        for k in range(60, 0, -1):
+            f = (k / 2.0) / (xl + f)
+        erfc = np.exp(-xl * xl) / math.sqrt(math.pi) / (xl + f)
+        out[~small] = np.sign(x[~small]) * (1.0 - erfc)
+    return out
+
+
+_SQRT2 = math.sqrt(2.0)
+
+
+def _closed_form_bases():
+    import sympy as sp  # noqa: PLC0415
+    from .activations import x  # noqa: PLC0415
+    return (("quadratic", x ** 2), ("relu", sp.Max(x, 0)), ("abs", sp.Abs(x)),
+            ("erf", sp.erf(x / sp.sqrt(2))))
+
+
+def _as_activation(activation):
+    """A :class:`lazysym.activations.Activation` from a name, an alias or an Activation."""
+    from . import activations as A  # noqa: PLC0415
+    if isinstance(activation, A.Activation):
+        return activation
+    if isinstance(activation, str):
+        m = _QUAD_RE.match(activation.strip().lower())
+        if m:
+            c0 = 0 if m.group(1) is None else m.group(1) + m.group(2)
+            if c0 == 0:
+                return A.QUADRATIC
+            c = float(c0)
+            return A.quadratic(int(c) if c == int(c) else c)
+        try:
+            return A.activation(activation)
+        except AssumptionError as exc:
+            raise AssumptionError(
+                f"unknown activation {activation!r}; valid: {', '.join(A.NAMES)}, "
+                f"'x^2-1', 'x^2', 'x^2+c'", assumption="known activation name",
+                fix="use a listed name or lazysym.activations.from_expr(expr, name)") from exc
+    raise AssumptionError(f"activation must be a name or a lazysym.activations.Activation; "
+                          f"got {type(activation).__name__}", assumption="activation type")
+
+
+def _resolve(activation, *, series: bool = False) -> _Act:
+    """Map a name or Activation to its kernel method (closed form when σ = σ₀ + const)."""
+    if isinstance(activation, _Act):
+        return activation
+    act = _as_activation(activation)
+    if not series:
+        for kind, base in _closed_form_bases():
+            diff = act.expr - base
+            if not diff.free_symbols:
+                try:
+                    off = float(diff)
+                except TypeError:  # pragma: no cover - non-numeric constant
+                    continue
+                return _Act(kind, off, act, act.name)
+    return _Act("series", 0.0, act, act.name)
+
+
+def _numpy_fn(act: _Act):
+    """σ as a vectorised numpy function (for sampling)."""
+    off = act.offset
+    if act.kind == "quadratic":
+        return lambda u: u * u + off
+    if act.kind == "relu":
+        return lambda u: np.maximum(u, 0.0) + off
+    if act.kind == "abs":
+        return lambda u: np.abs(u) + off
+    if act.kind == "erf":
+        return lambda u: _erf(u / _SQRT2) + off
+    return act.obj.numeric
+
+
+def rf_features(X, W, activation="x^2-1") -> np.ndarray:
+    r"""The random features :math:`\sigma(XW)` (n×N) of eq. (2) for the rows of X (n×d).
+
+    Parameters
+    ----------
+    X : array (n, d)
+        Inputs, one per row.
+    W : array (d, N)
+        First-layer weights, neurons as columns.
+    activation : str or Activation
+        See :func:`rf_risk_quadratic`.
+    """
+    W = as_weights(W)
+    X = np.asarray(X, dtype=float)
+    check(X.ndim == 2 and X.shape[1] == W.shape[0],
+          f"X must be n×d with d = {W.shape[0]}; got shape {X.shape}", assumption="X shape")
+    return np.asarray(_numpy_fn(_resolve(activation))(X @ W), dtype=float)
+
+
+# --------------------------------------------------------------------------------------------
+# kernels
+# --------------------------------------------------------------------------------------------
+
+def _corr(G: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """r_ij = G_ij/(a_i a_j), with r = 0 where a norm vanishes (σ(0·G) is then constant)."""
+    inv = np.zeros_like(a)
+    nz = a > 0
+    inv[nz] = 1.0 / a[nz]
+    R = G * inv[:, None]
+    R *= inv[None, :]
+    np.clip(R, -1.0, 1.0, out=R)
+    return R
+
+
+def _offset(K, m0, offset):
+    """E[(σ₀(u)+c)(σ₀(v)+c)] = K₀ + c(m₀(u) + m₀(v)) + c²; returns (K, E σ)."""
+    if offset:
+        K += offset * (m0[:, None] + m0[None, :]) + offset ** 2
+    return K, m0 + offset
+
+
+def _relu_kernel(G, a, offset):
+    """Arc-cosine kernel of degree 1 (Cho & Saul 2009): (ab/2π)(√(1−r²) + (π − arccos r) r)."""
+    R = _corr(G, a)
+    K = np.sqrt(np.maximum(1.0 - R * R, 0.0))
+    K += (math.pi - np.arccos(R)) * R
+    K *= a[:, None] * a[None, :] / (2 * math.pi)
+    np.fill_diagonal(K, a * a / 2.0)                # E relu(aG)² = a²/2, exactly
+    return _offset(K, a / math.sqrt(2 * math.pi), offset)
+
+
+def _abs_kernel(G, a, offset):
+    """E|u||v| = (2ab/π)(√(1−r²) + r arcsin r)."""
+    R = _corr(G, a)
+    K = np.sqrt(np.maximum(1.0 - R * R, 0.0))
+    K += np.arcsin(R) * R
+    K *= a[:, None] * a[None, :] * (2 / math.pi)
+    np.fill_diagonal(K, a * a)
+    return _offset(K, a * math.sqrt(2 / math.pi), offset)
+
+
+def _erf_kernel(G, a, offset):
+    """σ₀ = erf(u/√2): E σ₀(u)σ₀(v) = (2/π) arcsin(c_uv / √((1+a²)(1+b²))) (Williams 1997)."""
+    s = np.sqrt(1.0 + a * a)
+    A = G / s[:, None]
+    A /= s[None, :]
+    np.clip(A, -1.0, 1.0, out=A)
+    K = (2.0 / math.pi) * np.arcsin(A)
+    return _offset(K, np.zeros_like(a), offset)    # σ₀ odd: E σ₀ = 0
+
+
+def _series_kernel(G, a, act: _Act, kmax):
+    """Mehler series; returns (K, mu (N×(k+1)), kmax, bound matrix norm ‖E‖_F, max entry bound)."""
+    from .hermite import scaled_hermite_coefficients, scaled_second_moment  # noqa: PLC0415
+    N = a.size
+    R = _corr(G, a)
+    np.fill_diagonal(R, 0.0)
+    rho = float(np.max(np.abs(R))) if N > 1 else 0.0
+    diag = np.asarray(scaled_second_moment(act.obj, a), dtype=float).reshape(N)
+    auto = kmax is None
+    if auto:
+        if rho <= 0.0:
+            kmax = 2
+        elif rho >= 1.0:
+            kmax = KMAX_CAP
+        else:
+            kmax = int(min(KMAX_CAP, max(2, math.ceil(math.log(_SERIES_TARGET) / math.log(rho)) - 1)))
+    kmax = positive_int(kmax, "kmax") if kmax != 0 else 0
+    mu = np.asarray(scaled_hermite_coefficients(act.obj, a, kmax), dtype=float).reshape(N, kmax + 1)
+    fact = np.array([math.factorial(k) for k in range(kmax + 1)], dtype=float)
+    c = mu / np.sqrt(fact)[None, :]
+    # Horner in r, elementwise: K = Σ_k c_k c_kᵀ ∘ R^{∘k}
+    K = np.multiply.outer(c[:, kmax], c[:, kmax])
+    for k in range(kmax - 1, -1, -1):
+        K *= R
+        K += np.multiply.outer(c[:, k], c[:, k])
+    np.fill_diagonal(K, diag)
+    # a-posteriori truncation bound |E_ij| ≤ |r_ij|^{kmax+1} √(T_i T_j), T the Parseval tails
+    T = diag - np.sum(c * c, axis=1)
+    T = np.maximum(T, 0.0) + 4 * _EPS * (kmax + 2) * np.abs(diag)
+    sT = np.sqrt(T)
+    Eb = np.abs(R) ** (kmax + 1)
+    Eb *= sT[:, None]
+    Eb *= sT[None, :]
+    np.fill_diagonal(Eb, 0.0)
+    emax = float(Eb.max()) if N > 1 else 0.0
+    efro = float(np.sqrt(np.sum(Eb * Eb)))
+    scale = float(np.max(np.abs(diag))) if N else 1.0
+    if auto and emax > SERIES_RTOL * max(scale, 1e-300):
+        raise ConvergenceError(
+            "the Hermite series of the RF kernel did not reach its tolerance within the order cap",
+            diagnostics={"max |r|": f"{rho:.4g}", "kmax": kmax, "bound": f"{emax:.3g}",
+                         "tolerance": f"{SERIES_RTOL * scale:.3g}"},
+            fix="pass a larger kmax explicitly, or use an activation with a closed form")
+    return K, mu, kmax, efro, emax
+
+
+def _kernel_component(W, C, act: _Act, kmax):
+    """(K, mean E σ(u_i), mu-or-None, info) for x ~ N(0, C) (C None means I)."""
+    CW = W if C is None else C @ W
+    G = W.T @ CW
+    a2 = np.maximum(np.einsum("ij,ij->j", W, CW), 0.0)
+    a = np.sqrt(a2)
+    info = {"kmax": None, "trunc_fro": 0.0, "trunc_max": 0.0}
+    if act.kind == "quadratic":
+        m = a2 + act.offset
+        K = np.square(G, out=G)
+        K *= 2.0
+        K += np.multiply.outer(m, m)
+        return K, m, None, info, a
+    if act.kind in _KERNELS:
+        K, m = _KERNELS[act.kind](G, a, act.offset)
+        return K, m, None, info, a
+    K, mu, km, efro, emax = _series_kernel(G, a, act, kmax)
+    info = {"kmax": km, "trunc_fro": efro, "trunc_max": emax}
+    return K, mu[:, 0], mu, info, a
+
+
+_KERNELS = {"relu": _relu_kernel, "abs": _abs_kernel, "erf": _erf_kernel}
+
+
+def _check_a1(act: _Act):
+    if act.kind != "series":
+        return
+    try:
+        from .hermite import check_a1  # noqa: PLC0415
+    except ImportError:  # pragma: no cover
+        return
+    check_a1(act.obj)
+
+
+def _mu2(act: _Act, a: np.ndarray) -> np.ndarray:
+    """μ₂(a) = E[σ(aG)(G²−1)] for the closed-form activations."""
+    if act.kind == "quadratic":
+        return 2.0 * a * a
+    if act.kind == "relu":
+        return a / math.sqrt(2 * math.pi)       # E[relu(aG)(G²−1)] = a(2/√(2π) − 1/√(2π))
+    if act.kind == "abs":
+        return a * math.sqrt(2 / math.pi)       # twice the ReLU value
+    if act.kind == "erf":
+        return np.zeros_like(a)                   # odd activation
+    raise AssumptionError("internal: μ₂ requested for a series activation")  # pragma: no cover
+
+
+def rf_gram(W, model, activation="x^2-1", *, kmax=None, kernel="auto"):
+    r"""Population Gram matrix and cross moments of the RF features (§2.1, §3.1).
+
+    .. math::
+
+        K_{ij} = E[\sigma(\langle w_i,x\rangle)\sigma(\langle w_j,x\rangle)],\qquad
+        b_i = E[y\,\sigma(\langle w_i,x\rangle)].
+
+    Parameters
+    ----------
+    W : array (d, N)
+        First-layer weights (columns are the neurons).
+    model : QuadraticTarget or GaussianMixture
+        qf (x ~ N(0, I_d), y = f*(x)) or mg (mixture over y = ±1; K averages the two classes).
+    activation : str or Activation
+        ``"x^2-1"``, ``"x^2"``, ``"x^2+c"``, ``"relu"``, ``"erf"`` (closed forms), or any name /
+        :class:`lazysym.activations.Activation` known to :mod:`lazysym.activations` (Hermite
+        series; checked against A1).
+    kmax : int, optional
+        Hermite order of the series path (ignored by closed forms). ``None``: automatic (see the
+        module docstring).
+    kernel : {"auto", "series"}
+        ``"auto"``: closed form when one exists, else the Hermite series; ``"series"``: always
+        the Hermite series.
+
+    Returns
+    -------
+    K : ndarray (N, N)
+    b : ndarray (N,)
+    """
+    K, b, _ = _gram(W, model, activation, kmax, kernel)
+    return K, b
+
+
+def _gram(W, model, activation, kmax, kernel="auto"):
+    check(kernel in ("auto", "series"), f"kernel must be 'auto' or 'series'; got {kernel!r}",
+          assumption="kernel method")
+    act = _resolve(activation, series=(kernel == "series"))
+    _check_a1(act)
+    if kmax is not None:
+        check(isinstance(kmax, (int, np.integer)) and not isinstance(kmax, bool) and kmax >= 0,
+              f"kmax must be an integer ≥ 0; got {kmax!r}", assumption="kmax ≥ 0")
+        kmax = int(kmax)
+    if isinstance(model, QuadraticTarget):
+        W = as_weights(W, model.d)
+        K, m, mu, info, a = _kernel_component(W, None, act, kmax)
+        mean = model.mean
+        if mu is not None:
+            mu2 = mu[:, 2] if mu.shape[1] > 2 else np.zeros(a.size)
+            m0 = mu[:, 0]
+        else:
+            mu2 = _mu2(act, a)
+            m0 = m
+        if act.kind == "quadratic":
+            b = 2.0 * np.einsum("ij,ij->j", W, model.B @ W) + mean * m
+        else:
+            inv = np.zeros_like(a)
+            nz = a > 0
+            inv[nz] = 1.0 / a[nz]
+            Wh = W * inv[None, :]
+            q = np.einsum("ij,ij->j", Wh, model.B @ Wh)
+            b = q * mu2 + mean * m0
+        info["norm2"] = model.norm2
+        return K, b, info
+    if isinstance(model, GaussianMixture):
+        W = as_weights(W, model.d)
+        Kp, mp, _, ip, _ = _kernel_component(W, model.Sigma - model.Delta, act, kmax)
+        Km, mm, _, im, _ = _kernel_component(W, model.Sigma + model.Delta, act, kmax)
+        Kp += Km
+        Kp *= 0.5
+        b = 0.5 * (mp - mm)
+        info = {"kmax": ip["kmax"] if im["kmax"] is None else max(ip["kmax"], im["kmax"]),
+                "trunc_fro": 0.5 * (ip["trunc_fro"] + im["trunc_fro"]),
+                "trunc_max": 0.5 * (ip["trunc_max"] + im["trunc_max"]), "norm2": 1.0}
+        return Kp, b, info
+    raise AssumptionError(f"model must be a QuadraticTarget (qf) or GaussianMixture (mg); got "
+                          f"{type(model).__name__}", assumption="model type")
+
+
+# --------------------------------------------------------------------------------------------
+# solve
+# --------------------------------------------------------------------------------------------
+
+def _tri_solve(L: np.ndarray, y: np.ndarray, *, lower: bool, bs: int = 256) -> np.ndarray:
+    """Blocked forward (lower) or backward (upper = Lᵀ) substitution with L lower-triangular."""
+    N = L.shape[0]
+    x = np.array(y, dtype=float, copy=True)
+    if lower:
+        for s in range(0, N, bs):
+            e = min(N, s + bs)
+            if s:
+                x[s:e] -= L[s:e, :s] @ x[:s]
+            x[s:e] = np.linalg.solve(L[s:e, s:e], x[s:e])
+    else:
+        starts = list(range(0, N, bs))
+        for s in reversed(starts):
+            e = min(N, s + bs)
+            if e < N:
+                x[s:e] -= L[e:, s:e].T @ x[e:]
+            x[s:e] = np.linalg.solve(L[s:e, s:e].T, x[s:e])
+    return x
+
+
+@dataclass(frozen=True)
+class RFSolution:
+    """The exact RF projection: risk, optimal coefficients and how they were computed.
+
+    Attributes
+    ----------
+    risk : float
+        Raw population risk :math:`E[y^2] - b^\\top K^+ b`.
+    norm2 : float
+        :math:`E[y^2]` (``target.norm2`` for qf, 1 for mg): the trivial predictor's risk.
+    coefficients : ndarray (N,)
+        Optimal second-layer weights :math:`a = K^+ b`.
+    rank : int
+        Numerical rank of K used (N unless the eigh fallback dropped directions).
+    method : str
+        ``"cholesky"`` or ``"eigh"``.
+    kmax : int or None
+        Hermite order used (None for closed-form kernels).
+    error_bound : float
+        First-order bound on |computed − exact| risk: round-off of the solve plus
+        :math:`\\|a\\|^2\\|E\\|_F` for the series truncation.
+    """
+
+    risk: float
+    norm2: float
+    coefficients: np.ndarray
+    rank: int
+    method: str
+    kmax: int | None
+    error_bound: float
+
+    @property
+    def normalized_risk(self) -> float:
+        """risk / E[y²] (eq. (13) normalisation for qf; identical to ``risk`` for mg)."""
+        return self.risk / self.norm2
+
+
+def _psd_solve(K: np.ndarray, b: np.ndarray, accept: float, rel_cut: float = 0.0):
+    """a = K⁺b for a symmetric PSD K: (coef, bᵀK⁺b, rank, method, round-off bound).
+
+    Cholesky + blocked triangular solves, accepted if finite with round-off bound
+    N·ε·Tr(K)·‖a‖² + 4Nε·bᵀa ≤ ``accept``; otherwise ``eigh`` with eigenvalues
+    ≤ max(10Nε, rel_cut)·λ_max dropped.
+    """
+    N = K.shape[0]
+    trK = float(np.trace(K))
+    try:
+        L = np.linalg.cholesky(K)
+        z = _tri_solve(L, b, lower=True)
+        coef = _tri_solve(L, z, lower=False)
+        quad = float(z @ z)
+        fp = N * _EPS * trK * float(coef @ coef) + 4 * N * _EPS * quad
+        if np.all(np.isfinite(coef)) and fp <= accept:
+            return coef, quad, N, "cholesky", fp
+    except np.linalg.LinAlgError:
+        pass
+    lam, V = np.linalg.eigh(K)
+    lmax = float(max(lam[-1], 0.0))
+    keep = lam > max(10 * N * _EPS, rel_cut) * lmax
+    z = V[:, keep].T @ b
+    w = z / lam[keep]
+    coef = V[:, keep] @ w
+    quad = float(z @ w)
+    fp = N * _EPS * trK * float(coef @ coef) + 4 * N * _EPS * quad
+    return coef, quad, int(keep.sum()), "eigh", fp
+
+
+def _solve_normal_equations(A: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Least-squares coefficients from the (empirical) normal equations A a = c (A PSD)."""
+    scale = float(np.trace(A)) / max(A.shape[0], 1) * max(float(c @ c), 1e-300) ** 0.5
+    coef, *_ = _psd_solve(A, c, _CHOL_ACCEPT * max(scale, 1e-300))
+    return coef
+
+
+def _solve(K: np.ndarray, b: np.ndarray, norm2: float, trunc_fro: float, kmax):
+    lmax_rel = trunc_fro / max(float(np.max(np.diag(K))), 1e-300) if K.size else 0.0
+    coef, quad, rank, method, fp = _psd_solve(K, b, _CHOL_ACCEPT * max(norm2, 1e-300), lmax_rel)
+    bound = fp + float(coef @ coef) * trunc_fro
+    return _finish(norm2 - quad, norm2, coef, rank, method, kmax, bound)
+
+
+def _finish(risk, norm2, coef, rank, method, kmax, bound):
+    if risk < 0:
+        if -risk > bound + 64 * _EPS * norm2:
+            raise ConvergenceError("the RF risk came out negative beyond its error bound",
+                                   diagnostics={"risk": risk, "bound": bound, "method": method})
+        risk = 0.0
+    return RFSolution(float(risk), float(norm2), coef, rank, method, kmax, float(bound))
+
+
+def rf_solve(W, model, activation="x^2-1", *, kmax=None, kernel="auto") -> RFSolution:
+    r"""Exact population RF projection (eq. (4) with :math:`\mathcal F_{RF,N}(W)`, eq. (2)).
+
+    .. math::
+
+        R_{RF,N} = E[y^2] - b^\top K^+ b, \qquad a^\star = K^+ b.
+
+    Parameters are those of :func:`rf_gram`. Returns an :class:`RFSolution` (raw risk,
+    coefficients, rank, method, Hermite order, error bound). See the module docstring for the
+    kernels, the truncation bound and the rank cut-off.
+    """
+    K, b, info = _gram(W, model, activation, kmax, kernel)
+    return _solve(K, b, info["norm2"], info["trunc_fro"], info["kmax"])
+
+
+def rf_risk_of_coefficients(W, model, coefficients, activation="x^2-1", *, kmax=None,
+                            kernel="auto") -> float:
+    r"""Exact population risk of a given second layer :math:`a` (eq. (2) predictor, any a).
+
+    .. math::
+
+        R(a) = E\big[(y - \textstyle\sum_i a_i\sigma(\langle w_i, x\rangle))^2\big]
+             = E[y^2] - 2a^\top b + a^\top K a
+             = R_{RF,N} + (a - a^\star)^\top K (a - a^\star).
+
+    Used to measure the estimation error of the §4 least-squares fit exactly. Parameters as
+    :func:`rf_gram`, plus ``coefficients`` (length N).
+    """
+    K, b, info = _gram(W, model, activation, kmax, kernel)
+    a = np.asarray(coefficients, dtype=float)
+    check(a.shape == b.shape and bool(np.all(np.isfinite(a))),
+          f"coefficients must be {b.size} finite numbers; got shape {a.shape}",
+          assumption="coefficients shape")
+    return float(info["norm2"] - 2.0 * a @ b + a @ (K @ a))
+
+
+def rf_optimal_coefficients(W, model, activation="x^2-1", *, kmax=None) -> np.ndarray:
+    r"""Optimal second-layer weights :math:`a^\star = K^+ b` of the population RF fit (eq. (4)).
+
+    Parameters as :func:`rf_gram`. The predictor is
+    :math:`\hat f(x) = \sum_i a^\star_i\sigma(\langle w_i, x\rangle)` (no offset, eq. (2)).
+    """
+    return rf_solve(W, model, activation, kmax=kmax).coefficients
+
+
+def rf_risk_quadratic(W, target: QuadraticTarget, activation="x^2-1", *, kmax=None) -> float:
+    r"""Raw population RF risk for the quadratic target (qf), Theorem 1 / Corollary 1 at finite d.
+
+    .. math::
+
+        R_{RF,N}(f_*) = \min_a E_{x\sim N(0,I_d)}\Big[\big(f_*(x) - \textstyle\sum_i
+        a_i\sigma(\langle w_i,x\rangle)\big)^2\Big] = \|f_*\|_{L^2}^2 - b^\top K^+ b.
+
+    Parameters
+    ----------
+    W : array (d, N)
+        First-layer weights, neurons as columns (any W: the theorems draw w_i ~ N(0, Γ), A2).
+    target : QuadraticTarget
+        :math:`f_*(x) = b_0 + \langle x, Bx\rangle` (eq. (8)); need not be centred.
+    activation : str or Activation
+        ``"x^2-1"`` (Corollary 1), ``"x^2"``, ``"x^2+c"``, ``"relu"``, ``"erf"`` exactly; other
+        activations by the Hermite series (A1 is checked).
+    kmax : int, optional
+        Hermite order for the series path (automatic if None).
+
+    Returns
+    -------
+    float
+        The raw risk, in :math:`[0, \|f_*\|^2]`; divide by ``target.norm2`` (or use
+        :func:`rf_risk_quadratic_normalized`) for the normalisation of eqs. (10)–(13).
+
+    Raises
+    ------
+    AssumptionError
+        W not d×N / not finite, unknown activation, activation violating A1.
+    """
+    check(isinstance(target, QuadraticTarget),
+          f"target must be a QuadraticTarget; got {type(target).__name__}", assumption="qf model")
+    return rf_solve(W, target, activation, kmax=kmax).risk
+
+
+def rf_risk_quadratic_normalized(W, target: QuadraticTarget, activation="x^2-1", *,
+                                 kmax=None) -> float:
+    r"""Normalised RF risk :math:`R_{RF,N}(f_*)/\|f_*\|_{L^2}^2` (the left side of eqs. (11), (13)).
+
+    ``target.norm2`` is :math:`E f_*^2` (of the target as given; centred targets, as in
+    Theorem 1, have :math:`\|f_*\|^2 = 2\|B\|_F^2`). Parameters as :func:`rf_risk_quadratic`.
+    """
+    check(isinstance(target, QuadraticTarget),
+          f"target must be a QuadraticTarget; got {type(target).__name__}", assumption="qf model")
+    check(target.norm2 > 0, "the normalised risk needs ‖f*‖² > 0; got f* = 0",
+          assumption="f* ≠ 0")
+    return rf_solve(W, target, activation, kmax=kmax).normalized_risk
+
+
+def rf_risk_mixture(W, mixture: GaussianMixture, activation="x^2-1", *, kmax=None) -> float:
+    r"""Population RF risk for the Gaussian mixture (mg), Theorem 4 (eq. (15)) at finite d.
+
+    .. math::
+
+        R_{RF,N}(\mathbb P_{\Sigma,\Delta}) = \min_a E\big[(y - \textstyle\sum_i
+        a_i\sigma(\langle w_i,x\rangle))^2\big] = 1 - b^\top K^+ b,
+
+    with :math:`K = \tfrac12(K^{(\Sigma-\Delta)} + K^{(\Sigma+\Delta)})` and
+    :math:`b_i = \tfrac12(E_{\Sigma-\Delta}\sigma(\langle w_i,x\rangle) -
+    E_{\Sigma+\Delta}\sigma(\langle w_i,x\rangle))`. Since :math:`E y^2 = 1` the trivial
+    predictor has risk 1 and the value lies in [0, 1]. Parameters as :func:`rf_risk_quadratic`.
+    """
+    check(isinstance(mixture, GaussianMixture),
+          f"mixture must be a GaussianMixture; got {type(mixture).__name__}", assumption="mg model")
+    return rf_solve(W, mixture, activation, kmax=kmax).risk
+
+
+def rf_risk(W, model, activation="x^2-1", *, kmax=None) -> float:
+    """Raw population RF risk for either model (dispatches to the two functions above)."""
+    if isinstance(model, GaussianMixture):
+        return rf_risk_mixture(W, model, activation, kmax=kmax)
+    return rf_risk_quadratic(W, model, activation, kmax=kmax)
