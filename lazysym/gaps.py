@@ -56,13 +56,18 @@ __all__ = [
 
 
 def _nt_risk(W: np.ndarray, B: np.ndarray) -> float:
-    """2‖P⊥BP⊥‖²_F, P⊥ the projection orthogonal to span W (rank from the SVD)."""
-    U, s, _ = np.linalg.svd(W, full_matrices=True)
+    """2‖P⊥BP⊥‖²_F, P⊥ the projection orthogonal to span W (rank from the thin SVD).
+
+    With Q an orthonormal basis of span W: ‖P⊥BP⊥‖² = ‖B‖² − 2‖BQ‖² + ‖QᵀBQ‖² (absolute round-off
+    ~1e-16·‖B‖²_F).
+    """
+    U, s, _ = np.linalg.svd(W, full_matrices=False)
     tol = max(W.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0)
-    r = int(np.sum(s > tol))
-    Uo = U[:, r:]
-    C = Uo.T @ B @ Uo
-    return 2.0 * float(np.sum(C * C))
+    Q = U[:, : int(np.sum(s > tol))]
+    BQ = B @ Q
+    C = Q.T @ BQ
+    val = float(np.sum(B * B)) - 2.0 * float(np.sum(BQ * BQ)) + float(np.sum(C * C))
+    return 2.0 * max(val, 0.0)
 
 
 def nt_risk_exact(W, target: QuadraticTarget) -> float:
