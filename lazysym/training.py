@@ -1,0 +1,386 @@
+r"""Training the quadratic network of §2.3: one-pass SGD and gradient flow on the closed-form loss.
+
+* :func:`sgd` — one-pass SGD exactly as §2.3 defines it,
+
+  .. math::
+
+      (W_{k+1}, c_{k+1}) = (W_k, c_k) - \varepsilon\,\nabla_{W,c}\big(f_*(x_k) - \hat f(x_k; W_k, c_k)\big)^2,
+      \qquad x_k \sim N(0, I_d)\ \text{fresh at every step},
+
+  with :math:`\hat f(x; W, c) = \sum_i\langle w_i, x\rangle^2 + c`, and the risk
+  :math:`R_{NN,N}(f_*;\ell,\varepsilon) = L(W_\ell, c_\ell)` (eq. (5)) recorded exactly (closed form,
+  no test sample). ``batch > 1`` averages the per-sample gradients over a fresh mini-batch (§4 used
+  batch 100); ``batch=1`` is the paper's definition.
+* :func:`gradient_flow` — :math:`\dot\theta = -\nabla L(\theta)` integrated with an adaptive
+  Dormand–Prince 5(4) scheme (own implementation). Since :math:`E_x\nabla(f_*-\hat f)^2 = \nabla L`,
+  SGD with step ε at step :math:`\ell = t/\varepsilon` tracks the flow at time t (Theorem 3).
+* :func:`random_init` — an absolutely continuous (Gaussian) initialisation, as Theorem 3 requires.
+
+Both algorithms run in the eigenbasis of B (:math:`\tilde W = U^\top W`, x = Uz with z ~ N(0, I)): x is
+still N(0, I_d) and every update is the rotated update, so the process is the same; it costs
+O(bdN) per step instead of O(bd²).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validate import as_generator, as_real, as_weights, positive_int
+from .errors import AssumptionError, ConvergenceError, check
+from .models import QuadraticTarget
+
+__all__ = ["TrainingResult", "sgd", "gradient_flow", "random_init"]
+
+
+@dataclass
+class TrainingResult:
+    """Output of :func:`sgd` / :func:`gradient_flow`.
+
+    Attributes
+    ----------
+    W, c:
+        Final parameters (W is d×N, neurons as columns).
+    risks:
+        Exact population risk L(W, c) (raw, not normalised) at the recorded points.
+    times:
+        Flow time of each record (t = kε for SGD).
+    steps:
+        SGD step index k of each record (for gradient flow: the number of accepted RK steps).
+    method, step, batch:
+        What ran (``step``: ε for SGD; ``None`` for the flow).
+    wall:
+        Wall-clock seconds.
+    path:
+        With ``keep_path=True``: the (W, c) at each record.
+    """
+
+    W: np.ndarray
+    c: float
+    risks: np.ndarray
+    times: np.ndarray
+    steps: np.ndarray
+    method: str
+    step: float | None = None
+    batch: int | None = None
+    wall: float = 0.0
+    path: list = field(default_factory=list, repr=False)
+
+    @property
+    def final_risk(self) -> float:
+        return float(self.risks[-1])
+
+
+def _target(target) -> QuadraticTarget:
+    check(isinstance(target, QuadraticTarget),
+          f"target must be a lazysym.models.QuadraticTarget; got {type(target).__name__}",
+          assumption="quadratic target (qf, eq. (8))")
+    return target
+
+
+class _Rotated:
+    """B = U diag(λ) Uᵀ; loss and gradient in the coordinates W̃ = UᵀW (O(dN²) each)."""
+
+    def __init__(self, target: QuadraticTarget):
+        ev, U = np.linalg.eigh(target.B)
+        self.lam, self.U = ev, U
+        self.b0 = float(target.b0)
+        self.trB = float(np.sum(ev))
+        self.lam2 = float(np.sum(ev * ev))
+
+    def loss(self, Wt, c) -> float:
+        G = Wt.T @ Wt                                   # N×N
+        # ‖Λ − W̃W̃ᵀ‖² = ‖Λ‖² − 2 Σ λ_i ‖row_i(W̃)‖² + ‖W̃ᵀW̃‖²
+        fro = self.lam2 - 2.0 * float(np.sum(self.lam * np.sum(Wt * Wt, axis=1))) + float(np.sum(G * G))
+        s = self.trB - float(np.trace(G)) + self.b0 - c
+        return 2.0 * max(fro, 0.0) + s * s
+
+    def grad(self, Wt, c):
+        G = Wt.T @ Wt
+        s = self.trB - float(np.trace(G)) + self.b0 - c
+        MW = self.lam[:, None] * Wt - Wt @ G            # (Λ − W̃W̃ᵀ) W̃
+        return -8.0 * MW - 4.0 * s * Wt, -2.0 * s
+
+
+def random_init(d: int, N: int, rng, scale: float = 1.0) -> tuple[np.ndarray, float]:
+    """Gaussian initialisation (absolutely continuous, as Theorem 3 assumes).
+
+    :math:`W_{ai} \\sim N(0, \\mathrm{scale}^2/d)` i.i.d. (so :math:`E\\|w_i\\|^2 = \\mathrm{scale}^2`)
+    and :math:`c_0 \\sim N(0, \\mathrm{scale}^2)`.
+    """
+    d = positive_int(d, "d")
+    N = positive_int(N, "N")
+    scale = as_real(scale, "scale")
+    check(scale > 0, f"scale must be > 0 (a point mass is not absolutely continuous); got {scale}",
+          assumption="Theorem 3: absolutely continuous initialisation")
+    rng = as_generator(rng)
+    return rng.standard_normal((d, N)) * (scale / math.sqrt(d)), float(rng.standard_normal() * scale)
+
+
+def _progress_fn(progress, label):
+    if progress is True:
+        def show(k, total, risk):
+            sys.stderr.write(f"\r{label}: {k}/{total} ({100.0 * k / total:5.1f}%) risk={risk:.6g}")
+            if k >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        return show
+    if progress in (None, False):
+        return None
+    check(callable(progress), "progress must be None, True or a callable(k, total, risk)",
+          assumption="progress callback")
+    return progress
+
+
+def sgd(target, W0, c0, *, step: float, steps: int, rng, batch: int = 1,
+        record_every: int | None = None, progress=None, keep_path: bool = False,
+        blowup: float = 1e6) -> TrainingResult:
+    """One-pass SGD of §2.3 on the population of the quadratic target.
+
+    Parameters
+    ----------
+    target:
+        :class:`~lazysym.models.QuadraticTarget` (Theorem 3 assumes B ⪰ 0; SGD itself does not).
+    W0, c0:
+        Initialisation (d×N, scalar).
+    step:
+        Step size ε > 0.
+    steps:
+        Number of steps ℓ (= number of fresh samples per batch entry, one pass).
+    rng:
+        Seed or Generator for the samples x_k.
+    batch:
+        Samples per step (gradient = batch mean). The paper's §2.3 definition is ``batch=1``.
+    record_every:
+        Record the exact risk every this many steps (default: ~100 records), and at the end.
+    progress:
+        ``True`` for a stderr progress line, or a callable ``progress(k, steps, risk)`` called at
+        each record.
+    blowup:
+        Divergence threshold: a risk above ``blowup × max(L(W₀, c₀), ‖f*‖²)`` or a non-finite
+        value raises :class:`~lazysym.errors.ConvergenceError` (step too large).
+
+    Returns
+    -------
+    TrainingResult
+        ``risks[j] = L(W_k, c_k)`` (raw risk, eq. (5)) at ``steps[j] = k``, ``times = kε``.
+    """
+    target = _target(target)
+    d = target.d
+    W = as_weights(W0, d, "W0").copy()
+    c = as_real(c0, "c0")
+    step = as_real(step, "step")
+    check(step > 0, f"the SGD step ε must be > 0; got {step}", assumption="ε > 0")
+    steps = positive_int(steps, "steps")
+    batch = positive_int(batch, "batch")
+    rng = as_generator(rng)
+    record_every = positive_int(record_every, "record_every") if record_every is not None \
+        else max(1, steps // 100)
+    show = _progress_fn(progress, "sgd")
+    rot = _Rotated(target)
+    lam, U, b0 = rot.lam, rot.U, rot.b0
+    Wt = U.T @ W
+    N = W.shape[1]
+    L0 = rot.loss(Wt, c)
+    limit = blowup * max(L0, target.norm2, 1e-300)
+    rec_k, rec_L, path = [0], [L0], [(W.copy(), c)] if keep_path else []
+    chunk = max(1, 8192 // (batch * max(1, d // 64 + 1)))
+    t0 = time.perf_counter()
+    k = 0
+    g_scale_W = 4.0 * step / batch
+    g_scale_c = 2.0 * step / batch
+    with np.errstate(over="ignore", invalid="ignore"):
+        while k < steps:
+            m = min(chunk, steps - k)
+            Z = rng.standard_normal((m, batch, d))
+            fstar = b0 + np.einsum("mbi,i,mbi->mb", Z, lam, Z)   # f*(x), x = Uz
+            if batch == 1:
+                Z1, f1 = Z[:, 0, :], fstar[:, 0]
+            for j in range(m):
+                if batch == 1:                                    # same update, 1-d arrays
+                    z = Z1[j]
+                    h = z @ Wt
+                    r = f1[j] - h @ h - c
+                    Wt += np.outer(z, (g_scale_W * r) * h)
+                    c += g_scale_c * r
+                else:
+                    z = Z[j]                                      # batch × d
+                    h = z @ Wt                                    # batch × N: ⟨w̃_i, z⟩
+                    r = fstar[j] - np.einsum("bn,bn->b", h, h) - c  # f* − f̂
+                    # ∇_W (f*−f̂)² = −4 r x (xᵀW); ∇_c = −2r (batch mean)
+                    Wt += g_scale_W * (z.T @ (r[:, None] * h))
+                    c += g_scale_c * float(np.sum(r))
+                k += 1
+                if k % record_every == 0 or k == steps:
+                    L = rot.loss(Wt, c)
+                    if not (math.isfinite(L) and L <= limit and math.isfinite(c)):
+                        raise ConvergenceError(
+                            "one-pass SGD diverged (the step ε is too large for this target)",
+                            diagnostics={"step_index": k, "step": step, "batch": batch,
+                                         "risk": L, "last_finite_risk": rec_L[-1],
+                                         "initial_risk": L0},
+                            fix="decrease the step (stability needs roughly ε·d·‖B‖ ≪ 1)")
+                    rec_k.append(k)
+                    rec_L.append(L)
+                    if keep_path:
+                        path.append((U @ Wt, c))
+                    if show is not None:
+                        show(k, steps, L)
+            if not np.all(np.isfinite(Wt)):
+                raise ConvergenceError(
+                    "one-pass SGD diverged (non-finite weights)",
+                    diagnostics={"step_index": k, "step": step, "batch": batch,
+                                 "last_finite_risk": rec_L[-1], "initial_risk": L0},
+                    fix="decrease the step")
+    ks = np.array(rec_k)
+    return TrainingResult(U @ Wt, float(c), np.array(rec_L), ks * step, ks, "sgd", step, batch,
+                          time.perf_counter() - t0, path)
+
+
+# Dormand–Prince 5(4) tableau
+_C = np.array([0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1, 1])
+_A = [
+    [],
+    [1 / 5],
+    [3 / 40, 9 / 40],
+    [44 / 45, -56 / 15, 32 / 9],
+    [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729],
+    [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656],
+    [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84],
+]
+_B5 = np.array([35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0])
+_B4 = np.array([5179 / 57600, 0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40])
+_E = _B5 - _B4
+
+
+def gradient_flow(target, W0, c0, *, t_max: float, rtol: float = 1e-8, atol: float = 1e-10,
+                  n_record: int = 100, t_eval=None, gtol: float | None = None,
+                  max_steps: int = 1_000_000, progress=None,
+                  keep_path: bool = False) -> TrainingResult:
+    """Gradient flow :math:`\\dot\\theta = -\\nabla L(\\theta)` on the closed-form L of §2.3.
+
+    The limit object of Theorem 3's proof (SGD with step ε → 0 at time t = ℓε). Integrated by
+    an adaptive Dormand–Prince 5(4) method with error control ``|err_i| ≤ atol + rtol·|θ_i|``
+    (RMS norm), FSAL, step-size factor clipped to [0.2, 5].
+
+    Parameters
+    ----------
+    t_max:
+        Final time.
+    rtol, atol:
+        Local error tolerances.
+    n_record, t_eval:
+        Record L at ``t_eval`` (increasing times in [0, t_max]) or at ``n_record`` equally spaced
+        times. The integrator steps exactly onto each record time.
+    gtol:
+        Stop early once ‖∇L‖₂ ≤ gtol (off by default: near a saddle the gradient is small too).
+    max_steps:
+        Accepted-step budget; exceeding it raises :class:`ConvergenceError`.
+    progress:
+        ``True`` (stderr line) or a callable ``progress(k, n_records, risk)``.
+
+    Returns
+    -------
+    TrainingResult
+        ``risks`` = L(θ(t)) at ``times``; ``steps`` = accepted RK steps so far.
+    """
+    target = _target(target)
+    d = target.d
+    W = as_weights(W0, d, "W0")
+    c = as_real(c0, "c0")
+    t_max = as_real(t_max, "t_max")
+    check(t_max > 0, f"t_max must be > 0; got {t_max}", assumption="t_max > 0")
+    rtol, atol = as_real(rtol, "rtol"), as_real(atol, "atol")
+    check(rtol > 0 and atol > 0, f"rtol, atol must be > 0; got {rtol}, {atol}",
+          assumption="tolerances > 0")
+    max_steps = positive_int(max_steps, "max_steps")
+    if t_eval is None:
+        n_record = positive_int(n_record, "n_record")
+        t_eval = np.linspace(0.0, t_max, n_record + 1)[1:]
+    else:
+        t_eval = np.asarray(t_eval, float).ravel()
+        check(t_eval.size >= 1 and np.all(np.isfinite(t_eval)) and np.all(np.diff(t_eval) > 0)
+              and t_eval[0] >= 0 and t_eval[-1] <= t_max,
+              "t_eval must be increasing times in [0, t_max]", assumption="t_eval")
+    show = _progress_fn(progress, "gradient flow")
+    rot = _Rotated(target)
+    U = rot.U
+    N = W.shape[1]
+    y = np.concatenate([(U.T @ W).ravel(), [c]])
+
+    def F(yv):
+        gW, gc = rot.grad(yv[:-1].reshape(d, N), yv[-1])
+        out = np.empty_like(yv)
+        out[:-1] = -gW.ravel()
+        out[-1] = -gc
+        return out
+
+    def loss(yv):
+        return rot.loss(yv[:-1].reshape(d, N), yv[-1])
+
+    t0w = time.perf_counter()
+    L0 = loss(y)
+    times, risks, ksteps = [0.0], [L0], [0]
+    path = [(W.copy(), c)] if keep_path else []
+    f0 = F(y)
+    # initial step (Hairer–Wanner heuristic, simplified)
+    sc = atol + rtol * np.abs(y)
+    d0 = np.sqrt(np.mean((y / sc) ** 2))
+    d1 = np.sqrt(np.mean((f0 / sc) ** 2))
+    h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+    h = min(h, t_max)
+    t = 0.0
+    k = 0
+    nxt = 0
+    K = np.empty((7, y.size))
+    with np.errstate(over="ignore", invalid="ignore"):
+        while nxt < t_eval.size:
+            if t_eval[nxt] <= t:
+                nxt += 1
+                continue
+            target_t = t_eval[nxt]
+            h = min(h, target_t - t)
+            K[0] = f0
+            for i in range(1, 7):
+                K[i] = F(y + h * (np.asarray(_A[i]) @ K[:i]))
+            y_new = y + h * (_B5[:6] @ K[:6])
+            err_vec = h * (_E @ K)
+            sc = atol + rtol * np.maximum(np.abs(y), np.abs(y_new))
+            err = float(np.sqrt(np.mean((err_vec / sc) ** 2)))
+            if not np.isfinite(err) or not np.all(np.isfinite(y_new)):
+                if h < 1e-14 * max(1.0, t):
+                    raise ConvergenceError("gradient flow produced non-finite values",
+                                           diagnostics={"t": t, "last_risk": risks[-1]})
+                h *= 0.2
+                continue
+            if err <= 1.0:
+                t = t + h if target_t - t > h else target_t
+                y = y_new
+                f0 = K[6]
+                k += 1
+                if k > max_steps:
+                    raise ConvergenceError("gradient flow exceeded max_steps",
+                                           diagnostics={"t": t, "t_max": t_max, "steps": k,
+                                                        "last_risk": risks[-1]},
+                                           fix="raise max_steps or loosen rtol")
+                if t >= target_t:
+                    L = loss(y)
+                    times.append(t)
+                    risks.append(L)
+                    ksteps.append(k)
+                    if keep_path:
+                        path.append((U @ y[:-1].reshape(d, N), float(y[-1])))
+                    if show is not None:
+                        show(nxt + 1, t_eval.size, L)
+                    nxt += 1
+                    if gtol is not None and float(np.linalg.norm(f0)) <= gtol:
+                        break
+            fac = 5.0 if err == 0 else min(5.0, max(0.2, 0.9 * err ** -0.2))
+            h = h * fac
+    Wf = U @ y[:-1].reshape(d, N)
+    return TrainingResult(Wf, float(y[-1]), np.array(risks), np.array(times), np.array(ksteps),
+                          "gradient flow", None, None, time.perf_counter() - t0w, path)
