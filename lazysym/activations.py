@@ -1,0 +1,332 @@
+r"""Activation functions σ: one SymPy expression, three consistent forms.
+
+An :class:`Activation` holds a real SymPy expression in the public symbol :data:`x` and derives
+from it a vectorised numpy form (:meth:`Activation.numeric`) and an mpmath form
+(:meth:`Activation.mp`, at the ambient working precision). The named instances are the
+activations the paper uses or mentions:
+
+===================== ============================== =====================================
+name                  σ(x)                           remark
+===================== ============================== =====================================
+``quadratic``         :math:`x^2`                    Theorem 2, §2.3 (NT and NN)
+``quadratic_centered`` :math:`x^2 - 1 = He_2(x)`     Corollary 1 (λ₀ = 0, λ₂ = 2)
+``relu``              :math:`\max(x, 0)`
+``relu_centered``     :math:`\max(x,0) - 1/\sqrt{2\pi}` λ₀ = 0, as Theorem 1 assumes
+``abs``               :math:`|x|`
+``erf``               :math:`\operatorname{erf}(x/\sqrt 2) = 2\Phi(x) - 1` odd, λ₁ = 1/√π
+``tanh``              :math:`\tanh x`                odd
+``softplus``          :math:`\log(1 + e^x)`
+===================== ============================== =====================================
+
+``ERF`` is :math:`\operatorname{erf}(x/\sqrt2)` (not :math:`\operatorname{erf}(x)`): with this
+scaling σ(G) = 2Φ(G) − 1 for G ~ N(0, 1), so :math:`E[\sigma(G)^2] = \tfrac{2}{\pi}
+\arcsin\tfrac12 = \tfrac13` and :math:`\lambda_1 = 1/\sqrt\pi`.
+
+Activations whose expression contains ``Abs``, ``Max``/``Min``, ``Heaviside``, ``sign`` or
+``Piecewise`` are *piecewise*: :attr:`Activation.kinks` lists the points where a branch changes,
+and :meth:`Activation.pieces` gives the smooth branch on each interval (used by
+:mod:`lazysym.hermite` for exact integration and for quadrature split points).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from ._validate import as_finite_array, as_real
+from .errors import AssumptionError, check
+
+__all__ = [
+    "x", "Activation", "QUADRATIC", "QUADRATIC_CENTERED", "quadratic", "RELU", "RELU_CENTERED",
+    "ABS", "ERF", "TANH", "SOFTPLUS", "activation", "from_expr", "NAMES",
+]
+
+#: The real variable every activation expression is written in.
+x = sp.Symbol("x", real=True)
+
+_erf_ufunc = np.frompyfunc(math.erf, 1, 1)
+_erfc_ufunc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _np_erf(u):
+    return np.asarray(_erf_ufunc(u), dtype=float)
+
+
+def _np_erfc(u):
+    return np.asarray(_erfc_ufunc(u), dtype=float)
+
+
+def _np_softplus(u):
+    return np.logaddexp(0.0, u)
+
+
+#: numpy replacements for functions NumPy lacks (float64 libm erf/erfc, correctly rounded to ~1 ulp).
+_NUMPY_MODULES = [{"erf": _np_erf, "erfc": _np_erfc}, "numpy"]
+
+#: Functions that make an expression piecewise (their arguments' zeros are kinks).
+_KINKED = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise)
+
+
+def _real_roots(g: sp.Expr) -> list[sp.Expr]:
+    """The real zeros of ``g`` (in x), refusing infinitely many."""
+    g = sp.sympify(g)
+    if not g.has(x):
+        return []
+    sol = sp.solveset(g, x, domain=sp.S.Reals)
+    if not isinstance(sol, sp.FiniteSet):
+        raise AssumptionError(
+            f"cannot locate the kinks of the activation: zeros of {g} in x are {sol}",
+            assumption="σ piecewise smooth with finitely many kinks",
+            fix="write σ with Abs/Max/Piecewise whose switching points are finitely many")
+    return [r for r in sol if r.is_real]
+
+
+def _relational_roots(cond) -> list[sp.Expr]:
+    out = []
+    for rel in cond.atoms(sp.core.relational.Relational):
+        out += _real_roots(rel.lhs - rel.rhs)
+    return out
+
+
+def _find_kinks(expr: sp.Expr) -> tuple:
+    pts = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Abs, sp.Heaviside, sp.sign)):
+            pts += _real_roots(node.args[0])
+        elif isinstance(node, (sp.Max, sp.Min)):
+            a = node.args
+            for i in range(len(a)):
+                for j in range(i + 1, len(a)):
+                    pts += _real_roots(a[i] - a[j])
+        elif isinstance(node, sp.Piecewise):
+            for _, cond in node.args:
+                if cond not in (sp.true, sp.false):
+                    pts += _relational_roots(cond)
+    uniq = []
+    for p in sorted(set(sp.nsimplify(p) if p.is_Float else p for p in pts),
+                    key=lambda r: float(r)):
+        if not uniq or float(p) != float(uniq[-1]):
+            uniq.append(p)
+    return tuple(uniq)
+
+
+def _branch(expr: sp.Expr, point) -> sp.Expr:
+    """The smooth expression that ``expr`` equals near ``point`` (not a kink)."""
+    if expr.is_Atom or not expr.has(*_KINKED):
+        return expr
+    val = lambda e: float(sp.N(e.subs(x, point), 30))  # noqa: E731
+    if isinstance(expr, sp.Piecewise):
+        for ex, cond in expr.args:
+            if bool(cond.subs(x, point)):
+                return _branch(ex, point)
+        raise AssumptionError(f"Piecewise expression {expr} is undefined at x = {point}",
+                              assumption="σ defined on ℝ")
+    args = [_branch(a, point) for a in expr.args]
+    if isinstance(expr, sp.Abs):
+        return args[0] if val(args[0]) >= 0 else -args[0]
+    if isinstance(expr, sp.Max):
+        return max(args, key=val)
+    if isinstance(expr, sp.Min):
+        return min(args, key=val)
+    if isinstance(expr, sp.Heaviside):
+        return sp.Integer(1) if val(args[0]) > 0 else sp.Integer(0)
+    if isinstance(expr, sp.sign):
+        return sp.Integer(1) if val(args[0]) > 0 else sp.Integer(-1)
+    return expr.func(*args)
+
+
+@dataclass(frozen=True)
+class Activation:
+    r"""An activation function σ: ℝ → ℝ given by a SymPy expression in :data:`x`.
+
+    Parameters
+    ----------
+    name:
+        Short name (used in reports and error messages).
+    expr:
+        Real SymPy expression in :data:`x` (the symbol of this module). Constants only (no
+        other free symbols).
+
+    Notes
+    -----
+    The numpy and mpmath forms are lambdified from ``expr`` once, on construction, so the
+    three forms agree by construction up to the precision of each backend (float64 for
+    :meth:`numeric`, the ambient ``mpmath.mp`` precision for :meth:`mp`); the test suite
+    checks this for every named activation. Assumption **A1** of the paper is *not* checked
+    here (a linear σ is a valid activation object); see :func:`lazysym.hermite.check_a1`.
+    """
+
+    name: str
+    expr: sp.Expr
+    _np_fn: Callable = field(init=False, repr=False, compare=False)
+    _mp_fn: Callable = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        check(isinstance(self.name, str) and self.name != "",
+              f"activation name must be a non-empty string; got {self.name!r}",
+              assumption="activation name")
+        try:
+            expr = sp.sympify(self.expr)
+        except (sp.SympifyError, TypeError) as exc:
+            raise AssumptionError(f"activation expression {self.expr!r} is not a SymPy expression",
+                                  assumption="σ a SymPy expression in x") from exc
+        # accept expressions written with a plain Symbol('x') by mapping it onto the real x
+        plain = [s for s in expr.free_symbols if s.name == "x" and s != x]
+        expr = expr.subs({s: x for s in plain})
+        extra = expr.free_symbols - {x}
+        check(not extra, f"activation expression has free symbols other than x: {sorted(map(str, extra))}",
+              assumption="σ a function of x only", fix="substitute numbers for the parameters")
+        check(isinstance(expr, sp.Expr), f"activation expression must be a SymPy Expr; got {expr!r}",
+              assumption="σ a SymPy expression in x")
+        object.__setattr__(self, "expr", expr)
+        if expr == sp.log(1 + sp.exp(x)):
+            # softplus: log(1 + e^u) overflows for u ≳ 710 in float64; logaddexp does not
+            np_fn = _np_softplus
+        else:
+            np_fn = sp.lambdify(x, expr.rewrite(sp.Piecewise) if expr.has(sp.Heaviside, sp.sign)
+                                else expr, modules=_NUMPY_MODULES)
+        mp_fn = sp.lambdify(x, expr, modules="mpmath")
+        object.__setattr__(self, "_np_fn", np_fn)
+        object.__setattr__(self, "_mp_fn", mp_fn)
+
+    # ---------------------------------------------------------------------------------------
+    def numeric(self, u) -> np.ndarray:
+        """σ(u) elementwise, float64, same shape as ``u`` (finite input required)."""
+        arr = as_finite_array(u, "u")
+        with np.errstate(over="ignore"):
+            out = self._np_fn(arr)
+        out = np.array(np.broadcast_to(np.asarray(out, dtype=float), arr.shape))
+        return out
+
+    def mp(self, u) -> mpmath.mpf:
+        """σ(u) as an ``mpmath.mpf`` at the ambient working precision (``mpmath.mp``)."""
+        if not isinstance(u, mpmath.mpf):
+            u = mpmath.mpf(as_real(u, "u")) if not isinstance(u, str) else mpmath.mpf(u)
+        check(mpmath.isfinite(u), f"u must be finite; got {u}", assumption="u finite")
+        v = self._mp_fn(u)
+        if isinstance(v, mpmath.mpc):
+            check(abs(v.imag) <= abs(v) * mpmath.eps * 16,
+                  f"σ({u}) is complex ({v}); the activation must be real on ℝ",
+                  assumption="σ real")
+            v = v.real
+        return mpmath.mpf(v)
+
+    def __call__(self, u):
+        """Shorthand for :meth:`numeric`."""
+        return self.numeric(u)
+
+    # ---------------------------------------------------------------------------------------
+    @cached_property
+    def kinks(self) -> tuple:
+        """Sorted real points (SymPy numbers) where the expression switches branch."""
+        return _find_kinks(self.expr)
+
+    def pieces(self) -> list[tuple]:
+        """``[(lo, hi, branch), ...]`` covering ℝ (``lo = -oo`` first, ``hi = oo`` last).
+
+        On the open interval (lo, hi) σ equals the kink-free expression ``branch``.
+        """
+        return self._pieces
+
+    @cached_property
+    def _pieces(self) -> list[tuple]:
+        k = list(self.kinks)
+        if not k:
+            return [(-sp.oo, sp.oo, self.expr)]
+        edges = [-sp.oo] + k + [sp.oo]
+        out = []
+        for lo, hi in zip(edges[:-1], edges[1:]):
+            if lo == -sp.oo:
+                mid = hi - 1
+            elif hi == sp.oo:
+                mid = lo + 1
+            else:
+                mid = (lo + hi) / 2
+            out.append((lo, hi, sp.expand(_branch(self.expr, mid))))
+        return out
+
+    @cached_property
+    def parity(self) -> int:
+        """+1 if σ is even, −1 if odd, 0 otherwise (decided by SymPy; 0 when undecided)."""
+        refl = self.expr.subs(x, -x)
+        try:
+            if sp.simplify(refl - self.expr) == 0:
+                return 1
+            if sp.simplify(refl + self.expr) == 0:
+                return -1
+        except Exception:  # pragma: no cover - SymPy could not decide: no symmetry shortcut
+            return 0
+        return 0
+
+    @cached_property
+    def is_piecewise_polynomial(self) -> bool:
+        """True if every branch of :meth:`pieces` is a polynomial in x."""
+        return all(b.is_polynomial(x) for _, _, b in self.pieces())
+
+
+def from_expr(expr, name: str | None = None) -> Activation:
+    """An :class:`Activation` from a SymPy expression (or string) in :data:`x`.
+
+    The numeric and mpmath forms come from ``sympy.lambdify``. ``name`` defaults to
+    ``str(expr)``.
+    """
+    if isinstance(expr, str):
+        try:
+            expr = sp.sympify(expr, locals={"x": x})
+        except (sp.SympifyError, TypeError, SyntaxError) as exc:
+            raise AssumptionError(f"cannot parse activation {expr!r}",
+                                  assumption="σ a SymPy expression in x") from exc
+    return Activation(name if name is not None else str(expr), expr)
+
+
+QUADRATIC = Activation("quadratic", x**2)
+QUADRATIC_CENTERED = Activation("quadratic_centered", x**2 - 1)
+RELU = Activation("relu", sp.Max(x, 0))
+RELU_CENTERED = Activation("relu_centered", sp.Max(x, 0) - 1 / sp.sqrt(2 * sp.pi))
+ABS = Activation("abs", sp.Abs(x))
+ERF = Activation("erf", sp.erf(x / sp.sqrt(2)))
+TANH = Activation("tanh", sp.tanh(x))
+SOFTPLUS = Activation("softplus", sp.log(1 + sp.exp(x)))
+
+_NAMED = {a.name: a for a in (QUADRATIC, QUADRATIC_CENTERED, RELU, RELU_CENTERED, ABS, ERF, TANH,
+                              SOFTPLUS)}
+#: Names accepted by :func:`activation`.
+NAMES = tuple(_NAMED)
+
+
+def quadratic(c0=0) -> Activation:
+    r"""σ(x) = x² + c₀ (``c0 = -1`` is Corollary 1's :math:`x^2 - 1`; ``c0 = 0`` is Theorem 2's x²).
+
+    Integers, fractions and SymPy numbers stay exact; a float stays a float.
+    """
+    if isinstance(c0, sp.Basic):
+        check(c0.is_real is True and c0.is_finite is True, f"c0 must be a finite real number; got {c0}",
+              assumption="c0 real")
+        c = c0
+    elif isinstance(c0, int) and not isinstance(c0, bool):
+        c = sp.Integer(c0)
+    else:
+        from fractions import Fraction
+        if isinstance(c0, Fraction):
+            c = sp.Rational(c0.numerator, c0.denominator)
+        else:
+            c = sp.Float(as_real(c0, "c0"))
+    return Activation(f"quadratic(c0={c})", x**2 + c)
+
+
+def activation(name) -> Activation:
+    """The named activation (see the module table); an :class:`Activation` is returned as is."""
+    if isinstance(name, Activation):
+        return name
+    key = name.strip().lower() if isinstance(name, str) else name
+    if key not in _NAMED:
+        raise AssumptionError(f"unknown activation {name!r}; valid names: {', '.join(NAMES)}",
+                              assumption="known activation name",
+                              fix="use one of the names, or activations.from_expr(expr, name)")
+    return _NAMED[key]
