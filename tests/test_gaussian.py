@@ -155,6 +155,21 @@ def test_four_forms_and_nonsymmetric_trace_vs_explicit_symbolic():
     assert sp.expand(explicit - evaluate_traces(NONSYM, {M: Mv, C: Cv, S: Sv})) == 0
 
 
+@pytest.mark.parametrize("order", ["CM", "MM", "MCM"])
+def test_nonsymmetric_forms_entered_transposed(order):
+    # a non-symmetric form met through its column index must enter transposed: with M not the
+    # first form of a cycle (C·M, M·M, M·C·M) the engine's orientation bookkeeping is exercised
+    d = 2
+    Cv, Sv = sym_matrix_of_symbols("c", d), sym_matrix_of_symbols("s", d)
+    Mv = sp.Matrix(d, d, sp.symbols("m1:5"))
+    mats = [{"C": C, "M": M}[ch] for ch in order]
+    vals = [{"C": Cv, "M": Mv}[ch] for ch in order]
+    x = sp.Matrix(sp.symbols("x1:3"))
+    explicit = expect_polynomial(sp.Mul(*[quad(x, V) for V in vals]), Sv, list(x))
+    got = evaluate_traces(expect_quadratic_forms(mats, S), {M: Mv, C: Cv, S: Sv})
+    assert sp.expand(explicit - got) == 0
+
+
 def test_isserlis_moments():
     s = sp.symbols("s11 s12 s22")
     Sv = sp.Matrix([[s[0], s[1]], [s[1], s[2]]])
