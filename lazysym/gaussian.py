@@ -16,8 +16,11 @@ argument of §1 ("Inner bounds").
 :math:`q_{A_1} \cdots q_{A_m}` joins the forms into closed cycles, and each cycle contributes the
 trace of the product of its matrices with a :math:`\Sigma` between consecutive ones (a matrix met
 through its column index enters transposed). :func:`expect_quadratic_forms` enumerates the
-(2m−1)!! pairings literally. For symmetric :math:`A_k` the sum collapses (each cycle of length
-L ≥ 2 is produced by :math:`2^{L-1}` pairings) to the permutation formula
+(2m−1)!! pairings literally. For symmetric :math:`A_k` the sum collapses to the permutation
+formula below: an (undirected) cycle through L ≥ 3 forms is produced by :math:`2^L` pairings (two
+half-edge choices per form) and is two cycles of π (its two directions), a 2-cycle by 2 pairings
+and one transposition, a self-loop by one pairing; so each cycle of π of length L carries
+:math:`2^{L-1}`, i.e.
 
 .. math::
 

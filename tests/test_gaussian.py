@@ -267,3 +267,16 @@ def test_frobenius_and_trace_explicit_vs_symbolic():
     assert evaluate_traces(expr, {B: Bv, W: Wv}) == frobenius2(Bv - Wv * Wv.T)
     assert frobenius2(Bv - Wv * Wv.T) == sum(x ** 2 for x in (Bv - Wv * Wv.T))
     assert evaluate_traces(trace(W * W.T) + d_, {W: Wv}) == trace(Wv * Wv.T) + 2
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 4, 5])
+def test_pairings_per_full_cycle(m):
+    # the docstring's count: pairings joining all m forms into one cycle number 2^m for m ≥ 3
+    # (two directions of the cycle in S_m, each weighted 2^{m-1}); 2 for m = 2, 1 for m = 1;
+    # (m−1)!/2 undirected cycles for m ≥ 3
+    from lazysym.gaussian import _cycles_of_pairing
+    half = [(k, s) for k in range(m) for s in (0, 1)]
+    n_one_cycle = sum(1 for p in pairings(half) if len(_cycles_of_pairing(m, p)) == 1)
+    from math import factorial
+    expected = {1: 1, 2: 2}.get(m, 2 ** m * factorial(m - 1) // 2)
+    assert n_one_cycle == expected
