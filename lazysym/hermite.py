@@ -393,68 +393,99 @@ def check_a1(act) -> None:
 # float64, vectorised over scales
 # --------------------------------------------------------------------------------------------
 
-#: Half-width of the trapezoidal grid: φ(40) ≈ 1e-348 underflows, so the neglected tails are 0
-#: in float64 for any polynomially bounded σ·He_k.
-_T = 40.0
-
-
-@lru_cache(maxsize=16)
-def _trapezoid_grid(h: float):
-    """Nodes and weights h·φ(t) of the trapezoidal rule on [−T, T] (step h) for N(0, 1)."""
-    n = int(round(_T / h))
-    t = h * np.arange(-n, n + 1, dtype=float)
-    return t, h * np.exp(-t * t / 2) * _INV_SQRT_2PI
-
-
+#: Half-width of the trapezoidal grid: φ(37.5) ≈ 2e-306, so the neglected tails are below float64
+#: resolution for any polynomially bounded σ times a normalised Hermite function.
+_T = 37.5
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2 * math.pi)
 _erfc = np.frompyfunc(math.erfc, 1, 1)
 #: |s| beyond which φ(s)·poly(s) < 1e-300: J(j, k, s) equals its value at ±∞ to float64.
-_S_INF = 40.0
+_S_INF = 37.5
+
+
+def _sqrt_factorials(kmax: int) -> np.ndarray:
+    """√k! for k = 0..kmax as float64 (inf beyond k ≈ 300)."""
+    with np.errstate(over="ignore"):
+        return np.exp(0.5 * np.array([math.lgamma(k + 1) for k in range(kmax + 1)]))
+
+
+def _h_normalized(kmax: int, t: np.ndarray) -> np.ndarray:
+    """h_k(t) = He_k(t)/√k!, k = 0..kmax (rows), by h_{k+1} = (t h_k − √k h_{k−1})/√(k+1)."""
+    h = np.empty((kmax + 1,) + np.shape(t))
+    h[0] = 1.0
+    if kmax >= 1:
+        h[1] = t
+    for k in range(1, kmax):
+        h[k + 1] = (t * h[k] - math.sqrt(k) * h[k - 1]) / math.sqrt(k + 1)
+    return h
+
+
+@lru_cache(maxsize=16)
+def _trapezoid_grid(h: float, kmax: int):
+    """Nodes t, weights h·φ(t) and normalised h_k(t) of the trapezoidal rule on [−T, T]."""
+    n = int(_T / h)
+    t = h * np.arange(-n, n + 1, dtype=float)
+    w = h * np.exp(-t * t / 2) * _INV_SQRT_2PI
+    return t, w, _h_normalized(kmax, t)
 
 
 def _J_table(s: np.ndarray, jmax: int, kmax: int) -> np.ndarray:
-    r"""J[j, k, i] = ∫_{s_i}^∞ t^j He_k(t) φ(t) dt (s_i may be ±inf), stable recursions.
+    r"""Ĵ[j, k, i] = (1/√k!) ∫_{s_i}^∞ t^j He_k(t) φ(t) dt (s_i may be ±inf), by stable recursions.
 
-    J(j, 0, s) = m_j(s) (truncated moments: m_0 = Q(s), m_1 = φ(s),
-    m_j = s^{j−1}φ(s) + (j−1)m_{j−2}); for k ≥ 1, He_kφ = −(He_{k−1}φ)' gives
-    J(j, k, s) = s^j He_{k−1}(s)φ(s) + j·J(j−1, k−1, s).
+    k = 0: truncated moments m_j(s) (m_0 = Q(s), m_1 = φ(s), m_j = s^{j−1}φ(s) + (j−1)m_{j−2}).
+    k ≥ 1: He_kφ = −(He_{k−1}φ)' integrates by parts to
+    J(j, k, s) = s^j He_{k−1}(s)φ(s) + j·J(j−1, k−1, s), i.e. in normalised form
+    Ĵ(j, k) = [s^j h_{k−1}(s)φ(s) + j Ĵ(j−1, k−1)]/√k, with h_{k−1}φ = g_{k−1}·√φ and
+    g_k = h_k√φ the (bounded) Hermite functions — nothing overflows for large k or |s|.
     """
     s = np.asarray(s, float)
-    m = s.size
-    J = np.zeros((jmax + 1, kmax + 1, m))
+    J = np.zeros((jmax + 1, kmax + 1, s.size))
     lo_inf = s <= -_S_INF
-    hi_inf = s >= _S_INF
-    fin = ~(lo_inf | hi_inf)
+    fin = np.abs(s) < _S_INF
     sf = s[fin]
-    phi = np.exp(-sf * sf / 2) * _INV_SQRT_2PI
-    he = _he_values(kmax, sf) if sf.size else [np.zeros(0)] * (kmax + 1)
-    spow = [np.ones_like(sf)]
-    for _ in range(jmax):
-        spow.append(spow[-1] * sf)
-    mom = []
-    for j in range(jmax + 1):
-        if j == 0:
-            mom.append(np.asarray(_erfc(sf / _SQRT2), float) / 2 if sf.size else np.zeros(0))
-        elif j == 1:
-            mom.append(phi.copy())
-        else:
-            mom.append(spow[j - 1] * phi + (j - 1) * mom[j - 2])
-    Jf = np.zeros((jmax + 1, kmax + 1, sf.size))
-    for j in range(jmax + 1):
-        Jf[j, 0] = mom[j]
-    for k in range(1, kmax + 1):
+    if sf.size:
+        phi = np.exp(-sf * sf / 2) * _INV_SQRT_2PI
+        rphi = np.sqrt(phi)
+        g = _hermite_functions(kmax, sf, rphi)
+        spow = [np.ones_like(sf)]
+        for _ in range(jmax):
+            spow.append(spow[-1] * sf)
+        Jf = np.zeros((jmax + 1, kmax + 1, sf.size))
         for j in range(jmax + 1):
-            Jf[j, k] = spow[j] * he[k - 1] * phi + (j * Jf[j - 1, k - 1] if j >= 1 else 0.0)
-    J[:, :, fin] = Jf
-    # full moments E[G^j He_k(G)] = j!/(j−k)!·(j−k−1)!! for j ≥ k, j − k even (else 0)
-    F = np.zeros((jmax + 1, kmax + 1))
-    for j in range(jmax + 1):
-        F[j, 0] = float(sp.factorial2(j - 1)) if j % 2 == 0 else 0.0
+            if j == 0:
+                Jf[0, 0] = np.asarray(_erfc(sf / _SQRT2), float) / 2
+            elif j == 1:
+                Jf[1, 0] = phi
+            else:
+                Jf[j, 0] = spow[j - 1] * phi + (j - 1) * Jf[j - 2, 0]
         for k in range(1, kmax + 1):
-            F[j, k] = j * F[j - 1, k - 1] if j >= 1 else 0.0
+            rk = math.sqrt(k)
+            for j in range(jmax + 1):
+                acc = spow[j] * g[k - 1] * rphi
+                if j >= 1:
+                    acc = acc + j * Jf[j - 1, k - 1]
+                Jf[j, k] = acc / rk
+        J[:, :, fin] = Jf
+    # s = −∞: E[G^j He_k(G)]/√k!, with E[G^j] = (j−1)!! (j even) and the same recursion
+    F = np.zeros((jmax + 1, kmax + 1))
+    for j in range(0, jmax + 1, 2):
+        F[j, 0] = float(math.prod(range(j - 1, 0, -2)))
+    for k in range(1, kmax + 1):
+        for j in range(1, jmax + 1):
+            F[j, k] = j * F[j - 1, k - 1] / math.sqrt(k)
     J[:, :, lo_inf] = F[:, :, None]
     return J
+
+
+def _hermite_functions(kmax: int, s: np.ndarray, rphi: np.ndarray) -> np.ndarray:
+    """g_k = h_k(s)√φ(s) by the recurrence started at g_0 = √φ (bounded for every k)."""
+    g = np.empty((kmax + 1, s.size))
+    g[0] = rphi
+    if kmax >= 1:
+        g[1] = s * rphi
+    for k in range(1, kmax):
+        g[k + 1] = (s * g[k] - math.sqrt(k) * g[k - 1]) / math.sqrt(k + 1)
+    return g
 
 
 @lru_cache(maxsize=64)
@@ -469,58 +500,56 @@ def _poly_pieces(act: Activation, square: bool):
 
 
 def _scaled_piecewise_poly(act: Activation, a: np.ndarray, kmax: int, square: bool) -> np.ndarray:
+    """Normalised c_k(a) = μ_k(a)/√k! for piecewise-polynomial σ (a ≠ 0), closed form."""
     pieces = _poly_pieces(act, square)
     jmax = max(len(c) for _, _, c in pieces) - 1
     res = np.zeros((a.size, kmax + 1))
-    nz = a != 0
-    an = a[nz]
     for lo, hi, coeffs in pieces:
         with np.errstate(divide="ignore", invalid="ignore"):
-            xlo = np.where(an > 0, lo / an, hi / an)
-            xhi = np.where(an > 0, hi / an, lo / an)
+            xlo = np.where(a > 0, lo / a, hi / a)
+            xhi = np.where(a > 0, hi / a, lo / a)
         Jlo = _J_table(xlo, jmax, kmax)
         Jhi = _J_table(xhi, jmax, kmax)
         for j, c in enumerate(coeffs):
             if c != 0.0:
-                res[nz] += (c * an ** j)[:, None] * (Jlo[j] - Jhi[j]).T
+                res += (c * a ** j)[:, None] * (Jlo[j] - Jhi[j]).T
     return res
 
 
 def _trap_eval(act: Activation, a: np.ndarray, kmax: int, square: bool, h: float) -> np.ndarray:
-    t, w = _trapezoid_grid(h)
+    t, w, hk = _trapezoid_grid(h, kmax)
     vals = act.numeric(np.outer(a, t))           # (scales, nodes)
     if square:
         vals = vals * vals
-    he = np.array(_he_values(kmax, t))           # (kmax+1, nodes)
-    return (vals * w) @ he.T                     # (scales, kmax+1)
+    return (vals * w) @ hk.T                     # (scales, kmax+1)
 
 
-def _scaled_numeric(act: Activation, a: np.ndarray, kmax: int, square: bool) -> np.ndarray:
+def _scaled_normalized(act: Activation, a: np.ndarray, kmax: int, square: bool) -> np.ndarray:
+    """c_k(a) = E[g(aG) He_k(G)]/√k!, g = σ or σ², shape (len(a), kmax + 1)."""
     zero = a == 0
     if zero.any():
-        # σ(0·G) = σ(0) is constant: μ_0 = σ(0), μ_k = 0 for k ≥ 1
+        # σ(0·G) = σ(0) is constant: c_0 = σ(0), c_k = 0 for k ≥ 1
         res = np.zeros((a.size, kmax + 1))
         if (~zero).any():
-            res[~zero] = _scaled_numeric(act, a[~zero], kmax, square)
+            res[~zero] = _scaled_normalized(act, a[~zero], kmax, square)
         v0 = float(act.numeric(np.zeros(1))[0])
         res[zero, 0] = v0 * v0 if square else v0
         return res
     if act.is_piecewise_polynomial:
         return _scaled_piecewise_poly(act, a, kmax, square)
-    res = np.full((a.size, kmax + 1), np.nan)
+    res = np.zeros((a.size, kmax + 1))
     todo = np.ones(a.size, bool)
     if not act.kinks:
         # Trapezoidal rule on ℝ, halving the step until two steps agree. For an integrand
         # analytic in the strip |Im t| < δ the error is O(exp(−2πδ/h)) (Trefethen & Weideman,
         # SIAM Rev. 2014): entire σ (erf) converge at once; tanh(at) and softplus(at) have
-        # poles at distance π/(2|a|) and π/|a|, so the step needed shrinks like 1/|a|.
-        fact = np.sqrt([math.factorial(k) for k in range(kmax + 1)])
+        # poles at distance π/(2|a|) and π/|a|, so the step needed shrinks like 1/|a|. Normalised
+        # He_k/√k! keep every term bounded.
         prev = _trap_eval(act, a, kmax, square, 0.25)
         for h in (0.125, 0.0625, 0.03125, 0.015625):
             idx = np.flatnonzero(todo)
             cur = _trap_eval(act, a[idx], kmax, square, h)
-            ref = np.maximum(1.0, np.abs(cur)) * (1.0 if square else fact)
-            ok = np.all(np.abs(cur - prev[idx]) <= 1e-13 * ref, axis=1)
+            ok = np.all(np.abs(cur - prev[idx]) <= 1e-13 * np.maximum(1.0, np.abs(cur)), axis=1)
             res[idx[ok]] = cur[ok]
             todo[idx[ok]] = False
             if not todo.any():
@@ -528,15 +557,17 @@ def _scaled_numeric(act: Activation, a: np.ndarray, kmax: int, square: bool) -> 
             prev[idx] = cur
     # fallback (σ with kinks that is not piecewise polynomial, or the trapezoid did not
     # converge): mpmath at 20 digits, scale by scale
+    with mpmath.workdps(20):
+        inv = [1 / mpmath.sqrt(mpmath.factorial(k)) for k in range(kmax + 1)]
     for i in np.flatnonzero(todo):
         vals = _mp_coefficients(act, [] if square else range(kmax + 1), 20, moment2=square,
                                 scale=float(a[i]))
         res[i] = [float(vals[("m2", None)])] if square else \
-            [float(vals[("k", k)]) for k in range(kmax + 1)]
+            [float(vals[("k", k)] * inv[k]) for k in range(kmax + 1)]
     return res
 
 
-def scaled_hermite_coefficients(act, scales, kmax: int) -> np.ndarray:
+def scaled_hermite_coefficients(act, scales, kmax: int, *, normalized: bool = False) -> np.ndarray:
     r""":math:`\mu_k(a) = E[\sigma(aG)\,\mathrm{He}_k(G)]` for every scale a and k = 0..kmax.
 
     Used for the exact finite-d random-features kernel
@@ -548,10 +579,15 @@ def scaled_hermite_coefficients(act, scales, kmax: int) -> np.ndarray:
     act:
         Activation or name.
     scales:
-        1-d array of finite reals (norms ‖w‖, typically; negative scales are allowed:
-        :math:`\mu_k(-a) = (-1)^k \mu_k(a)` for... any σ, since He_k(−t) = (−1)^k He_k(t)).
+        1-d array of finite reals (norms ‖w‖, typically). Negative scales are allowed
+        (:math:`\mu_k(-a) = (-1)^k \mu_k^{\sigma(-\cdot)}(a)`); a = 0 gives
+        :math:`\mu_0 = \sigma(0)`, :math:`\mu_k = 0` for k ≥ 1.
     kmax:
         Largest order, ≥ 0.
+    normalized:
+        Return :math:`c_k(a) = \mu_k(a)/\sqrt{k!}` instead (the coefficients on the orthonormal
+        basis He_k/√k!; the kernel is :math:`\sum_k c_k(a) c_k(b) r^k`). Computed directly —
+        use it for large kmax, where √k! overflows float64 (k ≳ 300) or μ_k itself is huge.
 
     Returns
     -------
@@ -560,21 +596,26 @@ def scaled_hermite_coefficients(act, scales, kmax: int) -> np.ndarray:
 
     Notes
     -----
-    Accuracy (tested against :func:`hermite_coefficient` at 30 digits):
+    Accuracy, stated for :math:`c_k = \mu_k/\sqrt{k!}` (tested against
+    :func:`hermite_coefficient` at 25+ digits):
 
     * piecewise-polynomial σ (x², ReLU, |x|, centred ReLU, ...): closed-form truncated
-      Gaussian moments, exact up to float64 round-off (relative ~1e-15 of
-      :math:`\max(|\mu_k|, \sqrt{k!})`);
-    * other kink-free σ (tanh, erf, softplus): trapezoidal rule on [−40, 40] (exponentially
+      Gaussian moments (stable recursions in the Hermite functions), exact up to float64
+      round-off, |error| ≲ 1e-15·max(1, |c_k|);
+    * other kink-free σ (tanh, erf, softplus): trapezoidal rule on [−37.5, 37.5] (exponentially
       convergent for analytic integrands), step halved from 1/4 to 1/64 until two steps agree
-      to 1e-13·max(1, |μ_k|)·√k!;
+      to 1e-13·max(1, |c_k|);
     * anything else (kinked non-polynomial σ, or no agreement at step 1/64, e.g. tanh at
-      very large |a|): mpmath at 20 digits, scale by scale (slow, accurate to float64).
+      |a| ≳ 30): mpmath at 20 digits, scale by scale (slow, accurate to float64).
     """
     act = _as_act(act)
     kmax = _order(kmax, "kmax")
     a = as_finite_array(scales, "scales", ndim=1)
-    return _scaled_numeric(act, a, kmax, square=False)
+    c = _scaled_normalized(act, a, kmax, square=False)
+    if normalized:
+        return c
+    with np.errstate(over="ignore", invalid="ignore"):
+        return c * _sqrt_factorials(kmax)[None, :]
 
 
 def scaled_second_moment(act, scales) -> np.ndarray:
@@ -584,4 +625,4 @@ def scaled_second_moment(act, scales) -> np.ndarray:
     """
     act = _as_act(act)
     a = as_finite_array(scales, "scales", ndim=1)
-    return _scaled_numeric(act, a, 0, square=True)[:, 0]
+    return _scaled_normalized(act, a, 0, square=True)[:, 0]
