@@ -266,7 +266,8 @@ def test_mixture_vs_theorem5_difference_shrinks_with_d():
         W = rng.standard_normal((d, d // 2)) / np.sqrt(d)
         diffs.append(abs(nt_risk_mixture(W, mix) - theorem5_risk(W, mix)))
     # the neglected Tr(SΔSΔ) term is O(‖Δ‖²_op) = O(1/d): each doubling of d should roughly halve
-    # the difference; require a factor ≥ 1.6 per step and d·diff bounded.
+    # the difference (measured d·diff = 0.68, 0.72, 0.71, 0.68 at d = 20…160); require a factor
+    # ≥ 1.6 per step and d·diff < 2 (~3× the measured constant).
     assert all(b < a / 1.6 for a, b in zip(diffs, diffs[1:]))
     assert max(dd * x for dd, x in zip((20, 40, 80, 160), diffs)) < 2.0
 
