@@ -279,15 +279,16 @@ def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool 
     Returns
     -------
     CriticalPointList
-        Representatives sorted by loss, each with its type (global minimum / strict saddle / …),
+        Representatives, global minima first, then by loss, each with its type (global minimum / strict saddle / …),
         smallest Hessian eigenvalue (closed form, :func:`closed_form_spectrum`) and family
         dimension. ``total`` is the number of families.
 
     Notes
     -----
-    The global minimum is found as the smallest critical loss *over the full enumeration* (it is
-    attained: L is coercive). When truncated, the global minimum is still identified correctly
-    because the first family enumerated takes the top eigenvalues.
+    The type "global minimum" is decided structurally (S holds the min(N, p) largest of the p
+    positive eigenvalues, ties allowed), so it is exact even when truncated (the first family
+    enumerated takes the top eigenvalues) and when some λ is so small that 2λ² is at round-off;
+    that these are the minimisers is the Eckart–Young argument (tested against the losses).
     """
     target = _target(target)
     N = positive_int(N, "N")
@@ -312,13 +313,19 @@ def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool 
         c = float(np.trace(target.B - W @ W.T)) + target.b0
         out.append(CriticalPoint(S, W, c, population_loss(W, c, target), "",
                                  _closed_min(ev, S, N, dps), dim))
-    # the first family enumerated takes the top k_ν of each group in turn: the global minimum
-    best = min(cp.loss for cp in out)
-    tol_loss = 1e-9 * max(1.0, best) + 1e-12 * target.norm2
-    tol_h = 1e-9 * _scale(ev) * max(1, N)
+    # Global minima, structurally (exact given the grouping of equal eigenvalues): S uses
+    # min(N, p) of the p positive eigenvalues and no unused positive eigenvalue exceeds one in S.
+    # (Comparing losses instead fails when a λ is tiny: 2λ² falls below any loss tolerance.)
+    tol_ev = EIG_RTOL * _scale(ev)
+    p = int(np.sum(ev > tol_ev))
+    # a negative Hessian eigenvalue is −8λ_a or 8(λ_b − λ_a): at least 8·EIG_RTOL·scale in size
+    tol_h = 4 * EIG_RTOL * _scale(ev)
     typed = CriticalPointList()
-    for cp in sorted(out, key=lambda p: (p.loss, p.S)):
-        if cp.loss <= best + tol_loss:
+    for cp in sorted(out, key=lambda q: (q.loss, q.S)):
+        unused = [ev[a] for a in range(d) if a not in cp.S and ev[a] > tol_ev]
+        top = len(cp.S) == min(N, p) and (
+            not cp.S or not unused or max(unused) <= min(ev[i] for i in cp.S) + tol_ev)
+        if top:
             kind = "global minimum"
         elif cp.lambda_min < -tol_h:
             kind = "strict saddle"
@@ -327,6 +334,7 @@ def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool 
         else:
             kind = "degenerate critical point"
         typed.append(CriticalPoint(cp.S, cp.W, cp.c, cp.loss, kind, cp.lambda_min, cp.family_dim))
+    typed.sort(key=lambda q: (q.kind != "global minimum", q.loss, q.S))
     typed.total = total
     typed.complete = len(out) == total
     return typed
