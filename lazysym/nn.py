@@ -408,6 +408,8 @@ def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng,
         :math:`\operatorname{sech}^2(\mathrm{LLR}/2)`, a Rao–Blackwellised version of (y − E[y|x])²).
     rng:
         Seed or numpy Generator.
+    batch:
+        Samples per vectorised block (capped so that each work array stays ≤ 16 MB).
 
     Returns
     -------
@@ -419,6 +421,7 @@ def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng,
     batch = positive_int(batch, "batch")
     rng = as_generator(rng)
     delta = _whitened_sampler(mixture)
+    batch = max(1, min(batch, 2_000_000 // delta.size))  # ≤ 16 MB per work array
     const = 0.5 * np.sum(np.log1p(delta) - np.log1p(-delta))
     quad = 0.5 * (1.0 / (1.0 - delta) - 1.0 / (1.0 + delta))
     s1 = s2 = 0.0
