@@ -66,6 +66,10 @@ def _np_softplus(u):
     return np.logaddexp(0.0, u)
 
 
+def _mp_softplus(u):
+    return mpmath.log1p(mpmath.exp(u))
+
+
 #: numpy replacements for functions NumPy lacks (float64 libm erf/erfc, correctly rounded to ~1 ulp).
 _NUMPY_MODULES = [{"erf": _np_erf, "erfc": _np_erfc}, "numpy"]
 
@@ -191,7 +195,11 @@ class Activation:
         else:
             np_fn = sp.lambdify(x, expr.rewrite(sp.Piecewise) if expr.has(sp.Heaviside, sp.sign)
                                 else expr, modules=_NUMPY_MODULES)
-        mp_fn = sp.lambdify(x, expr, modules="mpmath")
+        if expr == sp.log(1 + sp.exp(x)):
+            # log(1 + e^u) in floating point loses ~|u|/ln10 digits for u ≪ 0; log1p does not
+            mp_fn = _mp_softplus
+        else:
+            mp_fn = sp.lambdify(x, expr, modules="mpmath")
         object.__setattr__(self, "_np_fn", np_fn)
         object.__setattr__(self, "_mp_fn", mp_fn)
 
@@ -255,13 +263,21 @@ class Activation:
     def parity(self) -> int:
         """+1 if σ is even, −1 if odd, 0 otherwise (decided by SymPy; 0 when undecided)."""
         refl = self.expr.subs(x, -x)
-        try:
-            if sp.simplify(refl - self.expr) == 0:
-                return 1
-            if sp.simplify(refl + self.expr) == 0:
-                return -1
-        except Exception:  # pragma: no cover - SymPy could not decide: no symmetry shortcut
-            return 0
+        probes = (sp.Rational(37, 100), sp.Rational(13, 10), sp.Rational(29, 10))
+
+        def vanishes(e):
+            # cheap numeric screen at a few points, then a symbolic proof
+            try:
+                if any(abs(complex(sp.N(e.subs(x, p), 20))) > 1e-12 for p in probes):
+                    return False
+                return sp.simplify(e) == 0
+            except Exception:  # pragma: no cover - SymPy could not decide: no shortcut
+                return False
+
+        if vanishes(refl - self.expr):
+            return 1
+        if vanishes(refl + self.expr):
+            return -1
         return 0
 
     @cached_property

@@ -188,10 +188,12 @@ def _mp_coefficients(act: Activation, ks, dps: int, *, moment2: bool = False, sc
         pts = [mpmath.ninf] + _split_points(act, kmax, wd, a) + [mpmath.inf]
         memo = {}
 
-        def sig(t):
+        def node(t):
+            # σ(at), σ(at)·exp(−t²/2) and [He_0(t), ..., He_kmax(t)], shared by every quadrature
             v = memo.get(t)
             if v is None:
-                v = act.mp(t if a is None else a * t)
+                sv = act.mp(t if a is None else a * t)
+                v = (sv, sv * mpmath.exp(-t * t / 2), _he_values(kmax, t))
                 memo[t] = v
             return v
 
@@ -199,15 +201,15 @@ def _mp_coefficients(act: Activation, ks, dps: int, *, moment2: bool = False, sc
         tol = mpmath.mpf(10) ** (-(dps + 2))
         jobs = [("k", k) for k in ks] + ([("m2", None)] if moment2 else [])
         for kind, k in jobs:
-            if kind == "k" and a is None and act.parity != 0 and (k % 2 == 0) != (act.parity == 1):
+            if kind == "k" and act.parity != 0 and (k % 2 == 0) != (act.parity == 1):
                 out[(kind, k)] = mpmath.mpf(0)   # symmetry: odd σ has λ_even = 0, even σ λ_odd = 0
                 continue
             if kind == "k":
-                f = lambda t, k=k: sig(t) * _he_values(k, t)[k] * mpmath.exp(-t * t / 2)  # noqa: E731
+                f = lambda t, k=k: node(t)[1] * node(t)[2][k]  # noqa: E731
                 # Cauchy–Schwarz scale of λ_k: sqrt(E σ² · k!) ≤ this; relative to 1 for safety
                 ref = mpmath.sqrt(mpmath.factorial(k))
             else:
-                f = lambda t: sig(t) ** 2 * mpmath.exp(-t * t / 2)  # noqa: E731
+                f = lambda t: node(t)[0] * node(t)[1]  # noqa: E731
                 ref = mpmath.mpf(1)
             val, err = mpmath.quad(f, pts, error=True, maxdegree=10)
             val, err = val * norm, err * norm
