@@ -120,6 +120,19 @@ def test_truncated_series_error_within_parseval_bound(kmax):
     assert np.allclose(np.diag(K), np.diag(Ks), rtol=1e-14, atol=0)
 
 
+@pytest.mark.parametrize("kmax", [0, 1, 3])
+def test_cross_moments_do_not_depend_on_kmax(kmax):
+    """b uses μ₀ and μ₂ exactly even when the kernel series is cut below order 2."""
+    rng = np.random.default_rng(9)
+    d, N = 7, 5
+    W = rng.standard_normal((d, N)) / math.sqrt(d)
+    for model in (QuadraticTarget(np.diag(rng.exponential(size=d)), b0=0.4),
+                  paper_mixture(d, rng)):
+        _, b = rx.rf_gram(W, model, "relu_centered")
+        _, bs = rx.rf_gram(W, model, "relu_centered", kmax=kmax, kernel="series")
+        assert np.allclose(b, bs, rtol=1e-13, atol=1e-14)
+
+
 def test_smooth_activations_series_against_quadrature():
     """tanh/softplus kernels (series only) vs a direct 2-d Gauss–Hermite integral per pair."""
     rng = np.random.default_rng(3)
