@@ -108,7 +108,7 @@ def _closed(value: sp.Expr, what: str, act: Activation) -> sp.Expr:
     if value.has(sp.Integral) or value.has(sp.Limit) or value.has(sp.nan) or value.has(sp.zoo):
         raise AssumptionError(f"SymPy found no closed form for {what} of σ = {act.expr}",
                               assumption="closed form available", fix="use exact=False (mpmath)")
-    return sp.nsimplify(sp.simplify(value), [sp.pi]) if value.is_Float else sp.simplify(value)
+    return sp.simplify(value)
 
 
 @lru_cache(maxsize=512)
@@ -253,9 +253,9 @@ def hermite_coefficient(act, k: int, *, exact: bool = False, dps: int = 30):
     """
     act = _as_act(act)
     k = _order(k)
+    dps = check_dps(dps)
     if exact:
         return _exact_coefficient(act, k)
-    dps = check_dps(dps)
     return _mp_coefficients(act, [k], dps)[("k", k)]
 
 
@@ -263,9 +263,9 @@ def hermite_coefficients(act, kmax: int, *, exact: bool = False, dps: int = 30) 
     """``[λ_0, ..., λ_kmax]`` (see :func:`hermite_coefficient`)."""
     act = _as_act(act)
     kmax = _order(kmax, "kmax")
+    dps = check_dps(dps)
     if exact:
         return [_exact_coefficient(act, k) for k in range(kmax + 1)]
-    dps = check_dps(dps)
     vals = _mp_coefficients(act, range(kmax + 1), dps)
     return [vals[("k", k)] for k in range(kmax + 1)]
 
@@ -277,9 +277,9 @@ def second_moment(act, *, exact: bool = False, dps: int = 30):
     (:math:`E[\mathrm{erf}(cG)^2] = \frac{2}{\pi}\arcsin\frac{2c^2}{1+2c^2}`).
     """
     act = _as_act(act)
+    dps = check_dps(dps)
     if exact:
         return _exact_second_moment(act)
-    dps = check_dps(dps)
     return _mp_coefficients(act, [], dps, moment2=True)[("m2", None)]
 
 
@@ -290,9 +290,9 @@ def lambda_tilde(act, *, exact: bool = False, dps: int = 30):
     nonlinear σ (assumption A1).
     """
     act = _as_act(act)
+    dps = check_dps(dps)
     if exact:
         return sp.simplify(_exact_second_moment(act) - _exact_coefficient(act, 1) ** 2)
-    dps = check_dps(dps)
     vals = _mp_coefficients(act, [1], dps + 5, moment2=True)
     with mpmath.workdps(dps):
         return +(vals[("m2", None)] - vals[("k", 1)] ** 2)
