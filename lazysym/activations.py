@@ -5,18 +5,18 @@ from it a vectorised numpy form (:meth:`Activation.numeric`) and an mpmath form
 (:meth:`Activation.mp`, at the ambient working precision). The named instances are the
 activations the paper uses or mentions:
 
-===================== ============================== =====================================
-name                  σ(x)                           remark
-===================== ============================== =====================================
-``quadratic``         :math:`x^2`                    Theorem 2, §2.3 (NT and NN)
-``quadratic_centered`` :math:`x^2 - 1 = He_2(x)`     Corollary 1 (λ₀ = 0, λ₂ = 2)
-``relu``              :math:`\max(x, 0)`
-``relu_centered``     :math:`\max(x,0) - 1/\sqrt{2\pi}` λ₀ = 0, as Theorem 1 assumes
-``abs``               :math:`|x|`
-``erf``               :math:`\operatorname{erf}(x/\sqrt 2) = 2\Phi(x) - 1` odd, λ₁ = 1/√π
-``tanh``              :math:`\tanh x`                odd
-``softplus``          :math:`\log(1 + e^x)`
-===================== ============================== =====================================
+====================== ================================= ================================
+name                   σ(x)                              remark
+====================== ================================= ================================
+``quadratic``          :math:`x^2`                       Theorem 2, §2.3 (NT and NN)
+``quadratic_centered`` :math:`x^2 - 1 = He_2(x)`         Corollary 1 (λ₀ = 0, λ₂ = 2)
+``relu``               :math:`\max(x, 0)`
+``relu_centered``      :math:`\max(x,0) - 1/\sqrt{2\pi}` λ₀ = 0, as Theorem 1 assumes
+``abs``                :math:`|x|`
+``erf``                :math:`\mathrm{erf}(x/\sqrt 2)`   = 2Φ(x) − 1; odd, λ₁ = 1/√π
+``tanh``               :math:`\tanh x`                   odd
+``softplus``           :math:`\log(1 + e^x)`             numpy/mpmath forms overflow-safe
+====================== ================================= ================================
 
 ``ERF`` is :math:`\operatorname{erf}(x/\sqrt2)` (not :math:`\operatorname{erf}(x)`): with this
 scaling σ(G) = 2Φ(G) − 1 for G ~ N(0, 1), so :math:`E[\sigma(G)^2] = \tfrac{2}{\pi}
@@ -228,6 +228,10 @@ class Activation:
     def __call__(self, u):
         """Shorthand for :meth:`numeric`."""
         return self.numeric(u)
+
+    def __reduce__(self):
+        # the lambdified forms do not pickle; rebuild them from (name, expr)
+        return (Activation, (self.name, self.expr))
 
     # ---------------------------------------------------------------------------------------
     @cached_property

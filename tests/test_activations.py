@@ -94,6 +94,14 @@ def test_from_expr_plain_symbol_and_string():
     np.testing.assert_allclose(a.numeric(np.array([2.0])), [6.0])
 
 
+def test_pickle_roundtrip():
+    import pickle
+    for act in (A.RELU, A.SOFTPLUS, A.quadratic(0.5)):
+        back = pickle.loads(pickle.dumps(act))
+        assert back == act
+        np.testing.assert_array_equal(back.numeric(np.array(POINTS)), act.numeric(np.array(POINTS)))
+
+
 def test_activation_lookup_passthrough():
     assert A.activation(A.TANH) is A.TANH
     assert A.activation(" ReLU ") is A.RELU
