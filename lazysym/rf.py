@@ -668,6 +668,8 @@ def eq13_rf_risk(B, rho, *, dps: int = 30, tol: float = 1e-8):
 # =============================================================================================
 
 def _mixture(mixture, context: str) -> GaussianMixture:
+    if isinstance(mixture, tuple) and len(mixture) == 2:
+        mixture = GaussianMixture(*mixture)   # validates M1 (Σ ≻ 0) and Σ ∓ Δ ≻ 0
     check(isinstance(mixture, GaussianMixture),
           f"{context} needs the mg model as a lazysym.models.GaussianMixture; got "
           f"{type(mixture).__name__}", assumption="mg model")
@@ -721,7 +723,7 @@ def theorem4_risk(mixture, Gamma, rho, activation="x^2-1", *, dps: int = 30, tol
 
     Parameters
     ----------
-    mixture : GaussianMixture
+    mixture : GaussianMixture or (Σ, Δ)
         Σ, Δ (M1: Σ ≻ 0, checked; M2 is a statement about d → ∞, see ``mixture.m2_scale``).
     Gamma : array (d, d)
         w_i ~ N(0, Γ); B2: Tr(ΓΣ) = 1 (checked to ``tol``).
