@@ -36,6 +36,9 @@ Findings recorded here (see the claims in ``proofs_check/claims/s2_1_random_feat
   and (15) equal 1 at every ρ — and so does the exact finite-d risk, since odd features are
   orthogonal to the even targets (:func:`theorem1_limit_corrected`,
   :func:`theorem4_limit_corrected`).
+* Theorem 4's "assume without loss of generality λ₀ = 0" is not w.l.o.g. for RF, which has no
+  offset (eq. (2)): for σ = u² + c₀ with c₀ ≠ −1 the exact mg RF risk tends to 1. The numeric
+  functions here therefore check λ₀ = 0 as an assumption for Theorem 4 as for Theorem 1.
 
 Input matrices are float64; their trace invariants are computed in float64 (relative error of
 order d·ε) and then enter the mpmath evaluation, so ``dps`` controls the evaluation of ψ and of

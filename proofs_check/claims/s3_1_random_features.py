@@ -177,3 +177,43 @@ claim(
     note="ρ/(1+2ρ) would follow from (15) only with ζ₁ = d Tr(ΣΓΣΓ) (no 1/2); the exact risks "
          "agree with ζ₁ as defined in Theorem 4, i.e. with ρ/(1+ρ).",
 )
+
+
+def _wlog_printed(mixture, Gamma, rho, activation, dps=30):
+    """"Without loss of generality λ₀ = 0": the RF risk of σ = u² + c₀ is that of its centred
+    version u² − 1, i.e. eq. (15) for x² − 1 (whatever c₀)."""
+    return rf.theorem4_risk(mixture, Gamma, rho, "x^2-1", dps=dps)
+
+
+def _wlog_corrected(mixture, Gamma, rho, activation, dps=30):
+    """λ₀ ≠ 0 is not w.l.o.g. for RF (no offset in eq. (2)): the risk tends to 1 (the common
+    constant λ₀ of the features swamps the O(d^{-1/2}) common quadratic direction that carries
+    the signal); for λ₀ = 0, eq. (15)."""
+    return 1.0 if activation != "x^2-1" else rf.theorem4_risk(mixture, Gamma, rho, "x^2-1", dps=dps)
+
+
+WLOG_CASES = [
+    {"label": "σ = u² (λ₀ = 1), Σ = I, Γ = I/d, ρ=1", "activation": "x^2", "Sigma": "I",
+     "Gamma": "iso", "rho": 1.0},
+    {"label": "σ = u² + 1 (λ₀ = 2), Σ two-level, Γ = I/Tr Σ, ρ=2", "activation": "x^2+1",
+     "Sigma": "two-level", "Gamma": "iso", "rho": 2.0},
+]
+
+claim(
+    id="thm4.lambda0_wlog",
+    source="§3.1, Theorem 4 (\"assume without loss of generality λ₀ = 0\")",
+    statement=r"\text{Define } \lambda_k = \mathbb{E}[\sigma(G)\mathrm{He}_k(G)] \text{ … and assume "
+              r"without loss of generality } \lambda_0 = 0",
+    method="exact finite-d RF risk for the mixture with uncentred quadratic activations "
+           "σ = u² (λ₀ = 1) and u² + 1 (λ₀ = 2), Δ = diag(2, 1.5, 1, …)/√d, d ∈ {50,…,400}, "
+           "3 draws, against eq. (15) for the centred σ = u² − 1 (what 'w.l.o.g.' asserts)",
+    printed=_wlog_printed,
+    evidence=lambda ctx: sweep(ctx, "thm4.lambda0_wlog", WLOG_CASES, mg_model, mg_gamma),
+    compare=lambda f, data, ctx: compare_sweep(f, data, ctx, _thm4_call),
+    corrected=_wlog_corrected,
+    corrected_statement=r"\lambda_0 = 0 \text{ is an assumption: the RF class (2) has no offset, "
+                        r"and for } \lambda_0 \neq 0,\ R_{\mathrm{RF},N}(\mathbb{P}_{\Sigma,\Delta}) "
+                        r"\to 1",
+    note="Theorem 1 states λ₀ = 0 as an assumption; Theorem 4 calls it w.l.o.g., which it is not "
+         "for RF without offset (the poster's σ = u² + c₀ is affected unless c₀ = −1).",
+)
