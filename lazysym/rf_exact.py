@@ -252,52 +252,84 @@ def rf_features(X, W, activation="x^2-1") -> np.ndarray:
 # kernels
 # --------------------------------------------------------------------------------------------
 
+_BLOCK = 256   # rows per block of the elementwise kernel passes (cache-sized, no N×N temporaries)
+
+
+def _blocks(N: int):
+    for s in range(0, N, _BLOCK):
+        yield s, min(N, s + _BLOCK)
+
+
 def _corr(G: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """r_ij = G_ij/(a_i a_j), with r = 0 where a norm vanishes (σ(0·G) is then constant)."""
+    """r_ij = G_ij/(a_i a_j) **in place in G**, with r = 0 where a norm vanishes (σ(0·G) is
+    then constant); clipped to [−1, 1] against round-off."""
     inv = np.zeros_like(a)
     nz = a > 0
     inv[nz] = 1.0 / a[nz]
-    R = G * inv[:, None]
-    R *= inv[None, :]
-    np.clip(R, -1.0, 1.0, out=R)
-    return R
+    for s, e in _blocks(G.shape[0]):
+        B = G[s:e]
+        B *= inv[s:e, None]
+        B *= inv[None, :]
+        np.clip(B, -1.0, 1.0, out=B)
+    return G
 
 
 def _offset(K, m0, offset):
     """E[(σ₀(u)+c)(σ₀(v)+c)] = K₀ + c(m₀(u) + m₀(v)) + c²; returns (K, E σ)."""
     if offset:
-        K += offset * (m0[:, None] + m0[None, :]) + offset ** 2
+        for s, e in _blocks(K.shape[0]):
+            K[s:e] += offset * (m0[s:e, None] + m0[None, :]) + offset ** 2
     return K, m0 + offset
+
+
+def _quadratic_kernel(G, a2, offset):
+    """σ = u² + c₀ (Isserlis): (a_i² + c₀)(a_j² + c₀) + 2c_ij², in place in G."""
+    m = a2 + offset
+    for s, e in _blocks(G.shape[0]):
+        B = G[s:e]
+        np.square(B, out=B)
+        B *= 2.0
+        B += np.multiply.outer(m[s:e], m)
+    return G, m
 
 
 def _relu_kernel(G, a, offset):
     """Arc-cosine kernel of degree 1 (Cho & Saul 2009): (ab/2π)(√(1−r²) + (π − arccos r) r)."""
     R = _corr(G, a)
-    K = np.sqrt(np.maximum(1.0 - R * R, 0.0))
-    K += (math.pi - np.arccos(R)) * R
-    K *= a[:, None] * a[None, :] / (2 * math.pi)
-    np.fill_diagonal(K, a * a / 2.0)                # E relu(aG)² = a²/2, exactly
-    return _offset(K, a / math.sqrt(2 * math.pi), offset)
+    for s, e in _blocks(R.shape[0]):
+        r = R[s:e]
+        k = np.sqrt(np.maximum(1.0 - r * r, 0.0))
+        k += (math.pi - np.arccos(r)) * r
+        k *= a[s:e, None] * (a[None, :] / (2 * math.pi))
+        R[s:e] = k
+    np.fill_diagonal(R, a * a / 2.0)                # E relu(aG)² = a²/2, exactly
+    return _offset(R, a / math.sqrt(2 * math.pi), offset)
 
 
 def _abs_kernel(G, a, offset):
     """E|u||v| = (2ab/π)(√(1−r²) + r arcsin r)."""
     R = _corr(G, a)
-    K = np.sqrt(np.maximum(1.0 - R * R, 0.0))
-    K += np.arcsin(R) * R
-    K *= a[:, None] * a[None, :] * (2 / math.pi)
-    np.fill_diagonal(K, a * a)
-    return _offset(K, a * math.sqrt(2 / math.pi), offset)
+    for s, e in _blocks(R.shape[0]):
+        r = R[s:e]
+        k = np.sqrt(np.maximum(1.0 - r * r, 0.0))
+        k += np.arcsin(r) * r
+        k *= a[s:e, None] * (a[None, :] * (2 / math.pi))
+        R[s:e] = k
+    np.fill_diagonal(R, a * a)
+    return _offset(R, a * math.sqrt(2 / math.pi), offset)
 
 
 def _erf_kernel(G, a, offset):
     """σ₀ = erf(u/√2): E σ₀(u)σ₀(v) = (2/π) arcsin(c_uv / √((1+a²)(1+b²))) (Williams 1997)."""
-    s = np.sqrt(1.0 + a * a)
-    A = G / s[:, None]
-    A /= s[None, :]
-    np.clip(A, -1.0, 1.0, out=A)
-    K = (2.0 / math.pi) * np.arcsin(A)
-    return _offset(K, np.zeros_like(a), offset)    # σ₀ odd: E σ₀ = 0
+    inv = 1.0 / np.sqrt(1.0 + a * a)
+    for s, e in _blocks(G.shape[0]):
+        B = G[s:e]
+        B *= inv[s:e, None]
+        B *= inv[None, :]
+        np.clip(B, -1.0, 1.0, out=B)
+        np.arcsin(B, out=B)
+        B *= 2.0 / math.pi
+    return _offset(G, np.zeros_like(a), offset)    # σ₀ odd: E σ₀ = 0
 
 
 #: The Gaussian integrals below are cut at |t| = _T_CUT: there |h_k(t)|φ(t) ≤ 1.09·φ(t)^{1/2}
@@ -377,22 +409,26 @@ def _series_kernel(G, a, act: _Act, kmax):
     call = _normalized_coefficients(act.obj, a, max(kmax, 2))
     mu = call * np.array([math.sqrt(math.factorial(k)) for k in range(call.shape[1])])[None, :]
     c = call[:, :kmax + 1]
-    # Horner in r, elementwise: K = Σ_k c_k c_kᵀ ∘ R^{∘k}
-    K = np.multiply.outer(c[:, kmax], c[:, kmax])
-    for k in range(kmax - 1, -1, -1):
-        K *= R
-        K += np.multiply.outer(c[:, k], c[:, k])
-    np.fill_diagonal(K, diag)
     # a-posteriori truncation bound |E_ij| ≤ |r_ij|^{kmax+1} √(T_i T_j), T the Parseval tails
     T = diag - np.sum(c * c, axis=1)
-    T = np.maximum(T, 0.0) + 4 * _EPS * (kmax + 2) * np.abs(diag)
-    sT = np.sqrt(T)
-    Eb = np.abs(R) ** (kmax + 1)
-    Eb *= sT[:, None]
-    Eb *= sT[None, :]
-    np.fill_diagonal(Eb, 0.0)
-    emax = float(Eb.max()) if N > 1 else 0.0
-    efro = float(np.sqrt(np.sum(Eb * Eb)))
+    sT = np.sqrt(np.maximum(T, 0.0) + 4 * _EPS * (kmax + 2) * np.abs(diag))
+    K = np.empty_like(R)
+    emax, efro2 = 0.0, 0.0
+    for s, e in _blocks(N):
+        r = R[s:e]
+        # Horner in r, elementwise: K = Σ_k c_k c_kᵀ ∘ R^{∘k}
+        k_ = np.multiply.outer(c[s:e, kmax], c[:, kmax])
+        for k in range(kmax - 1, -1, -1):
+            k_ *= r
+            k_ += np.multiply.outer(c[s:e, k], c[:, k])
+        K[s:e] = k_
+        eb = np.abs(r) ** (kmax + 1)          # diagonal of R is 0 here: no diagonal bound
+        eb *= sT[s:e, None]
+        eb *= sT[None, :]
+        emax = max(emax, float(eb.max()))
+        efro2 += float(np.sum(eb * eb))
+    np.fill_diagonal(K, diag)
+    efro = math.sqrt(efro2)
     scale = float(np.max(np.abs(diag))) if N else 1.0
     if auto and emax > SERIES_RTOL * max(scale, 1e-300):
         raise ConvergenceError(
@@ -411,10 +447,7 @@ def _kernel_component(W, C, act: _Act, kmax):
     a = np.sqrt(a2)
     info = {"kmax": None, "trunc_fro": 0.0, "trunc_max": 0.0}
     if act.kind == "quadratic":
-        m = a2 + act.offset
-        K = np.square(G, out=G)
-        K *= 2.0
-        K += np.multiply.outer(m, m)
+        K, m = _quadratic_kernel(G, a2, act.offset)
         return K, m, None, info, a
     if act.kind in _KERNELS:
         K, m = _KERNELS[act.kind](G, a, act.offset)
