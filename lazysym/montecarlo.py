@@ -124,6 +124,7 @@ def fit_rf_least_squares(W, model, activation="x^2-1", *, n_train, rng, chunk=No
     rows = _chunk_rows(chunk, max(N, model.d))
     A = np.zeros((N, N))
     c = np.zeros(N)
+    yy = 0.0
     done = 0
     while done < n_train:
         m = min(rows, n_train - done)
@@ -131,10 +132,11 @@ def fit_rf_least_squares(W, model, activation="x^2-1", *, n_train, rng, chunk=No
         F = sig(X @ W)
         A += F.T @ F
         c += F.T @ y
+        yy += float(y @ y)
         done += m
     A /= n_train
     c /= n_train
-    return _solve_normal_equations(A, c)
+    return _solve_normal_equations(A, c, yy / n_train)
 
 
 def test_error_montecarlo(predict: Callable, model, n, rng, *, chunk=None) -> MCResult:

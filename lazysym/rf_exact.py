@@ -655,10 +655,10 @@ def _psd_solve(K: np.ndarray, b: np.ndarray, accept: float, rel_cut: float = 0.0
     return coef, quad, int(keep.sum()), "eigh", fp
 
 
-def _solve_normal_equations(A: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Least-squares coefficients from the (empirical) normal equations A a = c (A PSD)."""
-    scale = float(np.trace(A)) / max(A.shape[0], 1) * max(float(c @ c), 1e-300) ** 0.5
-    coef, *_ = _psd_solve(A, c, _CHOL_ACCEPT * max(scale, 1e-300))
+def _solve_normal_equations(A: np.ndarray, c: np.ndarray, yy: float) -> np.ndarray:
+    """Least-squares coefficients from the empirical normal equations A a = c (A PSD); ``yy`` is
+    the empirical mean of y², the scale of cᵀA⁺c (Cholesky accepted at round-off ≤ 1e-8·yy)."""
+    coef, *_ = _psd_solve(A, c, _CHOL_ACCEPT * max(yy, 1e-300))
     return coef
 
 
