@@ -425,10 +425,19 @@ _ALIASES = {"x^2-1": "quadratic_centered", "x**2-1": "quadratic_centered", "x^2"
 
 
 def _activation(act):
-    from .activations import activation  # noqa: PLC0415
-    if isinstance(act, str):
-        act = _ALIASES.get(act.replace(" ", ""), act)
-    return activation(act)
+    """An Activation from a name of lazysym.activations, an alias (``"x^2-1"``, ``"x^2"``) or an
+    expression in x (``"x^2+1"``, ``"x**2 + x - 1"``)."""
+    from .activations import activation, from_expr  # noqa: PLC0415
+    if not isinstance(act, str):
+        return activation(act)
+    key = _ALIASES.get(act.replace(" ", ""), act)
+    try:
+        return activation(key)
+    except AssumptionError as exc:
+        try:
+            return from_expr(act.replace("^", "**"), act)
+        except AssumptionError:
+            raise exc from None
 
 
 _CACHE_SIZE = 64
