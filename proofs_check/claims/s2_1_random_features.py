@@ -217,9 +217,11 @@ def qf_gamma(case, d, target):
 
 #: ρ values for the ρ → ∞ sequences of eqs. (10)/(15).
 RHO_SEQUENCE = (1e1, 1e2, 1e3, 1e4, 1e5, 1e6)
-#: Final tolerance of a ρ → ∞ sequence at ρ = 1e6. By psi_bounds, ψ ≥ ρ/E[σ²], and the gap
-#: (10) − (11) = cos²·2/(2 + ψλ₂²d‖Γ‖²) ≤ 2E[σ²]/(ρλ₂²) ≤ 5e-6 for the activations used
-#: (E σ² ≤ 2, λ₂² ≥ 1/(2π) · … ≥ 0.15); likewise for (15) − (16). 1e-4 is 20× that.
+#: Final tolerance of a ρ → ∞ sequence at ρ = 1e6. By psi_bounds, ψ ≥ ρ/E[σ²]; with
+#: d‖Γ‖²_F ≥ (Tr Γ)² = 1 the gap (10) − (11) = cos²·2/(2 + ψλ₂²d‖Γ‖²_F) ≤ 2E[σ²]/(ρλ₂²), and
+#: with ζ₁ ≥ 1/2 the gap (15) − (16) = ζ₂/((1 + λ₂²ψ(ζ₁+ζ₂))(ζ₁+ζ₂)) obeys the same bound.
+#: For x² − 1 (E σ² = 2, λ₂² = 4) it is 1e-6, for centred ReLU (E σ² = 1/2 − 1/(2π),
+#: λ₂² = 1/(2π)) 4.3e-6 at ρ = 1e6; 1e-4 is 20× the larger.
 RHO_LIMIT_TOL = 1e-4
 #: Exact finite-d risks of odd activations are 1 up to the float64 round-off of the projection
 #: (rf_exact's error bound is ≲ 1e-12 at these sizes): 1e-9 relative.
