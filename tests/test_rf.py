@@ -260,3 +260,28 @@ def test_perturbed_formula_changes_verdicts():
     assert out.verdict == "inconclusive"
     # and the printed row becomes right if ρ/(1+2ρ) is replaced by ρ/(1+ρ) — which is the correction
     assert run_claim(e, ctx, data=data17, printed=e.corrected).verdict == "holds asymptotically"
+
+
+def test_derived_limits_lambdified_against_numeric_theorems():
+    """The derived expressions, lambdified, against the numeric theorems evaluated independently
+    (hermite quadrature, solve_psi on the ESD): eq. (13) at finite ρ; eqs. (11), (16) and the
+    isotropic remark against eq. (10)/(15) at ρ = 1e8 (gap ≤ 2Eσ²/(ρλ₂²) < 1e-7, psi_bounds)."""
+    d = 24
+    t = _diag_target(d, 4)
+    B, Gi = t.B, np.eye(d) / d
+    tr, bf = float(np.trace(B)), float(np.sum(B * B))
+    f13 = sp.lambdify((S.rho, S.trB, S.d, S.BF), rf.derive_eq13_rf(), "mpmath")
+    for rho in (0.4, 3.0):
+        assert abs(f13(rho, tr, d, bf) - rf.theorem1_risk(t, Gi, rho, "x^2-1")) < 1e-13
+    G = np.diag(np.linspace(0.5, 1.5, d))
+    G /= np.trace(G)
+    f11 = sp.lambdify((S.GB, S.BF, S.GF), rf.derive_eq11(), "mpmath")
+    lim = f11(float(np.sum(G * B)), bf, float(np.sum(G * G)))
+    assert abs(lim - rf.theorem1_risk(t, G, 1e8, "relu_centered")) < 1e-7
+    fiso = sp.lambdify((S.trB, S.d, S.BF), rf.derive_isotropic_limit(), "mpmath")
+    assert abs(fiso(tr, d, bf) - rf.theorem1_risk(t, Gi, 1e8, "relu_centered")) < 1e-7
+    m = GaussianMixture(np.diag(np.linspace(0.8, 1.2, d)), np.diag(np.linspace(-1, 2, d)) / np.sqrt(d))
+    Gm = np.eye(d) / np.trace(m.Sigma)
+    z1, z2 = rf.theorem4_zetas(m, Gm)
+    f16 = sp.lambdify((S.zeta1, S.zeta2), rf.derive_eq16(), "mpmath")
+    assert abs(f16(z1, z2) - rf.theorem4_risk(m, Gm, 1e8, "relu_centered")) < 1e-7
