@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 import mpmath
 import numpy as np
 
-from ._validate import as_generator, as_real, as_weights, check_dps, positive_int
+from ._validate import as_generator, as_real, check_dps, positive_int
 from .errors import AssumptionError, check
 from .loss import loss_gradient, loss_hessian, population_loss
 from .models import QuadraticTarget
@@ -223,6 +223,24 @@ def _closed_min(ev, S, N, dps):
     return float(min(cands + [root]))
 
 
+def _kind(ev, S, N, lmin) -> str:
+    """Type of the critical point (S, N). Global minima are decided structurally (exact given
+    the grouping of equal eigenvalues): S uses min(N, p) of the p positive eigenvalues and no
+    unused positive eigenvalue exceeds one in S. (Comparing losses instead fails when a λ is
+    tiny: 2λ² falls below any loss tolerance.)"""
+    tol_ev = EIG_RTOL * _scale(ev)
+    p = int(np.sum(ev > tol_ev))
+    unused = [ev[a] for a in range(len(ev)) if a not in S and ev[a] > tol_ev]
+    if len(S) == min(N, p) and (not S or not unused
+                                or max(unused) <= min(ev[i] for i in S) + tol_ev):
+        return "global minimum"
+    # a negative Hessian eigenvalue is −8λ_a or 8(λ_b − λ_a): at least 8·EIG_RTOL·scale in size
+    tol_h = 4 * EIG_RTOL * _scale(ev)
+    if lmin < -tol_h:
+        return "strict saddle"
+    return "spurious local minimum" if lmin > tol_h else "degenerate critical point"
+
+
 def critical_point(target, S, N: int, *, dps: int = 30) -> CriticalPoint:
     """The representative critical point for the eigen-index set ``S`` (|S| ≤ N, λ_i > 0 on S)."""
     target = _target(target)
@@ -236,7 +254,10 @@ def critical_point(target, S, N: int, *, dps: int = 30) -> CriticalPoint:
     c = float(np.trace(target.B - W @ W.T)) + target.b0
     loss = population_loss(W, c, target)
     lmin = _closed_min(ev, S, N, dps)
-    return CriticalPoint(S, W, c, loss, "", lmin, 0)
+    groups = _groups(ev)
+    dim = sum(len([i for i in g if i in S]) * (len(g) - len([i for i in g if i in S]))
+              for g in groups)
+    return CriticalPoint(S, W, c, loss, _kind(ev, S, N, lmin), lmin, dim)
 
 
 def _check_S(ev, S, N):
@@ -313,27 +334,10 @@ def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool 
         c = float(np.trace(target.B - W @ W.T)) + target.b0
         out.append(CriticalPoint(S, W, c, population_loss(W, c, target), "",
                                  _closed_min(ev, S, N, dps), dim))
-    # Global minima, structurally (exact given the grouping of equal eigenvalues): S uses
-    # min(N, p) of the p positive eigenvalues and no unused positive eigenvalue exceeds one in S.
-    # (Comparing losses instead fails when a λ is tiny: 2λ² falls below any loss tolerance.)
-    tol_ev = EIG_RTOL * _scale(ev)
-    p = int(np.sum(ev > tol_ev))
-    # a negative Hessian eigenvalue is −8λ_a or 8(λ_b − λ_a): at least 8·EIG_RTOL·scale in size
-    tol_h = 4 * EIG_RTOL * _scale(ev)
     typed = CriticalPointList()
-    for cp in sorted(out, key=lambda q: (q.loss, q.S)):
-        unused = [ev[a] for a in range(d) if a not in cp.S and ev[a] > tol_ev]
-        top = len(cp.S) == min(N, p) and (
-            not cp.S or not unused or max(unused) <= min(ev[i] for i in cp.S) + tol_ev)
-        if top:
-            kind = "global minimum"
-        elif cp.lambda_min < -tol_h:
-            kind = "strict saddle"
-        elif cp.lambda_min > tol_h:
-            kind = "spurious local minimum"
-        else:
-            kind = "degenerate critical point"
-        typed.append(CriticalPoint(cp.S, cp.W, cp.c, cp.loss, kind, cp.lambda_min, cp.family_dim))
+    for cp in out:
+        typed.append(CriticalPoint(cp.S, cp.W, cp.c, cp.loss, _kind(ev, cp.S, N, cp.lambda_min),
+                                   cp.lambda_min, cp.family_dim))
     typed.sort(key=lambda q: (q.kind != "global minimum", q.loss, q.S))
     typed.total = total
     typed.complete = len(out) == total

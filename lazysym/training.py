@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import as_generator, as_real, as_weights, positive_int
-from .errors import AssumptionError, ConvergenceError, check
+from .errors import ConvergenceError, check
 from .models import QuadraticTarget
 
 __all__ = ["TrainingResult", "sgd", "gradient_flow", "random_init"]

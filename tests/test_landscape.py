@@ -181,3 +181,11 @@ def test_lambda_min_fast_path_matches_full_spectrum(name):
     for cp in critical_points(t, N):
         full = hessian_spectrum(t, cp.S, N)[0]
         assert cp.lambda_min == pytest.approx(full, rel=1e-12, abs=1e-12)
+
+
+def test_single_critical_point_matches_enumeration():
+    t = _target([2.0, 1.4, 1.4, 0.5, 0.0], seed=4)
+    for cp in critical_points(t, 2):
+        one = critical_point(t, cp.S, 2)
+        assert (one.kind, one.family_dim, one.loss) == (cp.kind, cp.family_dim, cp.loss)
+        assert one.lambda_min == cp.lambda_min
