@@ -62,7 +62,6 @@ Fractions, decimal strings, mpf, SymPy rationals, or SymPy/mpmath irrational con
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -70,7 +69,7 @@ import mpmath
 import numpy as np
 
 from ._validate import check_dps
-from .errors import AssumptionError, ConvergenceError, check
+from .errors import ConvergenceError, check
 from .spectra import Atoms, Density, Spectrum, _exact, _to_mpf
 
 __all__ = ["PsiResult", "solve_psi", "psi_residual", "psi_bracket"]
