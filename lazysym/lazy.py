@@ -503,7 +503,8 @@ def lazy_paths(net: LazyNetwork, target, alpha: float, *, t_max: float | None = 
             _, Zo, _, _ = sysm.residual(y[:n], False)
             _, Zt, _, _ = sysm.residual(y[n:], True)
             return l2_norm(Zo - Zt, y[n - 1] - y[-1]) >= thr
-    Y, k = _dopri(rhs, y0j, t_eval, rtol=rtol, atol=atol, max_steps=max_steps, stop=stop)
+    with np.errstate(over="ignore", invalid="ignore"):   # blow-up raises ConvergenceError
+        Y, k = _dopri(rhs, y0j, t_eval, rtol=rtol, atol=atol, max_steps=max_steps, stop=stop)
     Y = np.vstack([y0j, Y])
     gap, risk, risk_t = [], [], []
     for i in range(Y.shape[0]):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import as_generator, as_real, as_weights, positive_int
-from .errors import check
+from .errors import ConvergenceError, check
 from .models import QuadraticTarget
 from .montecarlo import test_error_montecarlo
 
@@ -97,25 +97,25 @@ def train_relu_nn(target, N: int, *, steps: int, rng, batch: int = 64, step: flo
     a = rng.standard_normal(N) / math.sqrt(N)
     c = 0.0
     rec = []
-    for k in range(steps):
-        X, y = target.sample(batch, rng)
-        y = y / s
-        P = X @ W
-        H = np.maximum(P, 0.0)
-        r = c + H @ a - y                              # residual, (batch,)
-        lr = step / (1.0 + decay * k / steps)
-        ga = H.T @ r / batch
-        gc = float(r.mean())
-        gW = X.T @ ((P > 0) * np.outer(r, a)) / batch
-        a -= lr * ga
-        c -= lr * gc
-        W -= lr * gW
-        if record_every and (k % record_every == 0 or k == steps - 1):
-            rec.append(float(np.mean(r * r)))
-        if not (np.all(np.isfinite(W)) and np.isfinite(c)):
-            from .errors import ConvergenceError
-            raise ConvergenceError("SGD diverged", diagnostics={"step": k, "eps": step},
-                                   fix="lower the step size")
+    with np.errstate(over="ignore", invalid="ignore"):   # divergence is raised, not warned
+        for k in range(steps):
+            X, y = target.sample(batch, rng)
+            y = y / s
+            P = X @ W
+            H = np.maximum(P, 0.0)
+            r = c + H @ a - y                              # residual, (batch,)
+            lr = step / (1.0 + decay * k / steps)
+            ga = H.T @ r / batch
+            gc = float(r.mean())
+            gW = X.T @ ((P > 0) * np.outer(r, a)) / batch
+            a -= lr * ga
+            c -= lr * gc
+            W -= lr * gW
+            if record_every and (k % record_every == 0 or k == steps - 1):
+                rec.append(float(np.mean(r * r)))
+            if not (np.all(np.isfinite(W)) and np.isfinite(c)):
+                raise ConvergenceError("SGD diverged", diagnostics={"step": k, "eps": step},
+                                       fix="lower the step size")
     return ReluNetwork(W, a * s, c * s, rec)
 
 
