@@ -359,6 +359,10 @@ def gradient_flow(target, W0, c0, *, t_max: float, rtol: float = 1e-8, atol: flo
                 continue
             if err <= 1.0:
                 t = t + h if target_t - t > h else target_t
+                # flush |y_i| < 1e-150 to 0: directions that decay like e^{-8(λ_b-λ_a)t} otherwise
+                # reach subnormal floats (their products do), which made the d = 450 flow ~20×
+                # slower per step (measured); 1e-150 is far below atol, so the solution is unchanged
+                y_new[np.abs(y_new) < 1e-150] = 0.0
                 y = y_new
                 f0 = K[6]
                 k += 1
