@@ -395,7 +395,7 @@ def _ll_evidence(seed: int, thorough: bool) -> dict:
     d, M = ctx.pick((6, 3), (10, 4))
     target, net = _setup(ctx, "cb.lazy_limit", d, M)
     large = ctx.pick([30.0, 100.0, 300.0, 1000.0], [30.0, 100.0, 300.0, 1000.0, 3000.0])
-    small = [0.25, 0.5, 1.0]
+    small = [0.25, 0.5]   # α = 1 is still mid-way at T = 20 for d = 10 (|error| 6e-3, measured)
     risk = {}
     for al in small + large:
         p = lazy_paths(net, target, al, t_eval=np.array([LL_T]), rtol=1e-9, tangent=False,
@@ -425,17 +425,17 @@ def ll_compare(formula, data, ctx: Context) -> Comparison:
     # max_final 3e-4 is 12× the last value and far below the perturbation (≥ 0.05).
     big = _limit_compare(data["large"], [data["risk"][a] for a in data["large"]],
                          lim["lazy"], max_final=3e-4, note="lazy side, risk(T) → NT value")
-    # rich side: at α ≤ 1 the flow has converged by T = 20 (measured |risk − NN| = 1.3e-7, 1.9e-7,
-    # 2.6e-5 for α = 1/4, 1/2, 1); tolerance 2e-4 (8× the worst) covers the convergence residual,
-    # far below the perturbation's ≥ 0.05.
+    # rich side: at α ≤ 1/2 the flow has converged by T = 20 (measured |risk − NN| = 1.3e-7, 1.9e-7
+    # for α = 1/4, 1/2 at d = 6; 1.1e-6, 1.7e-6 at d = 10 (thorough)); tolerance 1e-5 covers the
+    # convergence residual, far below the perturbation's ≥ 0.05.
     err_small = [float(abs(data["risk"][a] - lim["rich"])) for a in data["small"]]
-    small_ok = max(err_small) <= 2e-4
+    small_ok = max(err_small) <= 1e-5
     rows = [{"side": "lazy"} | r for r in big.table] + [
         {"side": "rich", "α": a, "measured": data["risk"][a], "limit": lim["rich"], "|error|": e}
         for a, e in zip(data["small"], err_small)]
     return Comparison(bool(big.agrees and small_ok), "asymptotic", max(big.error, max(err_small)),
                       big.rate, rows, f"{big.note}; rich side max |error| {max(err_small):.2g} "
-                      f"(≤ 2e-4?)")
+                      f"(≤ 1e-5?)")
 
 
 claim(
@@ -448,7 +448,7 @@ claim(
               r"\text{small }\alpha:\ \|\alpha h(w_\alpha(T)) - f_*\|^2 = 2\sum_{i>M}\lambda_i(B)^2",
     method="exact flow of F = R(αh)/α² (paired quadratic network, h(w₀) = 0, d = 6, M = 3, "
            "τ = 1) to T = 20; risk vs the exact NT risk of the linearised class (lazysym.nt) for "
-           "α = 30..1000 and vs the NN value (lazysym.nn) for α ∈ {1/4, 1/2, 1}",
+           "α = 30..1000 and vs the NN value (lazysym.nn) for α ∈ {1/4, 1/2}",
     printed=ll_printed,
     evidence=ll_evidence,
     compare=ll_compare,
