@@ -6,8 +6,8 @@ divided by ‖f*‖² = ``target.norm2``, as in eq. (13)):
 * NT (eq. (3), with offset c): :math:`\hat f = c + \langle x, Mx\rangle` with
   :math:`M = \sum_i (w_ia_i^\top + a_iw_i^\top)`, i.e. every symmetric M with
   :math:`P_\perp MP_\perp = 0` (:math:`P_\perp` the projection orthogonal to span W), so
-  :math:`R_{NT}(W) = 2\|P_\perp BP_\perp\|_F^2` (private :func:`_nt_risk`, independent of
-  :mod:`lazysym.nt`).
+  :math:`R_{NT}(W) = 2\|P_\perp BP_\perp\|_F^2` (:func:`lazysym.nt.nt_risk_quadratic`, whose
+  projection formula the tests hold against brute-force least squares over a basis of the class).
 * NN (§2.3): :func:`lazysym.nn.nn_risk_quadratic`, :math:`2\sum_{i>N}\lambda_i^2` for B ⪰ 0.
 
 **NT ≥ NN for B ⪰ 0, for every W** (:func:`nt_minus_nn`). Let r = rank W ≤ N and k = d − r. The
@@ -50,32 +50,15 @@ from .models import QuadraticTarget
 from .nn import nn_risk_quadratic
 
 __all__ = [
-    "nt_minus_nn", "nt_risk_exact", "gap_asymptotic", "gap_finite_d", "nt_nn_ratio",
+    "nt_minus_nn", "gap_asymptotic", "gap_finite_d", "nt_nn_ratio",
     "flat_B", "spiked_B", "exp_B", "power_law_B", "non_psd_counterexample", "ratio_growth",
 ]
 
 
 def _nt_risk(W: np.ndarray, B: np.ndarray) -> float:
-    """2‖P⊥BP⊥‖²_F, P⊥ the projection orthogonal to span W (rank from the thin SVD).
-
-    With Q an orthonormal basis of span W: ‖P⊥BP⊥‖² = ‖B‖² − 2‖BQ‖² + ‖QᵀBQ‖² (absolute round-off
-    ~1e-16·‖B‖²_F).
-    """
-    U, s, _ = np.linalg.svd(W, full_matrices=False)
-    tol = max(W.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0)
-    Q = U[:, : int(np.sum(s > tol))]
-    BQ = B @ Q
-    C = Q.T @ BQ
-    val = float(np.sum(B * B)) - 2.0 * float(np.sum(BQ * BQ)) + float(np.sum(C * C))
-    return 2.0 * max(val, 0.0)
-
-
-def nt_risk_exact(W, target: QuadraticTarget) -> float:
-    r"""NT risk (eq. (3) with offset, σ(x) = x²) at weights W: :math:`2\|P_\perp BP_\perp\|_F^2` (raw)."""
-    check(isinstance(target, QuadraticTarget), "target must be a QuadraticTarget",
-          assumption="qf target")
-    W = as_weights(W, target.d)
-    return _nt_risk(W, target.B)
+    """2‖P⊥BP⊥‖²_F: the exact NT risk with offset (one implementation: :mod:`lazysym.nt`)."""
+    from .nt import nt_risk_quadratic
+    return nt_risk_quadratic(W, B)
 
 
 def nt_minus_nn(W, target: QuadraticTarget) -> float:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
+from lazysym.nt import nt_risk_quadratic
 from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError
 from lazysym.gaps import (exp_B, flat_B, gap_asymptotic, gap_finite_d, non_psd_counterexample,
-                          nt_minus_nn, nt_nn_ratio, nt_risk_exact, power_law_B, ratio_growth,
+                          nt_minus_nn, nt_nn_ratio, power_law_B, ratio_growth,
                           spiked_B)
 from lazysym.models import QuadraticTarget
 from lazysym.nn import nn_risk_quadratic
@@ -48,7 +50,7 @@ def test_nt_risk_equals_brute_force_least_squares(seed):
     if seed == 5:
         W[:, -1] = W[:, 0]  # rank-deficient W
     # both are exact; lstsq residual carries ~1e-14 relative round-off
-    assert nt_risk_exact(W, t) == pytest.approx(_nt_brute_force(W, t.B), rel=1e-9, abs=1e-12)
+    assert nt_risk_quadratic(W, t) == pytest.approx(_nt_brute_force(W, t.B), rel=1e-9, abs=1e-12)
 
 
 @given(d=st.integers(1, 12), N=st.integers(1, 14), seed=st.integers(0, 10**6),
@@ -70,7 +72,7 @@ def test_non_psd_B_can_have_nt_below_nn():
     # B = −I: NN cannot fit anything (2‖B‖² = 2d); NT fits all but P⊥BP⊥ = −P⊥: 2(d − N)
     t = QuadraticTarget(-np.eye(5))
     W = np.random.default_rng(0).standard_normal((5, 2))
-    assert nt_risk_exact(W, t) == pytest.approx(6.0) and nn_risk_quadratic(t, 2) == pytest.approx(10.0)
+    assert nt_risk_quadratic(W, t) == pytest.approx(6.0) and nn_risk_quadratic(t, 2) == pytest.approx(10.0)
 
 
 @pytest.mark.parametrize("beta", [1.0, 0.3, 7.0])
@@ -117,7 +119,7 @@ BAD = [
     ("alpha ≤ 1/2", lambda: power_law_B(10, 0.5), "α > 1/2"),
     ("rho ≥ 1 for a ratio", lambda: ratio_growth(1.0, 1.0, [10, 20], draws=1, rng=0), "0 < ρ < 1"),
     ("W wrong shape", lambda: nt_minus_nn(np.ones((3, 2)), flat_B(4)), "W shape"),
-    ("W has NaN", lambda: nt_risk_exact(np.full((4, 2), np.nan), flat_B(4)), "finite"),
+    ("W has NaN", lambda: nt_risk_quadratic(np.full((4, 2), np.nan), flat_B(4)), "finite"),
     ("N = 0", lambda: gap_finite_d(flat_B(4), 0, draws=1, rng=0), "N ≥ 1"),
     ("no seed", lambda: gap_finite_d(flat_B(4), 1, draws=1, rng=None), "seeded"),
     ("gap needs B ⪰ 0", lambda: gap_asymptotic(QuadraticTarget(np.diag([1.0, -1.0])), 1),
