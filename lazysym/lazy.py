@@ -76,7 +76,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import as_finite_array, as_generator, as_real, as_weights, positive_int
-from .errors import ConvergenceError, check
+from ._ode import dopri
+from .errors import check
 from .models import QuadraticTarget
 
 __all__ = [
@@ -285,61 +286,17 @@ def _alpha(alpha) -> float:
 # the flows
 # --------------------------------------------------------------------------------------------
 
-# Dormand–Prince 5(4) tableau
-_C = np.array([0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0])
-_A = [np.array([]), np.array([1 / 5]), np.array([3 / 40, 9 / 40]),
-      np.array([44 / 45, -56 / 15, 32 / 9]),
-      np.array([19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729]),
-      np.array([9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656]),
-      np.array([35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84])]
-_B5 = np.array([35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0.0])
-_B4 = np.array([5179 / 57600, 0.0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40])
-_E = _B5 - _B4
-
-
 def _dopri(rhs, y0: np.ndarray, t_eval: np.ndarray, *, rtol: float, atol: float,
            max_steps: int, stop=None) -> tuple[np.ndarray, int]:
     """States at ``t_eval`` (increasing, > 0) of ẏ = rhs(y), y(0) = y0; returns (states, steps).
 
     ``stop(y)``, evaluated at each record time, ends the integration early when True (the states
-    returned are those recorded so far, the stopping one included)."""
-    y = y0.copy()
-    out = np.empty((t_eval.size, y.size))
-    f0 = rhs(y)
-    sc = atol + rtol * np.abs(y)
-    d0, d1 = np.sqrt(np.mean((y / sc) ** 2)), np.sqrt(np.mean((f0 / sc) ** 2))
-    h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
-    t, k, nxt = 0.0, 0, 0
-    K = np.empty((7, y.size))
-    while nxt < t_eval.size:
-        tgt = t_eval[nxt]
-        h = min(h, tgt - t)
-        K[0] = f0
-        for i in range(1, 7):
-            K[i] = rhs(y + h * (_A[i] @ K[:i]))
-        y_new = y + h * (_B5[:6] @ K[:6])
-        err = float(np.sqrt(np.mean((h * (_E @ K) /
-                                     (atol + rtol * np.maximum(np.abs(y), np.abs(y_new)))) ** 2)))
-        if not (np.isfinite(err) and np.all(np.isfinite(y_new))):
-            h *= 0.2
-            if h < 1e-14 * max(1.0, t):
-                raise ConvergenceError("the flow produced non-finite values", diagnostics={"t": t})
-            continue
-        if err <= 1.0:
-            t = tgt if tgt - t <= h else t + h
-            y, f0 = y_new, K[6]
-            k += 1
-            if k > max_steps:
-                raise ConvergenceError("the flow exceeded max_steps",
-                                       diagnostics={"t": t, "t_end": float(t_eval[-1]), "steps": k},
-                                       fix="raise max_steps or shorten the horizon")
-            if t >= tgt:
-                out[nxt] = y
-                nxt += 1
-                if stop is not None and stop(y):
-                    return out[:nxt], k
-        h *= 5.0 if err == 0 else min(5.0, max(0.2, 0.9 * err ** -0.2))
-    return out, k
+    returned are those recorded so far, the stopping one included). The integrator is the
+    package's one Dormand–Prince 5(4) (:func:`lazysym._ode.dopri`)."""
+    on_record = None if stop is None else (lambda i, t, y, f, k: bool(stop(y)))
+    _, Y, k = dopri(rhs, y0, t_eval, rtol=rtol, atol=atol, max_steps=max_steps,
+                    on_record=on_record)
+    return Y, k
 
 
 class _System:

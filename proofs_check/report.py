@@ -181,7 +181,7 @@ def to_markdown(records: list[dict], settings: dict, path: Path) -> Path:
     """Write a Markdown report (with PNG error plots in ``<stem>_plots/``); returns the path."""
     path = Path(path)
     plots = path.parent / f"{path.stem}_plots"
-    lines = [f"# proofs-check report", "", f"Paper: {PAPER}", "",
+    lines = ["# proofs-check report", "", f"Paper: {PAPER}", "",
              f"Settings: dps = {settings['dps']}, seed = {settings['seed']}, "
              f"thorough = {settings['thorough']}", ""]
     s = summary(records)

@@ -13,7 +13,6 @@ between NN and NT is still present for N < d."
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 
