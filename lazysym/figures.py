@@ -49,7 +49,6 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -74,7 +73,7 @@ DEFAULT_NS = tuple(int(round(r * 450)) for r in DEFAULT_RHOS)
 
 #: Right-frame sizes. "default" runs within minutes on 2 shared cores; "paper" is §4's d = 450.
 RIGHT_SIZES = {
-    "default": dict(d=60, Ns=(15, 30), nt_max_factor=20, sgd_batch=100, nn_samples=2_000_000),
+    "default": dict(d=60, Ns=(15, 30), nt_max_factor=20, sgd_batch=100, nn_samples=10_000_000),
     "paper": dict(d=450, Ns=(45, 225), nt_max_factor=10, sgd_batch=100, nn_samples=20_000_000),
 }
 
@@ -111,8 +110,9 @@ class FrameData:
     """Everything one frame draws (so tests and readers can inspect the numbers).
 
     ``lines[label] = (x, y, style)``; ``dots[label] = (x, mean, sd, k)`` with k the number of
-    draws per point (array); ``hlines[label] = (y, err, style)``; ``meta`` the settings and the
-    wall time of each part (seconds).
+    draws per point (array); ``hlines[label] = (y, err, style)``; ``vlines[label] = (x, style)``;
+    ``ylim`` the y range (None: from 0 up); ``meta`` the settings and the wall time of each part
+    (seconds).
     """
 
     title: str
@@ -123,6 +123,8 @@ class FrameData:
     hlines: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
     xlog: bool = True
+    vlines: dict = field(default_factory=dict)
+    ylim: tuple | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,7 +137,7 @@ def _eq13_nt_printed(rho, ratio):
     return p * p + rho * p + ratio
 
 
-def _line_grid(Ns, d, k=160):
+def _line_grid(Ns, d, k=70):
     lo, hi = min(Ns), max(Ns)
     grid = np.unique(np.round(np.geomspace(lo, hi, k)).astype(int)) if hi > lo else np.array([lo])
     # include N = d exactly (the kink of the NT/NN curves)
@@ -314,7 +316,7 @@ def figure2_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
               f"σ(x) = x² (RF: x² − 1)",
         xlabel="number of neurons N", ylabel="risk  E(y − f̂)²")
     fd.lines["RF — Theorem 4 eq. (15), Γ = I/d"] = (grid, rf15, dict(color=_COLORS["RF"]))
-    fd.lines["RF — eq. (17) corrected, ρ/(1+ρ)"] = (
+    fd.lines["RF — eq. (17) corrected, ρ/(1+ρ) (= eq. (15) here)"] = (
         grid, rf17c, dict(color=_COLORS["RF"], ls=":", lw=1.5))
     fd.lines["RF — eq. (17) as printed, ρ/(1+2ρ) (erratum)"] = (
         grid, rf17, dict(color=_COLORS["RF"], ls="--", lw=1.2))
@@ -552,21 +554,27 @@ def _sgd_mixture(mix: GaussianMixture, N: int, rng, *, step: float, steps: int, 
 
 
 def _sgd_quadratic(target: QuadraticTarget, W0, c0, rng, *, step: float, steps: int, batch: int,
-                   stages: int = 4, decay: float = 3.0):
-    """:func:`lazysym.training.sgd` in ``stages`` blocks with steps ε, ε/decay, … (one pass:
-    the same Generator continues, so every sample is fresh). Returns (samples, raw risks)."""
+                   stages: int = 4, decay: float = 3.0, record: int = 60):
+    """:func:`lazysym.training.sgd` with steps ε, ε/decay, … in ``stages`` equal blocks (one
+    pass: the same Generator continues, so every sample is fresh), run in segments between
+    ~``record`` log-spaced checkpoints where the exact L is recorded. Returns (samples, raw risks)."""
+    bounds = np.cumsum([0] + _stage_steps(steps, stages))
+    marks = np.unique(np.concatenate([np.round(np.geomspace(1, steps, record)).astype(int),
+                                      bounds[1:]]))
     W, c = W0, c0
-    out_n, out_r = [0], [population_loss(W0, c0, target)]
+    out_n, out_r = [], []
     done = 0
-    for j, block in enumerate(_stage_steps(steps, stages)):
-        res = sgd(target, W, c, step=step / decay ** j, steps=block, rng=rng, batch=batch,
-                  record_every=max(1, block // 20))
-        ok = res.steps > 0
-        out_n.extend(((done + res.steps[ok]) * batch).tolist())
-        out_r.extend(res.risks[ok].tolist())
-        W, c = res.W, res.c
-        done += block
-    return np.array(out_n[1:]), np.array(out_r[1:])
+    for m in marks:
+        while done < m:
+            j = int(np.searchsorted(bounds, done, side="right")) - 1
+            seg = int(min(m, bounds[j + 1]) - done)
+            res = sgd(target, W, c, step=step / decay ** j, steps=seg, rng=rng, batch=batch,
+                      record_every=seg)
+            W, c = res.W, res.c
+            done += seg
+        out_n.append(done * batch)
+        out_r.append(population_loss(W, c, target))
+    return np.array(out_n), np.array(out_r)
 
 
 def _right_setup(size, d, Ns):
@@ -596,10 +604,10 @@ def figure1_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
     rm, *rs = _rngs(seed, "figure1_right", 1 + 3 * len(Ns))
     target = paper_quadratic_target(d, rm)
     f2 = target.norm2
-    fd = FrameData(title=f"Figure 1 (qf), finite samples: d = {d}, N ∈ {set(Ns)}, "
+    fd = FrameData(title=f"Figure 1 (qf), finite samples: d = {d}, N ∈ {{{', '.join(map(str, Ns))}}}, "
                          f"B = diag(Exp(1)); NT: least squares, NN: one-pass SGD "
                          f"(batch {cfg['sgd_batch']})",
-                   xlabel="number of samples n", ylabel="risk  R / ‖f*‖²")
+                   xlabel="number of samples n", ylabel="risk  R / ‖f*‖²", ylim=(0.0, 1.5))
     timings = {}
     shades = np.linspace(1.0, 0.55, len(Ns))
     lam_max = float(np.max(target.eigenvalues))
@@ -612,6 +620,8 @@ def figure1_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
         risks, p = nt_least_squares(W, target, ns, rS, progress=progress)
         timings[f"NT N={N}"] = time.perf_counter() - t0
         alpha = dict(alpha=float(shades[j]))
+        fd.vlines[f"n = p = {p} for N = {N} (NT least-squares peak, clipped)"] = (
+            p, dict(color=_COLORS["NT"], **alpha))
         fd.dots[f"NT, N = {N}: least squares (p = {p})"] = (
             np.array(ns), risks / f2, np.zeros(len(ns)), np.ones(len(ns), int),
             dict(color=_COLORS["NT"], marker="s", ls="-", ms=3, **alpha))
@@ -650,10 +660,10 @@ def figure2_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
     nn_samples = int(nn_samples or cfg["nn_samples"])
     rm, *rs = _rngs(seed, "figure2_right", 1 + 3 * len(Ns))
     mix = paper_mixture(d, rm)
-    fd = FrameData(title=f"Figure 2 (mg), finite samples: d = {d}, N ∈ {set(Ns)}, Σ = I, "
+    fd = FrameData(title=f"Figure 2 (mg), finite samples: d = {d}, N ∈ {{{', '.join(map(str, Ns))}}}, Σ = I, "
                          f"Δ = diag({{2, 1.5, 1}}/√d); NT: least squares, NN: one-pass SGD "
                          f"(batch {cfg['sgd_batch']})",
-                   xlabel="number of samples n", ylabel="risk  E(y − f̂)²")
+                   xlabel="number of samples n", ylabel="risk  E(y − f̂)²", ylim=(0.0, 1.5))
     timings = {}
     shades = np.linspace(1.0, 0.55, len(Ns))
     for j, N in enumerate(Ns):
@@ -665,6 +675,8 @@ def figure2_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
         ns = _sample_grid(max(10, p // 10), cfg["nt_max_factor"] * p)
         risks, p = nt_least_squares(W, mix, ns, rS, progress=progress)
         timings[f"NT N={N}"] = time.perf_counter() - t0
+        fd.vlines[f"n = p = {p} for N = {N} (NT least-squares peak, clipped)"] = (
+            p, dict(color=_COLORS["NT"], **alpha))
         fd.dots[f"NT, N = {N}: least squares (p = {p})"] = (
             np.array(ns), risks, np.zeros(len(ns)), np.ones(len(ns), int),
             dict(color=_COLORS["NT"], marker="s", ls="-", ms=3, **alpha))
@@ -711,25 +723,27 @@ def plot_frame(fd: FrameData, path) -> Path:
         if np.all(sd == 0):
             ax.plot(x, m, ls=ls, label=label, **{"ms": 6, **style})
         else:
-            lab = label + (f" (mean ± sd, {kk[0]} draws of W" if len(kk) == 1 else
-                           f" (mean ± sd, {max(kk)} draws of W; {min(kk)} at N = {x[-1]}")
-            ax.errorbar(x, m, yerr=sd, ls=ls, capsize=3, label=lab + ")",
+            lab = label + (f"\n   mean ± sd over {kk[0]} draws of W" if len(kk) == 1 else
+                           f"\n   mean ± sd over {max(kk)} draws of W ({min(kk)} at N = {x[-1]})")
+            ax.errorbar(x, m, yerr=sd, ls=ls, capsize=3, label=lab,
                         **{"ms": 6, "mfc": "white", **style})
     x0, x1 = ax.get_xlim()
     for label, (y, err, style) in fd.hlines.items():
         ax.axhline(y, label=label, **{"lw": 1.5, **style})
         if err > 0:
             ax.axhspan(y - err, y + err, color=style.get("color", "k"), alpha=0.12)
+    for label, (x, style) in fd.vlines.items():
+        ax.axvline(x, label=label, **{"lw": 1.0, "ls": ":", **style})
     if fd.xlog:
         ax.set_xscale("log")
     ax.set_xlabel(fd.xlabel, fontsize=11)
     ax.set_ylabel(fd.ylabel, fontsize=11)
     ax.set_title(fd.title, fontsize=10)
     ax.grid(True, which="both", alpha=0.25)
-    ax.set_ylim(bottom=0.0)
+    ax.set_ylim(*(fd.ylim or (0.0, None)))
     ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    fig.subplots_adjust(left=0.07, right=0.64, top=0.92, bottom=0.1)
-    fig.savefig(path, dpi=110)
+    fig.subplots_adjust(left=0.07, right=0.62, top=0.92, bottom=0.1)
+    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.15)
     return path
 
 

@@ -53,9 +53,7 @@ def test_figure1_left_curves_ordered(small_left):
     """B ⪰ 0: NN ≤ NT ≤ 1 on the theorem curves (Theorem 2 vs 3, §2.3), RF(Γ ∝ B) ≤ RF(I/d) ≤ 1
     (Cauchy–Schwarz in eq. (12)); NT and NN vanish for N ≥ d."""
     fd, _ = small_left
-    g, rf, rfo = fd.lines["RF, Γ = I/d — Cor. 1 eq. (12)"][:2], None, None
-    x = g[0]
-    rf = g[1]
+    x, rf = fd.lines["RF, Γ = I/d — Cor. 1 eq. (12)"][:2]
     rfo = fd.lines["RF, Γ ∝ B — Cor. 1 eq. (12)"][1]
     ntt = fd.lines["NT — Theorem 2"][1]
     nnt = fd.lines["NN — Theorem 3"][1]
@@ -108,7 +106,7 @@ def test_figure2_left_data_sane(small_left):
     nn6 = fd.lines["NN — Theorem 6"][1]
     rf15 = fd.lines["RF — Theorem 4 eq. (15), Γ = I/d"][1]
     rf17 = fd.lines["RF — eq. (17) as printed, ρ/(1+2ρ) (erratum)"][1]
-    rf17c = fd.lines["RF — eq. (17) corrected, ρ/(1+ρ)"][1]
+    rf17c = fd.lines["RF — eq. (17) corrected, ρ/(1+ρ) (= eq. (15) here)"][1]
     tol = 1e-12
     assert np.all(nn6 <= ntk + tol) and np.all(ntk <= 1 + tol) and np.all(nn6 <= rf15 + tol)
     assert np.max(np.abs(rf17c - rf15)) < np.max(np.abs(rf17 - rf15))
