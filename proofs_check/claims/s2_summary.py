@@ -2,10 +2,9 @@ r"""§1 eq. (6) and the NN row of eq. (13): NN versus NT on quadratic targets.
 
 Evidence (exact at finite d, never the formula under test):
 
-* NN: the population loss :func:`lazysym.loss.population_loss` evaluated at the explicit minimiser
-  :func:`lazysym.nn.nn_minimizer`, normalised by ‖f*‖² = ``target.norm2``; its optimality is the
-  claim ``thm3.value`` (numerical minimisation of L). For eq. (6) also
-  :func:`lazysym.nn.nn_risk_quadratic`.
+* NN, eq. (13): the numerical minimum of the closed-form L(W, c) from random starts, normalised
+  by ‖f*‖² = ``target.norm2``. For eq. (6): :func:`lazysym.nn.nn_risk_quadratic` (Eckart–Young,
+  whose value is the claim ``thm3.value``).
 * NT: per draw of W, the exact risk 2‖P⊥BP⊥‖²_F (:func:`lazysym.gaps.nt_minus_nn`), and the exact
   expectation over W ~ N(0, I/d) columns, :func:`lazysym.nt.nt_expected_risk_quadratic` (Haar
   moments of a random projection; owned and tested in tests/test_nt.py).
@@ -18,9 +17,8 @@ import functools
 import numpy as np
 
 from lazysym.gaps import exp_B, flat_B, nt_minus_nn, power_law_B, spiked_B
-from lazysym.loss import population_loss
 from lazysym.models import QuadraticTarget
-from lazysym.nn import nn_minimizer, nn_risk_quadratic
+from lazysym.nn import nn_risk_quadratic
 from lazysym.nt import nt_expected_risk_quadratic
 from proofs_check.registry import Comparison, Context, claim, compare_asymptotic, compare_values
 
@@ -31,24 +29,27 @@ from proofs_check.registry import Comparison, Context, claim, compare_asymptotic
 
 @functools.lru_cache(maxsize=2)
 def _eq13_evidence(seed: int, thorough: bool) -> dict:
+    # The evidence is the numerical minimum of the closed-form L(W, c) over (W, c) from random
+    # starts (saddle-free Newton, as for thm3.value), never the eigenvalue formula: evaluating L at
+    # the Eckart–Young point would equal the printed value by construction.
+    from proofs_check.claims.s2_3_neural_network import _saddle_free_newton
     ctx = Context(seed=seed, thorough=thorough)
     cases = []
-    d_fig = ctx.pick(150, 450)
-    sizes = [(d_fig, "Exp(1) diag (§4, Fig. 1)")] + [(d, "random PSD, rank d/2")
-                                                    for d in ctx.pick([5, 20, 60], [5, 20, 60, 200])]
-    for d, fam in sizes:
-        rng = ctx.rng("eq13.nn", d)
-        if fam.startswith("Exp"):
-            B = np.diag(rng.exponential(1.0, size=d))
-        else:
-            G = rng.standard_normal((d, max(1, d // 2)))
-            B = G @ G.T / d
-        target = QuadraticTarget(B)
-        for rho in (0.1, 0.25, 0.5, 0.75, 1.0, 2.0, 10.0):
-            N = max(1, int(round(rho * d)))
-            W, c = nn_minimizer(target, N)
-            cases.append({"family": fam, "d": d, "N": N, "B": target.B,
-                          "exact R_NN/‖f*‖²": population_loss(W, c, target) / target.norm2})
+    starts = ctx.pick(2, 4)
+    for d in ctx.pick([4, 8, 12], [4, 8, 12, 16]):
+        for fam in ("Exp(1) diag (§4, Fig. 1)", "random PSD, rank d/2"):
+            rng = ctx.rng("eq13.nn", fam, d)
+            if fam.startswith("Exp"):
+                B = np.diag(rng.exponential(1.0, size=d))
+            else:
+                G = rng.standard_normal((d, max(1, d // 2)))
+                B = G @ G.T / d
+            target = QuadraticTarget(B)
+            for N in sorted({1, max(1, d // 4), d // 2, d, 2 * d}):
+                best = min((_saddle_free_newton(target, N, rng) for _ in range(starts)),
+                           key=lambda r: r[0])
+                cases.append({"family": fam, "d": d, "N": N, "B": target.B,
+                              "exact R_NN/‖f*‖²": best[0] / target.norm2, "|grad|": best[1]})
     return {"cases": cases}
 
 
@@ -69,10 +70,10 @@ def eq13_compare(formula, data, ctx: Context) -> Comparison:
     e = [c["exact R_NN/‖f*‖²"] for c in data["cases"]]
     rows = [{"family": c["family"], "d": c["d"], "N": c["N"], "exact": x, "formula": y}
             for c, x, y in zip(data["cases"], e, f)]
-    # Tolerance: both sides are O(1) sums of d ≤ 450 squared float64 eigenvalues; the loss at the
-    # minimiser carries the round-off of B − WWᵀ (~1e-15·‖B‖ per entry), so the normalised values
-    # agree to ~1e-13 (measured ≤ 2e-14). atol = 1e-10 is far below any real discrepancy (the
-    # perturbation moves values by ≥ 0.05).
+    # Tolerance: the saddle-free Newton minimum is accurate to ~1e-15 relative at a non-degenerate
+    # minimum and to ≲ 1e-18·‖f*‖² where B has zero eigenvalues (quartic directions; see
+    # thm3.value); atol = 1e-10 on the normalised values leaves many orders of margin and is far
+    # below any real discrepancy (the perturbation moves values by ≥ 0.05).
     return compare_values(f, e, rtol=0.0, atol=1e-10, rows=rows,
                           note="exact at finite d for centred f*, B ⪰ 0 (‖f*‖² = 2‖B‖²_F)")
 
@@ -82,8 +83,8 @@ claim(
     source="§2.3, eq. (13), row M = NN",
     statement=r"\frac{R_{\mathrm{NN},N}(f_*)}{\|f_*\|_{L_2}^2} \approx 1 - \frac{\sum_{i=1}^{d \wedge N} "
               r"\lambda_i(\mathbf{B})^2}{\|\mathbf{B}\|_F^2}",
-    method="population loss L(W, c) at the explicit Eckart–Young minimiser, divided by ‖f*‖², for "
-           "the §4 Exp(1) target and random PSD B, ρ from 0.1 to 10",
+    method="numerical minimum of the closed-form L(W, c) (saddle-free Newton from random starts), "
+           "divided by ‖f*‖², Exp(1) diagonal and random rank-d/2 PSD B, d = 4..12, N = 1..2d",
     printed=eq13_printed,
     evidence=eq13_evidence,
     compare=eq13_compare,
