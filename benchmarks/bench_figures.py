@@ -2,8 +2,8 @@
 
 Left frames at the paper's size (d = 450, N ∈ {45, …, 4500}, 10 draws of W; fewer at the
 largest N, as the legend says); right frames at the default size (d = 60, N ∈ {15, 30}) or, with
-``--paper``, at d = 450 (slow: least squares over p ≈ 2·10⁴–8·10⁴ NT coordinates by CGLS, and
-2·10⁷ SGD samples).
+``--paper``, at d = 450 (slow: least squares over p ≈ 2·10⁴–4·10⁴ NT coordinates by CGLS, and
+2·10⁷ SGD samples; estimated hours, not run to completion).
 
 Prints one row per frame: total seconds and the split (lines, RF, NT, NN, Bayes, ...). Writes the
 PNGs into ``--out`` (default /tmp/lazysym_figures); ``--docs`` also copies the two left frames to

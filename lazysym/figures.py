@@ -34,7 +34,9 @@ title; ``size="paper"`` gives d = 450):
   shows the interpolation peak at n ≈ p. Small p: normal equations accumulated in chunks and an
   eigendecomposition (pseudo-inverse); large p: matrix-free CGLS. The risk of the fit is exact
   (Isserlis, no test sample).
-* NN — one-pass SGD with mini-batches (every sample used once: n = steps × batch); qf with
+* NN — one-pass SGD with mini-batches of 100 (every sample used once: n = steps × batch), step
+  ε₀ for the first quarter of the steps, then ε₀/3, ε₀/9, ε₀/27 (a constant step stalls at a
+  noise floor ∝ ε; Theorem 3 takes ε → 0), 10⁷ samples at the default size; qf with
   :func:`lazysym.training.sgd` (exact L recorded), mg with a private one-pass SGD on
   :math:`\sum_i a_i\langle w_i,x\rangle^2 + c` (exact risk by :func:`lazysym.nn.mixture_quadratic_risk`).
 * dashed — the n → ∞ limits for the same W: the exact population NT risk and the NN optimum.
@@ -74,7 +76,9 @@ DEFAULT_NS = tuple(int(round(r * 450)) for r in DEFAULT_RHOS)
 #: Right-frame sizes. "default" runs within minutes on 2 shared cores; "paper" is §4's d = 450.
 RIGHT_SIZES = {
     "default": dict(d=60, Ns=(15, 30), nt_max_factor=20, sgd_batch=100, nn_samples=10_000_000),
-    "paper": dict(d=450, Ns=(45, 225), nt_max_factor=10, sgd_batch=100, nn_samples=20_000_000),
+    # paper: NT CGLS keeps the rotated samples, n·d floats (n ≤ 5p: 0.35 GB at N = 45, 0.66 GB
+    # at N = 90); not run to completion here (estimated hours: O(n·r·d) per CGLS iteration)
+    "paper": dict(d=450, Ns=(45, 90), nt_max_factor=5, sgd_batch=100, nn_samples=20_000_000),
 }
 
 _COLORS = {"RF": "tab:blue", "RF*": "tab:purple", "NT": "tab:orange", "NN": "tab:green",
@@ -377,6 +381,35 @@ class _NTFeatures:
                  (Z1[:, :, None] * Z2[:, None, :]).reshape(n, -1), np.ones((n, 1))]
         return np.hstack(parts)
 
+    def rotate(self, X):
+        """z = Uᵀx for the rows of X (what :meth:`matvec` / :meth:`rmatvec` take)."""
+        return X @ self.U
+
+    def _split(self, theta):
+        r, d = self.r, self.d
+        m = len(self.iu[0])
+        M = np.zeros((r, r))
+        M[np.arange(r), np.arange(r)] = theta[:r] / math.sqrt(2.0)
+        M[self.iu] = theta[r:r + m]
+        C = theta[r + m:r + m + r * (d - r)].reshape(r, d - r)
+        return M, C, float(theta[-1]) - float(np.sum(theta[:r])) / math.sqrt(2.0)
+
+    def matvec(self, Z, theta):
+        """Φθ for rotated samples Z, without forming Φ: O(n·r·d)."""
+        M, C, c0 = self._split(theta)
+        Z1, Z2 = Z[:, :self.r], Z[:, self.r:]
+        return np.sum((Z1 @ M) * Z1, axis=1) + np.sum((Z1 @ C) * Z2, axis=1) + c0
+
+    def rmatvec(self, Z, v):
+        """Φᵀv for rotated samples Z, without forming Φ: O(n·r·d)."""
+        r = self.r
+        Z1, Z2 = Z[:, :r], Z[:, r:]
+        Vz1 = v[:, None] * Z1
+        G = Z1.T @ Vz1
+        sv = float(np.sum(v))
+        return np.concatenate([(np.diag(G) - sv) / math.sqrt(2.0), G[self.iu],
+                               (Vz1.T @ Z2).ravel(), [sv]])
+
     def to_quadratic(self, theta):
         """Coefficients → (S, c) with f(x) = c + xᵀSx."""
         r, d = self.r, self.d
@@ -397,22 +430,23 @@ class _NTFeatures:
         return self.U @ St @ self.U.T, c
 
 
-def _cgls(Fs, ys, p, *, tol=1e-10, maxiter=2000):
-    """CGLS for min ‖Φθ − y‖ from θ = 0 (→ the minimum-norm solution), Φ given in row chunks."""
+def _cgls(feats, Zs, ys, p, *, tol=1e-10, maxiter=3000):
+    """CGLS for min ‖Φθ − y‖ from θ = 0 (→ the minimum-norm solution); Φ applied matrix-free
+    (:meth:`_NTFeatures.matvec`) to the rotated samples, kept in row chunks ``Zs``."""
     theta = np.zeros(p)
     r = [y.copy() for y in ys]
-    s = sum(F.T @ rr for F, rr in zip(Fs, r))
+    s = sum(feats.rmatvec(Z, rr) for Z, rr in zip(Zs, r))
     q = s.copy()
     g0 = gam = float(s @ s)
     for _ in range(maxiter):
         if gam <= tol ** 2 * g0 or gam == 0.0:
             break
-        t = [F @ q for F in Fs]
+        t = [feats.matvec(Z, q) for Z in Zs]
         alpha = gam / sum(float(tt @ tt) for tt in t)
         theta += alpha * q
         for rr, tt in zip(r, t):
             rr -= alpha * tt
-        s = sum(F.T @ rr for F, rr in zip(Fs, r))
+        s = sum(feats.rmatvec(Z, rr) for Z, rr in zip(Zs, r))
         gnew = float(s @ s)
         q = s + (gnew / gam) * q
         gam = gnew
@@ -433,7 +467,8 @@ def nt_least_squares(W, model, ns, rng, *, chunk: int = 4000, dense_max_p: int =
     ----------
     W : d×N weights.  model : QuadraticTarget or GaussianMixture.  ns : increasing sample sizes.
     rng : seed or Generator for the samples.  dense_max_p : above this p, matrix-free CGLS
-    (memory O(n·p) for the sample features) replaces the p×p normal equations.
+    (memory O(n·d) for the rotated samples, O(n·r·d) per iteration) replaces the p×p normal
+    equations (memory O(p²), p ≈ 2·10⁴ already at d = 450, N = 45).
 
     Returns
     -------
@@ -458,18 +493,18 @@ def nt_least_squares(W, model, ns, rng, *, chunk: int = 4000, dense_max_p: int =
     dense = p <= dense_max_p
     G = np.zeros((p, p)) if dense else None
     h = np.zeros(p) if dense else None
-    Fs, ys = [], []
+    Zs, ys = [], []
     have = 0
     for n in ns:
         while have < n:
             m = min(chunk, n - have)
             X, y = model.sample(m, rng)
-            F = feats(X)
             if dense:
+                F = feats(X)
                 G += F.T @ F
                 h += F.T @ y
             else:
-                Fs.append(F), ys.append(y)
+                Zs.append(feats.rotate(X)), ys.append(y)
             have += m
         _say(progress, f"NT least squares: n = {n} (p = {p})")
         if dense:
@@ -477,7 +512,7 @@ def nt_least_squares(W, model, ns, rng, *, chunk: int = 4000, dense_max_p: int =
             keep = ev > ev[-1] * p * np.finfo(float).eps * 10
             theta = V[:, keep] @ ((V[:, keep].T @ h) / ev[keep])
         else:
-            theta = _cgls(Fs, ys, p)
+            theta = _cgls(feats, Zs, ys, p)
         risks.append(risk_of(theta))
     return np.array(risks), p
 
@@ -595,7 +630,7 @@ def figure1_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
     (one-pass SGD, n = steps × batch) against n, with the n → ∞ limits dashed (exact population
     NT risk for the same W; Theorem 3's inf L, exact).
 
-    ``size``: "default" (d = 60, N ∈ {15, 30}) or "paper" (d = 450, N ∈ {45, 225}); ``d``,
+    ``size``: "default" (d = 60, N ∈ {15, 30}) or "paper" (d = 450, N ∈ {45, 90}); ``d``,
     ``Ns``, ``nn_samples`` override.
     """
     cfg = _right_setup(size, d, Ns)

@@ -215,3 +215,16 @@ def test_bad_inputs_right():
         F.figure1_right_data(size="huge")
     with pytest.raises(AssumptionError):
         F.nt_least_squares(np.ones((4, 2)), paper_quadratic_target(4, 0), [10, 5], 0)
+
+
+def test_matrix_free_products_match_features():
+    """matvec/rmatvec (used by CGLS at large p) equal Φθ and Φᵀv with Φ formed explicitly."""
+    d, N = 10, 4
+    W = np.random.default_rng(3).standard_normal((d, N))
+    feats = F._NTFeatures(W)
+    X = np.random.default_rng(4).standard_normal((13, d))
+    th = np.random.default_rng(5).standard_normal(feats.p)
+    v = np.random.default_rng(6).standard_normal(13)
+    Phi, Z = feats(X), feats.rotate(X)
+    np.testing.assert_allclose(feats.matvec(Z, th), Phi @ th, rtol=1e-11, atol=1e-11)
+    np.testing.assert_allclose(feats.rmatvec(Z, v), Phi.T @ v, rtol=1e-11, atol=1e-11)
