@@ -1,10 +1,9 @@
 r"""The poster's statements on the fully trained network: its Theorem 3 box and its (mg) table.
 
 * ``poster.thm3`` — "Take σ(x) = x². Then, as N, d → ∞ with N/d → ρ, ... R_NN,N(f*) = 2Σ_{i=N+1}^d
-  λ_i(B)²" (setting: B ⪰ 0). Read with the paper's §2.3 network (second layer 1, free offset c),
-  which the poster cites. Evidence: the closed-form population loss (lazysym.loss) at the explicit
-  Eckart–Young minimiser, for the §4 Exp(1) target at growing d (its optimality is the claim
-  ``thm3.value``, by numerical minimisation).
+  λ_i(B)²" (setting: B ⪰ 0), read literally with the poster's F_NN,N (no offset), and corrected
+  to the paper's §2.3 network (free offset c). Evidence: numerical minima of the population risk
+  for both classes, with a rigorous lower bound for the class without offset.
 * ``poster.mg_table`` — the poster's table R_M,N(P_{I,Δ}) for M ∈ {RF, NT, NN} (σ(u) = u² + c₀,
   wᵢ ~ N(0, I/d); the paper's eq. (17) fixes σ(u) = u² − 1). The RF row's "r̃(Δ)²" is an
   extraction artefact for tr(Δ)². Evidence, exact at finite d on the §4 mixture: RF by the exact
@@ -18,9 +17,8 @@ import functools
 
 import numpy as np
 
-from lazysym.loss import population_loss
 from lazysym.models import GaussianMixture, QuadraticTarget, paper_mixture
-from lazysym.nn import nn_minimizer, nn_risk_mixture
+from lazysym.nn import nn_risk_mixture
 from lazysym.nt import nt_risk_mixture
 from proofs_check.registry import Comparison, Context, claim, compare_asymptotic
 
@@ -29,58 +27,119 @@ from proofs_check.registry import Comparison, Context, claim, compare_asymptotic
 # ------------------------------------------------------------------------------------------------
 
 
+_LITERAL = "poster's class (σ = x², F_NN,N without offset)"
+_OFFSET = "with an offset (the paper's §2.3 c, or the poster's σ = u² + c₀, c₀ ≠ 0)"
+
+
+def _literal_bounds(B: np.ndarray, N: int, rng, iters: int = 3000) -> tuple[float, float]:
+    r"""Bounds on :math:`\inf\{E(f_* - x^\top Sx)^2 : S = \sum_i a_iw_iw_i^\top,\ \operatorname{rank}
+    S\le N\}` for the centred target, i.e. :math:`\min 2\|B-S\|_F^2 + (\operatorname{Tr}S)^2`.
+
+    Lower bound (rigorous): the class is contained both in the class with an offset (Eckart–Young:
+    :math:`2\sum_{i>N}\lambda_i^2`) and in all symmetric S (a convex problem, minimum
+    :math:`\operatorname{Tr}(B)^2/(1 + d/2)`), so the infimum is at least the larger of the two.
+    Upper bound: projected gradient (step 1/(4 + 2d), projection onto rank ≤ N by keeping the N
+    largest |eigenvalues|) from the unconstrained optimum and from random starts."""
+    d = B.shape[0]
+    lam = np.sort(np.linalg.eigvalsh(B))[::-1]
+    lower = max(2.0 * float(np.sum(lam[N:] ** 2)), float(np.trace(B)) ** 2 / (1.0 + d / 2.0))
+
+    def obj(S):
+        return 2.0 * float(np.sum((B - S) ** 2)) + float(np.trace(S)) ** 2
+
+    def project(S):
+        ev, V = np.linalg.eigh((S + S.T) / 2)
+        keep = np.argsort(-np.abs(ev))[:N]
+        return (V[:, keep] * ev[keep]) @ V[:, keep].T
+
+    S_free = B - np.trace(B) / (2.0 + d) * np.eye(d)
+    best = np.inf
+    for S in [project(S_free)] + [project(rng.standard_normal((d, d))) for _ in range(3)]:
+        for _ in range(iters):
+            S = project(S - (-4.0 * (B - S) + 2.0 * np.trace(S) * np.eye(d)) / (4.0 + 2.0 * d))
+        best = min(best, obj(S))
+    return lower, best
+
+
 @functools.lru_cache(maxsize=2)
 def _thm3_evidence(seed: int, thorough: bool) -> dict:
+    # evidence for both classes by numerical minimisation, never the eigenvalue formula
+    from proofs_check.claims.s2_3_neural_network import _saddle_free_newton
     ctx = Context(seed=seed, thorough=thorough)
-    ds = ctx.pick([20, 50, 100, 200, 450], [20, 50, 100, 200, 450, 900])
-    by_d = []
-    for d in ds:
-        rows = []
-        target = QuadraticTarget(np.diag(ctx.rng("poster.thm3", d).exponential(1.0, size=d)))
-        for rho in (0.1, 0.25, 0.5, 0.75, 1.0, 2.0):
-            N = max(1, int(round(rho * d)))
-            W, c = nn_minimizer(target, N)
-            rows.append({"d": d, "N": N, "B": target.B, "exact": population_loss(W, c, target),
-                         "norm2": target.norm2})
-        by_d.append(rows)
-    return {"ds": ds, "cases": by_d}
+    cases = []
+    for d in ctx.pick([4, 6, 8], [4, 6, 8, 10, 12]):
+        rng = ctx.rng("poster.thm3", d)
+        target = QuadraticTarget(np.diag(rng.exponential(1.0, size=d)))
+        for N in sorted({1, d // 2, d - 1}):
+            with_offset = min(_saddle_free_newton(target, N, rng)[0] for _ in range(2))
+            lo, hi = _literal_bounds(target.B, N, rng, iters=ctx.pick(1500, 4000))
+            cases.append({"d": d, "N": N, "B": target.B, "norm2": target.norm2,
+                          _OFFSET: with_offset, "literal: lower bound": lo,
+                          "literal: best found": hi})
+    return {"cases": cases}
 
 
 def thm3_evidence(ctx: Context) -> dict:
-    ctx.progress("L at the explicit minimiser")
+    ctx.progress("minimising L with and without the offset")
     return _thm3_evidence(ctx.seed, ctx.thorough)
 
 
-def thm3_printed(B: np.ndarray, N: int) -> float:
-    r"""Poster, Theorem 3: :math:`R_{NN,N}(f_*) = 2\sum_{i=N+1}^{d}\lambda_i(B)^2`."""
+def _eckart_young(B: np.ndarray, N: int) -> float:
     lam = np.sort(np.linalg.eigvalsh(B))[::-1]
     return 2.0 * float(np.sum(lam[N:] ** 2))
 
 
+def thm3_printed(B: np.ndarray, N: int) -> dict:
+    r"""Poster, Theorem 3 ("Take σ(x) = x²", the poster's F_NN,N has no offset):
+    :math:`R_{NN,N}(f_*) = 2\sum_{i=N+1}^{d}\lambda_i(B)^2` for that class."""
+    return {_LITERAL: _eckart_young(B, N)}
+
+
+def thm3_corrected(B: np.ndarray, N: int) -> dict:
+    r"""The value holds for the network with an offset (the paper's §2.3)."""
+    return {_OFFSET: _eckart_young(B, N)}
+
+
 def thm3_compare(formula, data, ctx: Context) -> Comparison:
-    # normalised by ‖f*‖² so that one tolerance serves every d; exact_tol: both sides are sums of
-    # ≤ 900 float64 squares of O(1) eigenvalues, agreeing to ~1e-14 relative (measured ≤ 3e-16 after
-    # normalisation); 1e-10 is far below the perturbation's 0.05.
-    exact = [np.array([c["exact"] / c["norm2"] for c in rows]) for rows in data["cases"]]
-    form = [np.array([float(formula(c["B"], c["N"])) / c["norm2"] for c in rows])
-            for rows in data["cases"]]
-    return compare_asymptotic(data["ds"], exact, form, max_final=0.0, exact_tol=1e-10,
-                              note="L(W*, c*)/‖f*‖² vs the printed value/‖f*‖²")
+    rows, ok = [], True
+    for c in data["cases"]:
+        claimed = formula(c["B"], c["N"])
+        row = {k: c[k] for k in ("d", "N", _OFFSET, "literal: lower bound", "literal: best found")}
+        for cls, val in claimed.items():
+            val = float(val)
+            row[f"formula ({'literal' if cls == _LITERAL else 'offset'})"] = val
+            if cls == _OFFSET:
+                # numerical minimum accurate to ~1e-15 relative (see thm3.value): tolerance
+                # 1e-12·‖f*‖² + 1e-9·value, far below the perturbation's +5 %
+                ok &= abs(val - c[_OFFSET]) <= 1e-12 * c["norm2"] + 1e-9 * abs(c[_OFFSET])
+            else:
+                # a value below the rigorous lower bound refutes the claim for that class
+                ok &= val >= c["literal: lower bound"] * (1 - 1e-12) and \
+                    val <= c["literal: best found"] * (1 + 1e-9) + 1e-12 * c["norm2"]
+        rows.append(row)
+    return Comparison(bool(ok), "identity", None, None, rows,
+                      "literal class bracketed by a rigorous lower bound and a numerical minimum")
 
 
 claim(
     id="poster.thm3",
     source="poster, 'Fully-trained NN model', Theorem 3",
-    statement=r"R_{\mathrm{NN},N}(f_*) = 2\sum_{i=N+1}^{d}\lambda_i(\mathbf B)^2",
-    method="closed-form L(W, c) at the explicit Eckart–Young minimiser, §4 Exp(1) target, "
-           "d = 20..450, ρ from 0.1 to 2 (optimality: claim thm3.value)",
+    statement=r"\text{Take } \sigma(x) = x^2 \ (F_{\mathrm{NN},N} = \{\textstyle\sum_i a_i\sigma(\langle "
+              r"\mathbf w_i,\mathbf x\rangle)\}):\ R_{\mathrm{NN},N}(f_*) = 2\sum_{i=N+1}^{d}\lambda_i(\mathbf B)^2",
+    method="numerical minima of the population risk with an offset (saddle-free Newton) and "
+           "without (projected gradient on rank ≤ N, with a rigorous convex lower bound), "
+           "Exp(1) diagonal B, d = 4..8",
     printed=thm3_printed,
     evidence=thm3_evidence,
     compare=thm3_compare,
-    note="Holds for the paper's network (offset c). The poster's own class F_NN,N has no offset "
-         "and its Theorem 3 takes σ(x) = x²; read literally, for a centred target the minimum is "
-         "much larger (measured by projected gradient on rank-≤N S at d = 6, N = 3: 19.34 vs the "
-         "printed 2.01). With the setting's σ(u) = u² + c₀, c₀ < 0, the offset c₀Σaᵢ restores it.",
+    corrected=thm3_corrected,
+    corrected_statement=r"R_{\mathrm{NN},N}(f_*) = 2\sum_{i=N+1}^{d}\lambda_i(\mathbf B)^2 \text{ for } "
+                        r"\hat f = c + \sum_i \langle\mathbf w_i,\mathbf x\rangle^2 \text{ (paper §2.3) or } "
+                        r"\sigma(u) = u^2 + c_0,\ c_0 \neq 0",
+    note="Same reading as poster.nt_class: the poster's classes have no offset. For NN the "
+         "poster's setting σ(u) = u² + c₀ (c₀ ≠ 0) supplies one (c₀Σaᵢ), but its Theorem 3 box "
+         "takes σ(x) = x², and then a centred target cannot be fitted to the printed value "
+         "(its constant −Tr B is out of reach); for NT, σ' = 2u gives no offset for any c₀.",
 )
 
 # ------------------------------------------------------------------------------------------------
