@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numbers
+from fractions import Fraction
 
+import mpmath
 import numpy as np
 
 from .errors import AssumptionError, check
@@ -103,3 +105,33 @@ def as_generator(seed) -> np.random.Generator:
     check(seed is not None, "a seed or numpy.random.Generator is required (reproducibility)",
           assumption="seeded randomness", fix="pass seed=0 or rng=np.random.default_rng(0)")
     return np.random.default_rng(seed)
+
+
+def as_mpf(v, name: str):
+    """A real number (float, int, Fraction, decimal string, mpf, SymPy number) as an mpf at the
+    ambient precision, keeping exact inputs exact (a Fraction or "1/3" is not rounded to float
+    first). Call it inside ``mpmath.workdps(...)``."""
+    if isinstance(v, mpmath.mpf):
+        return +v
+    if isinstance(v, Fraction):
+        return mpmath.mpf(v.numerator) / v.denominator
+    if isinstance(v, str):
+        try:
+            if "/" in v:
+                num, den = v.split("/")
+                return mpmath.mpf(num.strip()) / mpmath.mpf(den.strip())
+            return mpmath.mpf(v)
+        except (ValueError, TypeError) as exc:
+            raise AssumptionError(f"{name} must be a real number; got {v!r}",
+                                  assumption=f"{name} real") from exc
+    try:
+        import sympy as sp
+        if isinstance(v, sp.Basic):
+            check(v.is_real is True and v.is_finite is True, f"{name} must be a finite real; got {v}",
+                  assumption=f"{name} real")
+            return mpmath.mpf(str(sp.N(v, mpmath.mp.dps + 5)))
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return mpmath.mpf(int(v))
+    return mpmath.mpf(as_real(v, name))

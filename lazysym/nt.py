@@ -96,7 +96,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from ._validate import as_real, as_symmetric, as_weights, check_dps, positive_int
+from ._validate import as_mpf, as_real, as_symmetric, as_weights, check_dps, positive_int
 from .errors import ConvergenceError, check
 from .models import GaussianMixture, QuadraticTarget
 
@@ -126,19 +126,23 @@ def _as_mixture(mixture) -> GaussianMixture:
     return mixture
 
 
-def _rho(rho) -> float:
-    v = as_real(rho, "ρ")
-    check(v > 0, f"ρ = N/d must be positive; got {v}", assumption="ρ ∈ (0, ∞)")
-    return v
+def _rho(rho):
+    """ρ validated; returned as given (a Fraction, string or mpf stays exact for mpmath)."""
+    with mpmath.workdps(30):
+        v = as_mpf(rho, "ρ")
+    check(v > 0, f"ρ = N/d must be positive; got {rho}", assumption="ρ ∈ (0, ∞)")
+    return rho
 
 
-def _ratio(ratio) -> float:
-    v = as_real(ratio, "Tr(B)²/(d‖B‖²_F)")
+def _ratio(ratio):
+    """Tr(B)²/(d‖B‖²_F) validated; returned as given, clipped to [0, 1] only if outside."""
+    with mpmath.workdps(30):
+        v = as_mpf(ratio, "Tr(B)²/(d‖B‖²_F)")
     # Cauchy–Schwarz: Tr(B)² ≤ d‖B‖²_F, so the ratio lies in [0, 1] (round-off allowance 1e-12).
     check(-1e-12 <= v <= 1 + 1e-12,
-          f"the ratio Tr(B)²/(d‖B‖²_F) lies in [0, 1] by Cauchy–Schwarz; got {v}",
+          f"the ratio Tr(B)²/(d‖B‖²_F) lies in [0, 1] by Cauchy–Schwarz; got {ratio}",
           assumption="Tr(B)² ≤ d‖B‖²_F")
-    return min(max(v, 0.0), 1.0)
+    return 0 if v < 0 else 1 if v > 1 else ratio
 
 
 def span_projection(W) -> tuple[np.ndarray, int]:
@@ -316,18 +320,20 @@ def theorem2_risk(rho, ratio, *, dps: int = 30):
     """
     rho, ratio, dps = _rho(rho), _ratio(ratio), check_dps(dps)
     with mpmath.workdps(dps + 5):
-        p = max(mpmath.mpf(1) - mpmath.mpf(rho), mpmath.mpf(0))
-        r = mpmath.mpf(ratio)
+        p = max(mpmath.mpf(1) - as_mpf(rho, 'ρ'), mpmath.mpf(0))
+        r = as_mpf(ratio, 'ratio')
         val = p ** 2 * (1 - r) + p * r
-    return +val
+    with mpmath.workdps(dps):
+        return +val
 
 
 def theorem2_bound(rho, *, dps: int = 30):
     r"""The remark after Theorem 2: :math:`E[R_{NT}] \le (1-\rho)_+\|f_*\|^2 + o(1)` (normalised bound)."""
     rho, dps = _rho(rho), check_dps(dps)
     with mpmath.workdps(dps + 5):
-        val = max(mpmath.mpf(1) - mpmath.mpf(rho), mpmath.mpf(0))
-    return +val
+        val = max(mpmath.mpf(1) - as_mpf(rho, 'ρ'), mpmath.mpf(0))
+    with mpmath.workdps(dps):
+        return +val
 
 
 def nt_limit_no_offset(rho, ratio, *, dps: int = 30):
@@ -342,10 +348,11 @@ def nt_limit_no_offset(rho, ratio, *, dps: int = 30):
     """
     rho, ratio, dps = _rho(rho), _ratio(ratio), check_dps(dps)
     with mpmath.workdps(dps + 5):
-        rh, r = mpmath.mpf(rho), mpmath.mpf(ratio)
+        rh, r = as_mpf(rho, 'ρ'), as_mpf(ratio, 'ratio')
         p = max(1 - rh, mpmath.mpf(0))
         val = p ** 2 + rh * p * r + min(rh, mpmath.mpf(1)) * r
-    return +val
+    with mpmath.workdps(dps):
+        return +val
 
 
 def theorem2_limit_symbolic():
@@ -525,10 +532,11 @@ def theorem5_kappa(rho, Delta, *, dps: int = 30):
     rho, dps = _rho(rho), check_dps(dps)
     ratio = trace_ratio(Delta, name="Δ")
     with mpmath.workdps(dps + 5):
-        p = max(1 - mpmath.mpf(rho), mpmath.mpf(0))
-        q = mpmath.mpf(ratio)
+        p = max(1 - as_mpf(rho, 'ρ'), mpmath.mpf(0))
+        q = as_mpf(ratio, 'ratio')
         val = 1 - p ** 2 * (1 - q) - p * q
-    return +val
+    with mpmath.workdps(dps):
+        return +val
 
 
 def theorem5_kappa_risk(rho, Delta, *, dps: int = 30):
@@ -538,7 +546,8 @@ def theorem5_kappa_risk(rho, Delta, *, dps: int = 30):
     with mpmath.workdps(dps + 5):
         k = theorem5_kappa(rho, Dl, dps=dps + 5)
         val = 2 / (2 + k * mpmath.mpf(float(np.sum(Dl * Dl))))
-    return +val
+    with mpmath.workdps(dps):
+        return +val
 
 
 def theorem5_risk_rho_ge_1(Delta, *, dps: int = 30):
@@ -547,4 +556,5 @@ def theorem5_risk_rho_ge_1(Delta, *, dps: int = 30):
     dps = check_dps(dps)
     with mpmath.workdps(dps + 5):
         val = 1 / (1 + mpmath.mpf(float(np.sum(Dl * Dl))) / 2)
-    return +val
+    with mpmath.workdps(dps):
+        return +val

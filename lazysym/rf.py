@@ -59,7 +59,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ._validate import as_real, as_symmetric, check_dps, check_psd
+from ._validate import as_mpf, as_symmetric, check_dps, check_psd
 from .errors import AssumptionError, check
 from .models import GaussianMixture, QuadraticTarget
 from .rf_exact import (RFSolution, rf_features, rf_gram, rf_optimal_coefficients, rf_risk,
@@ -356,25 +356,7 @@ def _mpfun(which: str):
     return sp.lambdify(args, fn(), modules="mpmath")
 
 
-def _to_mpf(v, name: str):
-    """A real number (float, int, Fraction, str, mpf, SymPy number) as an mpf at the ambient precision."""
-    if isinstance(v, mpmath.mpf):
-        return +v
-    if isinstance(v, Fraction):
-        return mpmath.mpf(v.numerator) / v.denominator
-    if isinstance(v, str):
-        try:
-            return mpmath.mpf(v)
-        except (ValueError, TypeError) as exc:
-            raise AssumptionError(f"{name} must be a real number; got {v!r}",
-                                  assumption=f"{name} real") from exc
-    if isinstance(v, sp.Basic):
-        check(v.is_real is True and v.is_finite is True, f"{name} must be a finite real; got {v}",
-              assumption=f"{name} real")
-        return mpmath.mpf(sp.N(v, mpmath.mp.dps + 5))
-    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
-        return mpmath.mpf(int(v))
-    return mpmath.mpf(as_real(v, name))
+_to_mpf = as_mpf  # one converter for the package (lazysym._validate.as_mpf)
 
 
 def _check_rho(rho, context: str) -> None:
