@@ -341,12 +341,28 @@ def quadratic(c0=0) -> Activation:
 
 
 def activation(name) -> Activation:
-    """The named activation (see the module table); an :class:`Activation` is returned as is."""
+    """Resolve an activation: the package's one resolver (every module that takes an activation
+    calls it, so a name means the same function everywhere).
+
+    Accepts an :class:`Activation` (returned as is), a name of :data:`NAMES` (note ``"erf"`` is
+    erf(x/√2)), or an expression in ``x`` such as ``"x^2-1"``, ``"x**2 + x - 1"`` or
+    ``"erf(x)"`` (parsed by SymPy; ``^`` means power).
+    """
     if isinstance(name, Activation):
         return name
-    key = name.strip().lower() if isinstance(name, str) else name
-    if key not in _NAMED:
-        raise AssumptionError(f"unknown activation {name!r}; valid names: {', '.join(NAMES)}",
+    check(isinstance(name, str), f"activation must be a name, an expression in x or an "
+          f"Activation; got {type(name).__name__}", assumption="activation type")
+    key = name.strip().lower()
+    if key in _NAMED:
+        return _NAMED[key]
+    unknown = AssumptionError(f"unknown activation {name!r}; valid names: {', '.join(NAMES)}, "
+                              f"or an expression in x such as 'x^2-1'",
                               assumption="known activation name",
                               fix="use one of the names, or activations.from_expr(expr, name)")
-    return _NAMED[key]
+    try:
+        act = from_expr(name.strip().replace("^", "**"), name.strip())
+    except AssumptionError:
+        raise unknown from None
+    if act.expr.free_symbols - {x}:
+        raise unknown
+    return act

@@ -402,24 +402,13 @@ def _b2(Gamma, Sigma, tol: float) -> None:
     check_b2(Gamma, Sigma, tol)
 
 
-_ALIASES = {"x^2-1": "quadratic_centered", "x**2-1": "quadratic_centered", "x^2": "quadratic",
-            "x**2": "quadratic"}
 
 
 def _activation(act):
-    """An Activation from a name of lazysym.activations, an alias (``"x^2-1"``, ``"x^2"``) or an
-    expression in x (``"x^2+1"``, ``"x**2 + x - 1"``)."""
-    from .activations import activation, from_expr  # noqa: PLC0415
-    if not isinstance(act, str):
-        return activation(act)
-    key = _ALIASES.get(act.replace(" ", ""), act)
-    try:
-        return activation(key)
-    except AssumptionError as exc:
-        try:
-            return from_expr(act.replace("^", "**"), act)
-        except AssumptionError:
-            raise exc from None
+    """An Activation from a name, an expression in x (``"x^2-1"``) or an Activation: the
+    package's one resolver, :func:`lazysym.activations.activation`."""
+    from .activations import activation  # noqa: PLC0415
+    return activation(act)
 
 
 _CACHE_SIZE = 64

@@ -71,7 +71,6 @@ series) and are dropped. For an exactly rank-deficient K this is the exact proje
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -104,7 +103,6 @@ _EPS = float(np.finfo(float).eps)
 CLOSED_FORM_ACTIVATIONS = ("x^2-1", "x^2", "quadratic", "quadratic_centered", "relu",
                            "relu_centered", "abs", "erf")
 
-_QUAD_RE = re.compile(r"^\s*(?:x|u)\s*(?:\^|\*\*)\s*2\s*(?:([+-])\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?))?\s*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,21 +167,7 @@ def _as_activation(activation):
     if isinstance(activation, A.Activation):
         return activation
     if isinstance(activation, str):
-        m = _QUAD_RE.match(activation.strip().lower())
-        if m:
-            c = 0.0 if m.group(1) is None else float(m.group(1) + m.group(2))
-            if c == 0:
-                return A.QUADRATIC
-            if c == -1:
-                return A.QUADRATIC_CENTERED
-            return A.quadratic(int(c) if c == int(c) else c)
-        try:
-            return A.activation(activation)
-        except AssumptionError as exc:
-            raise AssumptionError(
-                f"unknown activation {activation!r}; valid: {', '.join(A.NAMES)}, "
-                f"'x^2-1', 'x^2', 'x^2+c'", assumption="known activation name",
-                fix="use a listed name or lazysym.activations.from_expr(expr, name)") from exc
+        return A.activation(activation)     # the package's one resolver (names and expressions)
     raise AssumptionError(f"activation must be a name or a lazysym.activations.Activation; "
                           f"got {type(activation).__name__}", assumption="activation type")
 

@@ -109,7 +109,7 @@ def test_activation_lookup_passthrough():
 
 @pytest.mark.parametrize("call, fragment", [
     (lambda: A.activation("sigmoidish"), "valid names"),
-    (lambda: A.activation(3), "unknown activation"),
+    (lambda: A.activation(3), "activation must be a name"),
     (lambda: A.from_expr("x + y"), "other than x"),
     (lambda: A.from_expr("x +* 2"), "cannot parse"),
     (lambda: A.RELU.numeric(np.array([1.0, np.nan])), "NaN"),
