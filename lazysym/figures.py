@@ -66,7 +66,7 @@ from .training import random_init, sgd
 __all__ = [
     "FrameData", "figure1_left_data", "figure2_left_data", "figure1_right_data",
     "figure2_right_data", "plot_frame", "figure1_left", "figure2_left", "figure1_right",
-    "figure2_right", "draw_all", "nt_least_squares", "RIGHT_SIZES", "DEFAULT_NS",
+    "figure2_right", "draw_all", "lazy_alpha_figure", "nt_least_squares", "RIGHT_SIZES", "DEFAULT_NS",
 ]
 
 #: N values of the exact dots in the left frames (§4: N ∈ {45, …, 4500} at d = 450), as ρ = N/d.
@@ -808,8 +808,27 @@ def figure2_right(path, *, size: str = "default", d=None, Ns=None, seed: int = 0
     return plot_frame(figure2_right_data(size=size, d=d, Ns=Ns, seed=seed, progress=progress), path)
 
 
+def lazy_alpha_figure(path, *, seed: int = 0, progress=None) -> Path:
+    """Issue "lazy against non-lazy": the risk reached at a fixed horizon against the Chizat–Bach
+    scale α (d = 6, M = 3 and M = 6 neurons), with the NN value (Theorem 3) and the linearised
+    (NT) value marked (:func:`lazysym.lazy.alpha_sweep`, :func:`lazysym.lazy.plot_alpha_sweep`)."""
+    from . import lazy
+    from .models import paper_quadratic_target
+    path = Path(path)
+    sweeps = []
+    for d, M in ((6, 3), (6, 6)):
+        if progress:
+            progress(f"lazy α sweep: d = {d}, M = {M}")
+        sweeps.append(lazy.alpha_sweep(paper_quadratic_target(d, seed + 1), M,
+                                       [0.5, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0],
+                                       t_max=20.0, rng=seed + 2))
+    lazy.plot_alpha_sweep(sweeps, path)
+    return path
+
+
 def draw_all(outdir, *, seed: int = 0, progress=None, right: bool = True) -> list[Path]:
-    """Write figure1_left.png, figure2_left.png (and the right frames) into ``outdir``."""
+    """Write figure1_left.png, figure2_left.png (and the right frames), and lazy_alpha_sweep.png
+    into ``outdir``."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     out = [figure1_left(outdir / "figure1_left.png", seed=seed, progress=progress),
@@ -817,4 +836,5 @@ def draw_all(outdir, *, seed: int = 0, progress=None, right: bool = True) -> lis
     if right:
         out.append(figure1_right(outdir / "figure1_right.png", seed=seed, progress=progress))
         out.append(figure2_right(outdir / "figure2_right.png", seed=seed, progress=progress))
+    out.append(lazy_alpha_figure(outdir / "lazy_alpha_sweep.png", seed=seed, progress=progress))
     return out
