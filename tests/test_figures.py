@@ -196,7 +196,7 @@ def test_draw_all_and_progress(tmp_path, monkeypatch):
                         lambda **kw: real2(**{**kw, "d": 10, "Ns": (2, 10), "draws": 2,
                                               "bayes_n": 2000}))
     out = F.draw_all(tmp_path / "figs", seed=1, progress=calls.append, right=False)
-    assert [p.name for p in out] == ["figure1_left.png", "figure2_left.png"]
+    assert [p.name for p in out] == ["figure1_left.png", "figure2_left.png", "lazy_alpha_sweep.png"]
     assert all(p.read_bytes()[:8] == PNG_SIG for p in out)
     assert any("exact NT" in m for m in calls)
 
