@@ -88,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs < 1:
         print("proofs-check: error: --jobs must be ≥ 1", file=sys.stderr)
         return 2
+    if args.markdown or args.figures:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            print("proofs-check: error: --markdown and --figures draw PNG plots with matplotlib, "
+                  "which is not installed; pip install 'lazysym[figures]'", file=sys.stderr)
+            return 2
     claims = all_claims()
     if args.list:
         for c in claims:
