@@ -143,7 +143,7 @@ def _md_table(rows: list[dict]) -> list[str]:
     def cell(v):
         return _fmt(_plain(v)).replace("|", "\\|").replace("\n", " ")
 
-    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    out = ["| " + " | ".join(c.replace("|", "\\|") for c in cols) + " |", "|" + "---|" * len(cols)]
     out += ["| " + " | ".join(cell(r.get(c)) for c in cols) + " |" for r in rows]
     return out
 
