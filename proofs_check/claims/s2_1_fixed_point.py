@@ -97,7 +97,7 @@ def _evidence(which: str, seed: int, thorough: bool) -> dict:
             for rho in rhos:
                 rows.append({"spectrum": sname, "σ": hname, "rho": rho,
                              "sign changes": _grid_count(rho, l1, lt, spec,
-                                                         n=ctx.pick(150, 1200))})
+                                                         n=ctx.pick(150, 400))})
     return {"symbolic": _symbolic_unique(), "rows": rows}
 
 
