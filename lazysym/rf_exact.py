@@ -316,60 +316,12 @@ def _erf_kernel(G, a, offset):
     return _offset(G, np.zeros_like(a), offset)    # σ₀ odd: E σ₀ = 0
 
 
-#: The Gaussian integrals below are cut at |t| = _T_CUT: there |h_k(t)|φ(t) ≤ 1.09·φ(t)^{1/2}
-#: (Cramér's bound for the orthonormal h_k = He_k/√k!) ≤ 3e-28, uniformly in k.
-_T_CUT = 16.0
-
-
-def _normalized_coefficients_quad(act, a: np.ndarray, kmax: int) -> np.ndarray:
-    """c_k(a) = E[σ(aG)He_k(G)]/√k!, k ≤ kmax, for kink-free σ, by the trapezoidal rule on
-    [−16, 16] (exponentially accurate for integrands analytic in a strip: the error is
-    ~exp(−2πδ/h), δ the distance of σ(a·)'s nearest singularity to ℝ, e.g. π/(2|a|) for tanh).
-    The step is halved until two rules agree to 1e-12·max(1, |c_k|); He_k/√k! comes from the
-    stable recurrence h_{k+1} = (t h_k − √k h_{k−1})/√(k+1), so no factorial overflows.
-
-    Private fallback for kmax > 20, where ``lazysym.hermite.scaled_hermite_coefficients`` (its
-    non-piecewise-polynomial path) currently fails on √k! of a Python int beyond int64.
-    """
-    amax = max(1.0, float(np.max(np.abs(a))) if a.size else 1.0)
-
-    def rule(h):
-        t = np.arange(-_T_CUT, _T_CUT + h / 2, h)
-        vals = act.numeric(np.outer(a, t))
-        edge = np.abs(vals[:, [0, -1]]) * math.exp(-_T_CUT ** 2 / 4)
-        if np.any(edge > 1e-16 * np.maximum(1.0, np.max(np.abs(vals), axis=1))[:, None]):
-            raise ConvergenceError("σ(aG) grows too fast for the truncated quadrature",
-                                   diagnostics={"activation": getattr(act, "name", act),
-                                                "max scale": amax})
-        vals *= h * np.exp(-t * t / 2) / math.sqrt(2 * math.pi)
-        hk = np.empty((kmax + 1, t.size))
-        hk[0] = 1.0
-        if kmax >= 1:
-            hk[1] = t
-        for k in range(1, kmax):
-            hk[k + 1] = (t * hk[k] - math.sqrt(k) * hk[k - 1]) / math.sqrt(k + 1)
-        return vals @ hk.T
-    h = 0.2 / amax
-    prev = rule(h)
-    for _ in range(4):
-        h /= 2
-        cur = rule(h)
-        if np.all(np.abs(cur - prev) <= 1e-12 * np.maximum(1.0, np.abs(cur))):
-            return cur
-        prev = cur
-    raise ConvergenceError("quadrature of the activation's Hermite coefficients did not converge",
-                           diagnostics={"activation": getattr(act, "name", act), "kmax": kmax,
-                                        "step": h, "max scale": amax})
-
-
 def _normalized_coefficients(act, a: np.ndarray, kmax: int) -> np.ndarray:
-    """c_k(a) = μ_k(a)/√k!, k = 0..kmax, from :func:`lazysym.hermite.scaled_hermite_coefficients`."""
+    """c_k(a) = μ_k(a)/√k!, k = 0..kmax, from :func:`lazysym.hermite.scaled_hermite_coefficients`
+    (``normalized=True``: computed without forming k!, accurate to k ≥ 400)."""
     from .hermite import scaled_hermite_coefficients  # noqa: PLC0415
-    if kmax > 20 and not act.is_piecewise_polynomial and not act.kinks:
-        return _normalized_coefficients_quad(act, a, kmax)
-    mu = np.asarray(scaled_hermite_coefficients(act, a, kmax), dtype=float)
-    fact = np.array([math.sqrt(math.factorial(k)) for k in range(kmax + 1)])
-    return mu.reshape(a.size, kmax + 1) / fact[None, :]
+    mu = np.asarray(scaled_hermite_coefficients(act, a, kmax, normalized=True), dtype=float)
+    return mu.reshape(a.size, kmax + 1)
 
 
 def _series_kernel(G, a, act: _Act, kmax):
