@@ -525,21 +525,6 @@ def _sample_grid(lo, hi, k=14):
     return sorted(set(np.round(np.geomspace(lo, hi, k)).astype(int).tolist()))
 
 
-class _MixtureSampler:
-    """Samples of the (mg) model with the two Cholesky factors computed once
-    (:meth:`GaussianMixture.sample` refactors them at every call; same distribution)."""
-
-    def __init__(self, mix: GaussianMixture):
-        self.d = mix.d
-        self.L = {1.0: np.linalg.cholesky(mix.covariance(1)), -1.0: np.linalg.cholesky(mix.covariance(-1))}
-
-    def __call__(self, n, rng):
-        y = rng.choice(np.array([-1.0, 1.0]), size=n)
-        Z = rng.standard_normal((n, self.d))
-        X = np.where((y > 0)[:, None], Z @ self.L[1.0].T, Z @ self.L[-1.0].T)
-        return X, y
-
-
 def _stage_steps(steps: int, stages: int):
     base = [steps // stages] * stages
     base[-1] += steps - sum(base)
@@ -558,7 +543,7 @@ def _sgd_mixture(mix: GaussianMixture, N: int, rng, *, step: float, steps: int, 
     from .errors import ConvergenceError
 
     d = mix.d
-    sample = _MixtureSampler(mix)
+    sample = mix.sample
     W = rng.standard_normal((d, N)) / math.sqrt(d)
     a = np.full(N, 1.0 / N)
     c = 0.0

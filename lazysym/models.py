@@ -98,6 +98,7 @@ class GaussianMixture:
 
     Sigma: np.ndarray
     Delta: np.ndarray
+    _chol: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         S = as_symmetric(self.Sigma, "Σ")
@@ -114,6 +115,8 @@ class GaussianMixture:
                   fix="shrink Δ (M2 has ‖Δ‖_op of order 1/√d)")
         object.__setattr__(self, "Sigma", S)
         object.__setattr__(self, "Delta", D)
+        # Cholesky factors of the two class covariances, computed once (sampling reuses them)
+        object.__setattr__(self, "_chol", {1: np.linalg.cholesky(S - D), -1: np.linalg.cholesky(S + D)})
 
     @property
     def d(self) -> int:
@@ -149,8 +152,7 @@ class GaussianMixture:
         X = np.empty((n, self.d))
         for lab in (1.0, -1.0):
             idx = np.flatnonzero(y == lab)
-            L = np.linalg.cholesky(self.covariance(int(lab)))
-            X[idx] = rng.standard_normal((idx.size, self.d)) @ L.T
+            X[idx] = rng.standard_normal((idx.size, self.d)) @ self._chol[int(lab)].T
         return X, y
 
 
