@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
 
 from lazysym import lazy as lz
 from lazysym.models import paper_quadratic_target

@@ -1,6 +1,5 @@
 """ReLU NN (SGD) against NT (least squares) on the quadratic target (lazysym.relu_gap)."""
 
-import math
 
 import numpy as np
 import pytest

@@ -1,7 +1,6 @@
 """Tests of lazysym.rf: the printed formulas of §2.1/§3.1, their symbolic links, the assumption
 checks, and that a perturbed formula loses a claim's verdict."""
 
-import math
 
 import mpmath
 import numpy as np
