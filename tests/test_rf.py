@@ -191,9 +191,13 @@ def test_precision_argument_and_no_global_leak():
     args = (2.5, "0.5", "0.3", "0.4", point_mass(1), "1.7", "2.3", "1.1")
     a = rf.theorem1_risk_from_data(*args, dps=60)
     b = rf.theorem1_risk_from_data(*args, dps=20)
-    with mpmath.workdps(60):
-        assert abs(a - b) < mpmath.mpf(10) ** -19
-        assert abs(a - b) > 0 or a == b
+    ref = rf.theorem1_risk_from_data(*args, dps=100)
+    with mpmath.workdps(110):
+        # each result is correct to (about) its own dps, and the 60-digit one is not just the
+        # 20-digit one: a function that ignored dps would fail one of the three
+        assert abs(a - ref) < mpmath.mpf(10) ** -55
+        assert abs(b - ref) < mpmath.mpf(10) ** -18
+        assert abs(b - ref) > mpmath.mpf(10) ** -40
     assert mpmath.mp.dps == 15
 
 
