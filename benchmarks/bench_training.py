@@ -66,19 +66,31 @@ def main(argv=None):
     t_sgd = n * a.step
     t_far = max(4 * t_sgd, a.t_far)
     t0 = time.perf_counter()
-    fl = gradient_flow(target, W0, c0, t_max=t_far, rtol=1e-8, n_record=400)
+    # record on a geometric grid that contains SGD's time t exactly (no interpolation)
+    grid = np.unique(np.concatenate([np.geomspace(min(t_sgd, t_far) / 1000, t_far, 400), [t_sgd]]))
+    fl = gradient_flow(target, W0, c0, t_max=t_far, rtol=1e-8, t_eval=grid, keep_path=True)
     wall_far = time.perf_counter() - t0
     hit = np.flatnonzero(fl.risks <= R)
     rows = [("SGD (one pass)", f"{n} steps (t = {t_sgd:g})", run.wall, R)]
     rows.append(("SGD, extrapolated", f"{a.paper_steps} steps (t = {a.paper_steps * a.step:g})",
                  per_step * a.paper_steps, float("nan")))
     if hit.size:
-        t_hit = float(fl.times[hit[0]])
+        k = int(hit[0])
+        t_hit = float(fl.times[k])
+        if k > 0:
+            # refine inside [t_{k-1}, t_k] from the recorded state (L is non-increasing along
+            # the flow): resolution (t_k − t_{k−1})/400
+            Wp, cp = fl.path[k - 1]
+            dt = float(fl.times[k] - fl.times[k - 1])
+            fine = gradient_flow(target, Wp, cp, t_max=dt, rtol=1e-8,
+                                 t_eval=np.linspace(0, dt, 401)[1:])
+            j = int(np.flatnonzero(fine.risks <= R)[0])
+            t_hit = float(fl.times[k - 1] + fine.times[j])
         t0 = time.perf_counter()
         fh = gradient_flow(target, W0, c0, t_max=t_hit, rtol=1e-8, n_record=1)
         rows.append(("gradient flow → same risk", f"t = {t_hit:.4g} ({fh.steps[-1]} RK steps)",
                      time.perf_counter() - t0, fh.final_risk))
-    same_t = float(np.interp(t_sgd, fl.times, fl.risks))
+    same_t = float(fl.risks[int(np.flatnonzero(fl.times == t_sgd)[0])])
     rows.append(("gradient flow at SGD's t", f"t = {t_sgd:g}", float("nan"), same_t))
     rel = (fl.risks - inf_L) / inf_L
     ok = np.flatnonzero(rel <= a.flow_rel)
