@@ -59,11 +59,22 @@ def _symbolic_unique() -> int:
 
 
 def _grid_count(rho, l1, lt, spec, n=600) -> int:
+    """Number of positive roots of the residual of eq. (9) seen on a log grid of ψ."""
     lt_f = float(mpmath.mpf(lt))
     grid = np.geomspace(1e-6, 1e3, n) * float(rho) / lt_f
     signs = [mpmath.sign(psi_residual(mpmath.mpf(float(p)), rho, l1, lt, spec, dps=30))
              for p in grid]
-    return int(sum(1 for a, b in zip(signs, signs[1:]) if a != b))
+    # roots seen on the grid: an exact zero of the residual (e.g. ψ = ρ/λ̃ when λ₁ = 0 lands on a
+    # grid point) is one root, and a sign flip between consecutive non-zero values is another
+    roots, prev = 0, None
+    for sg in signs:
+        if sg == 0:
+            roots, prev = roots + 1, None
+            continue
+        if prev is not None and sg != prev:
+            roots += 1
+        prev = sg
+    return roots
 
 
 def _spectra_eq9(ctx: Context):
