@@ -134,14 +134,7 @@ def _sympy_exact(x) -> bool:
 
 def _fix(v: Fraction, P: int) -> tuple[int, int]:
     """(floor, ceil) of v·2^P."""
-    n, d = v.numerator, v.denominator
-    if d & (d - 1) == 0:
-        k = d.bit_length() - 1
-        if k <= P:
-            x = n << (P - k)
-            return x, x
-    q, r = divmod(n << P, d)
-    return q, q + (r != 0)
+    return _fix_prod(v.numerator, v.denominator, 1, 1, P)
 
 
 def _fix_prod(n1: int, d1: int, n2: int, d2: int, P: int) -> tuple[int, int]:
