@@ -1,4 +1,4 @@
-"""Benchmark of lazysym.fixed_point.solve_psi (ψ of eq. (9)/(14)).
+"""Benchmark of lazysym.objects.fixed_point.solve_psi (ψ of eq. (9)/(14)).
 
 Prints two tables:
 
@@ -25,8 +25,8 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from lazysym.fixed_point import solve_psi
-from lazysym.spectra import Atoms, Density, marchenko_pastur, point_mass
+from lazysym.objects.fixed_point import solve_psi
+from lazysym.objects.spectra import Atoms, Density, marchenko_pastur, point_mass
 
 RELU_L1 = Fraction(1, 2)
 

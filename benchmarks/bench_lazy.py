@@ -1,6 +1,6 @@
 """Benchmark: the α sweep of lazy training on the quadratic network, and (optionally) the ReLU gap.
 
-Prints, for the paired quadratic network (lazysym.lazy; §4 target, τ = 1):
+Prints, for the paired quadratic network (lazysym.nn.lazy; §4 target, τ = 1):
 
 1. the finite-horizon gap sup_(t≤T) ‖αh(w_α) − αh̄(w̄_α)‖/‖f*‖ against α, its fitted rate, and the
    wall time of each pair of flows;
@@ -17,8 +17,8 @@ import argparse
 import time
 
 
-from lazysym import lazy as lz
-from lazysym.models import paper_quadratic_target
+from lazysym.nn import lazy as lz
+from lazysym.objects.models import paper_quadratic_target
 
 
 def main(argv=None):
@@ -62,7 +62,7 @@ def main(argv=None):
         print()
 
     if args.relu:
-        from lazysym.relu_gap import relu_gap_experiment
+        from lazysym.compare.relu_gap import relu_gap_experiment
         d = args.relu_d
         Ns = [d // 10, d // 4, d // 2]     # N < d (NT at N ≥ d needs a (Nd)² Gram matrix)
         print(f"## ReLU, d = {d}: NN (SGD, {args.relu_steps} steps) vs NT (least squares)")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from lazysym.models import paper_mixture, paper_quadratic_target
+from lazysym.objects.models import paper_mixture, paper_quadratic_target
 from lazysym.nn import nn_risk_mixture, nn_risk_quadratic, theorem6_risk
 
 D = 450

@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from lazysym.models import paper_mixture, paper_quadratic_target
+from lazysym.objects.models import paper_mixture, paper_quadratic_target
 from lazysym.nt import (nt_risk_mixture, nt_risk_quadratic, theorem2_risk, theorem5_kappa_risk,
                         trace_ratio)
 

@@ -1,4 +1,4 @@
-"""Exact population RF risk (lazysym.rf_exact) vs the paper's §4 Monte-Carlo estimator.
+"""Exact population RF risk (lazysym.rf.exact) vs the paper's §4 Monte-Carlo estimator.
 
 Setting of §4 / Figure 1: d = 450, qf with B diagonal, i.i.d. Exp(1) entries (centred),
 w_i ~ N(0, I_d/d); N ∈ {45, 450, 1350, 4500}; σ = x² − 1 and ReLU. (``--model mg``: the
@@ -13,7 +13,7 @@ For each (σ, N) the table gives
   the fitted coefficients, (â − a*)ᵀK(â − a*) (from ``rf_risk_of_coefficients``);
 * when that n_train is below the paper's 5·10⁵, the *extrapolated* time at 5·10⁵ (the run costs
   O((n_train + n_test)·(N² + Nd)): the measured time scaled by the number of samples) and the
-  extrapolated excess (excess ∝ 1/n_train, see lazysym.montecarlo); the CLT standard error
+  extrapolated excess (excess ∝ 1/n_train, see lazysym.rf.montecarlo); the CLT standard error
   depends on n_test only and is measured.
 
 Extrapolated numbers are marked with ``~``. Wall times depend on the load of the machine
@@ -43,7 +43,7 @@ import numpy as np  # noqa: E402
 
 from lazysym import montecarlo as mc  # noqa: E402
 from lazysym import rf_exact as rx  # noqa: E402
-from lazysym.models import paper_mixture, paper_quadratic_target  # noqa: E402
+from lazysym.objects.models import paper_mixture, paper_quadratic_target  # noqa: E402
 
 N_TRAIN_PAPER = 500_000
 N_TEST_PAPER = 10_000

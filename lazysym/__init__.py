@@ -2,15 +2,44 @@
 of Two-layers Neural Networks* (NeurIPS 2019), derived in SymPy, evaluated in mpmath to any
 precision, and computed exactly at finite dimension.
 
-Modules (one per mathematical object): ``activations``, ``hermite``, ``gaussian``, ``models``,
-``loss``, ``landscape``, ``spectra``, ``fixed_point``, ``rf``, ``nt``, ``nn``, ``training``,
-``montecarlo``, ``figures``, ``testing``.
+The map (one sub-package per regime, one module per mathematical object)::
+
+    lazysym.objects      activations, expressions, hermite, gaussian, spectra, fixed_point, models
+    lazysym.rf           random features    symbolic, formulas, exact, montecarlo    (§2.1, §3.1)
+    lazysym.nt           neural tangent     formulas, exact, haar, sampled           (§2.2, §3.2)
+    lazysym.nn           fully trained      formulas, optimum, bayes, loss, loss_symbolic,
+                                            landscape, training, lazy                (§2.3, §3.3)
+    lazysym.compare      between regimes    gaps (eq. (6)), relu_gap (the poster's ReLU figure)
+    lazysym.figures      Figures 1 and 2    data, plot (matplotlib)                  (§4)
+    lazysym.testing      generators and hypothesis strategies
+    lazysym.errors       AssumptionError, ConvergenceError
+
+The sub-packages are imported on first access (``lazysym.rf``) or by name
+(``from lazysym import rf``); the data models and the errors are available at the top level.
 """
 
-from .errors import AssumptionError, ConvergenceError
-from .models import GaussianMixture, QuadraticTarget, paper_mixture, paper_quadratic_target
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from lazysym.errors import AssumptionError, ConvergenceError
+from lazysym.objects.models import (
+    GaussianMixture,
+    QuadraticTarget,
+    paper_mixture,
+    paper_quadratic_target,
+)
 
 __version__ = "0.1.0"
 
+_SUBPACKAGES = ("objects", "rf", "nt", "nn", "compare", "figures", "testing", "errors")
+
 __all__ = ["AssumptionError", "ConvergenceError", "GaussianMixture", "QuadraticTarget",
-           "paper_mixture", "paper_quadratic_target", "__version__"]
+           "__version__", "paper_mixture", "paper_quadratic_target", *_SUBPACKAGES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"lazysym.{name}")
+    raise AttributeError(f"module 'lazysym' has no attribute {name!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ConvergenceError
+from lazysym.errors import ConvergenceError
 
 __all__: list[str] = []
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from .errors import AssumptionError, check
+from lazysym.errors import AssumptionError, check
 
 __all__: list[str] = []
 
@@ -135,3 +135,74 @@ def as_mpf(v, name: str):
     if isinstance(v, numbers.Integral) and not isinstance(v, bool):
         return mpmath.mpf(int(v))
     return mpmath.mpf(as_real(v, name))
+
+
+# --------------------------------------------------------------------------------------------
+# models, ρ, precision: the one place each is checked
+# --------------------------------------------------------------------------------------------
+
+#: Extra decimal digits every mpmath evaluation carries on top of the caller's ``dps`` (like
+#: mpmath's own ``extraprec``): the result is rounded back to ``dps`` digits on return.
+GUARD_DIGITS = 10
+
+
+def guarded(dps: int):
+    """``mpmath.workdps(dps + GUARD_DIGITS)``: the working precision of an evaluation at ``dps``."""
+    return mpmath.workdps(check_dps(dps) + GUARD_DIGITS)
+
+
+def rounded(value, dps: int):
+    """``value`` (an mpf) rounded to ``dps`` digits: what a function returns at ``dps``."""
+    with mpmath.workdps(dps):
+        return +value
+
+
+def as_target(target, context: str = "this function"):
+    """A :class:`~lazysym.objects.models.QuadraticTarget`, refusing anything else.
+
+    A bare matrix B is refused everywhere (not silently centred): the offset b₀ is part of the
+    target and only the caller knows it. Wrap it as ``QuadraticTarget(B)`` (centred) or
+    ``QuadraticTarget(B, b0)``.
+    """
+    from lazysym.objects.models import QuadraticTarget
+    if isinstance(target, QuadraticTarget):
+        return target
+    raise AssumptionError(
+        f"{context} needs the qf target as a lazysym.QuadraticTarget; got {type(target).__name__}",
+        assumption="quadratic target (qf, eq. (8))", fix="wrap the matrix: QuadraticTarget(B) (centred, "
+        "b₀ = −Tr B) or QuadraticTarget(B, b0)")
+
+
+def as_mixture(mixture, context: str = "this function"):
+    """A :class:`~lazysym.objects.models.GaussianMixture` (validated on construction: M1 and
+    Σ ± Δ ≻ 0), refusing anything else."""
+    from lazysym.objects.models import GaussianMixture
+    if isinstance(mixture, GaussianMixture):
+        return mixture
+    raise AssumptionError(
+        f"{context} needs the mg model as a lazysym.GaussianMixture; got {type(mixture).__name__}",
+        assumption="mg model", fix="build GaussianMixture(Sigma, Delta)")
+
+
+def check_rho(rho, context: str = "this formula"):
+    """ρ = N/d: a finite real > 0 (float, int, Fraction, decimal string, mpf or SymPy number).
+
+    Returned as given, so that an exact ρ stays exact for the mpmath evaluation.
+    """
+    check(not isinstance(rho, bool), f"{context} needs a real ρ = N/d; got {rho!r}",
+          assumption="ρ > 0")
+    with mpmath.workdps(30):
+        r = as_mpf(rho, "ρ")
+    check(bool(mpmath.isfinite(r)), f"{context} needs a finite ρ = N/d; got {rho}",
+          assumption="ρ finite", fix="pass the ratio N/d of neurons to dimension")
+    check(r > 0, f"{context} assumes ρ = N/d > 0; got {rho}", assumption="ρ > 0",
+          fix="pass the ratio N/d of neurons to dimension")
+    return rho
+
+
+def n_from_rho(rho, d: int) -> int:
+    """The one ρ → N rule of the package: N = max(1, round(ρ·d)) (ρ > 0, d ≥ 1)."""
+    d = positive_int(d, "d")
+    with mpmath.workdps(30):
+        r = as_mpf(check_rho(rho, "n_from_rho"), "ρ")
+        return max(1, int(mpmath.nint(r * d)))

@@ -15,9 +15,9 @@ import math
 
 import numpy as np
 
-from ._validate import as_generator, as_real, positive_int
-from .errors import check
-from .models import GaussianMixture, QuadraticTarget
+from lazysym._validate import as_generator, as_real, positive_int
+from lazysym.errors import check
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 __all__ = [
     "random_orthogonal", "psd_with_spectrum", "random_psd", "random_symmetric", "random_weights",

@@ -1,4 +1,4 @@
-"""lazysym.activations: the three forms (SymPy, numpy, mpmath) agree; names, kinks, errors."""
+"""lazysym.objects.activations: the three forms (SymPy, numpy, mpmath) agree; names, kinks, errors."""
 
 import mpmath
 import numpy as np
@@ -7,7 +7,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysym import activations as A
+from lazysym.objects import activations as A
 from lazysym.errors import AssumptionError
 
 x = A.x

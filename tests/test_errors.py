@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 import lazysym as ls
-from lazysym import (activations, fixed_point, hermite, landscape, loss, nn, nt, rf, spectra,
-                     training)
+from lazysym import nn, nt, rf
+from lazysym.nn import landscape, loss, training
+from lazysym.objects import activations, fixed_point, hermite, spectra
 from lazysym.errors import AssumptionError, ConvergenceError
 
 _B = np.diag([3.0, 2.0, 1.0])

@@ -9,7 +9,7 @@ import pytest
 from lazysym import figures as F
 from lazysym import nt
 from lazysym.errors import AssumptionError
-from lazysym.models import paper_mixture, paper_quadratic_target
+from lazysym.objects.models import paper_mixture, paper_quadratic_target
 
 PNG_SIG = b"\x89PNG\r\n\x1a\n"
 
@@ -151,15 +151,15 @@ def test_nt_least_squares_matches_population_and_cgls():
     W = np.random.default_rng(6).standard_normal((d, N)) / np.sqrt(d)
     p = d * N - N * (N - 1) // 2 + 1
     ns = [p // 2, 3 * p, 200 * p]
-    a, pa = F.nt_least_squares(W, t, ns, 9)
-    b, pb = F.nt_least_squares(W, t, ns, 9, dense_max_p=1)
+    a, pa = nt.nt_least_squares(W, t, ns, 9)
+    b, pb = nt.nt_least_squares(W, t, ns, 9, dense_max_p=1)
     assert pa == pb == p
     np.testing.assert_allclose(a, b, rtol=1e-6)
     exact = nt.nt_risk_quadratic(W, t)
     assert exact <= a[-1] <= exact * (1 + 3 * p / (200 * p))  # excess ≈ p/n relative (~0.5%)
     assert a[0] > a[-1]
     m = paper_mixture(d, 5)
-    r, _ = F.nt_least_squares(W, m, [200 * p], 9)
+    r, _ = nt.nt_least_squares(W, m, [200 * p], 9)
     e = nt.nt_risk_mixture(W, m)
     assert e <= r[0] <= e * (1 + 3 * p / (200 * p))
 
@@ -168,7 +168,7 @@ def test_nt_features_represent_tangent_space():
     """The coordinates map to c + xᵀSx with P⊥SP⊥ = 0 (the class of eq. (3), lazysym.nt)."""
     d, N = 9, 3
     W = np.random.default_rng(0).standard_normal((d, N))
-    feats = F._NTFeatures(W)
+    feats = nt.NTFeatures(W)
     th = np.random.default_rng(1).standard_normal(feats.p)
     S, c = feats.to_quadratic(th)
     X = np.random.default_rng(2).standard_normal((7, d))
@@ -214,14 +214,14 @@ def test_bad_inputs_right():
     with pytest.raises(AssumptionError, match="size"):
         F.figure1_right_data(size="huge")
     with pytest.raises(AssumptionError):
-        F.nt_least_squares(np.ones((4, 2)), paper_quadratic_target(4, 0), [10, 5], 0)
+        nt.nt_least_squares(np.ones((4, 2)), paper_quadratic_target(4, 0), [10, 5], 0)
 
 
 def test_matrix_free_products_match_features():
     """matvec/rmatvec (used by CGLS at large p) equal Φθ and Φᵀv with Φ formed explicitly."""
     d, N = 10, 4
     W = np.random.default_rng(3).standard_normal((d, N))
-    feats = F._NTFeatures(W)
+    feats = nt.NTFeatures(W)
     X = np.random.default_rng(4).standard_normal((13, d))
     th = np.random.default_rng(5).standard_normal(feats.p)
     v = np.random.default_rng(6).standard_normal(13)

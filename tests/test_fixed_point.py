@@ -1,4 +1,4 @@
-"""Tests for lazysym.fixed_point: ψ of eq. (9) (Theorem 1) / eq. (14) (Theorem 4).
+"""Tests for lazysym.objects.fixed_point: ψ of eq. (9) (Theorem 1) / eq. (14) (Theorem 4).
 
 Independent evidence used here (never the solver's own arithmetic):
 * exact rational arithmetic (fractions.Fraction) for the sign of h at the bracket's endpoints;
@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError, ConvergenceError
-from lazysym.fixed_point import PsiResult, psi_bracket, psi_residual, solve_psi
-from lazysym.spectra import (Atoms, Density, exponential, marchenko_pastur, point_mass,
+from lazysym.objects.fixed_point import PsiResult, psi_bracket, psi_residual, solve_psi
+from lazysym.objects.spectra import (Atoms, Density, exponential, marchenko_pastur, point_mass,
                              spectrum_of_gamma, uniform)
 
 
@@ -328,7 +328,7 @@ def test_result_fields_and_str():
 
 def test_convergence_error_carries_bracket(monkeypatch):
     """If the sign check can never succeed, ConvergenceError reports the last bracket."""
-    from lazysym import fixed_point as fp
+    from lazysym.objects import fixed_point as fp
     monkeypatch.setattr(fp._AtomData, "h_lower_bound", lambda self, Psi: 0)
     with pytest.raises(ConvergenceError) as info:
         solve_psi(2, 0.5, 0.25, Atoms([1, 3]), dps=20)

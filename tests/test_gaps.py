@@ -1,4 +1,4 @@
-"""Tests for lazysym.gaps: NT ≥ NN for B ⪰ 0, the non-PSD counterexample, eq. (6)'s gap, ratios."""
+"""Tests for lazysym.compare.gaps: NT ≥ NN for B ⪰ 0, the non-PSD counterexample, eq. (6)'s gap, ratios."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError
-from lazysym.gaps import (exp_B, flat_B, gap_asymptotic, gap_finite_d, non_psd_counterexample,
+from lazysym.compare.gaps import (exp_B, flat_B, gap_asymptotic, gap_finite_d, non_psd_counterexample,
                           nt_minus_nn, nt_nn_ratio, power_law_B, ratio_growth,
                           spiked_B)
-from lazysym.models import QuadraticTarget
+from lazysym.objects.models import QuadraticTarget
 from lazysym.nn import nn_risk_quadratic
 
 

@@ -1,4 +1,4 @@
-"""Tests of lazysym.gaussian: the Wick engine in trace form against explicit coordinates (exact,
+"""Tests of lazysym.objects.gaussian: the Wick engine in trace form against explicit coordinates (exact,
 symbolic entries), against Gauss–Hermite quadrature (numeric) and against the permutation formula."""
 
 import numpy as np
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sympy import Identity, MatrixSymbol, Transpose
 
 from lazysym.errors import AssumptionError
-from lazysym.gaussian import (QuadForm, Tr, evaluate_traces, expect_forms, expect_polynomial,
+from lazysym.objects.gaussian import (QuadForm, Tr, evaluate_traces, expect_forms, expect_polynomial,
                               expect_quadratic_forms, form_covariance, form_mean, frobenius2,
                               gauss_hermite_expectation, isserlis_moment, pairings,
                               symmetric_matrix, trace, wick_permutation_formula)
@@ -274,7 +274,7 @@ def test_pairings_per_full_cycle(m):
     # the docstring's count: pairings joining all m forms into one cycle number 2^m for m ≥ 3
     # (two directions of the cycle in S_m, each weighted 2^{m-1}); 2 for m = 2, 1 for m = 1;
     # (m−1)!/2 undirected cycles for m ≥ 3
-    from lazysym.gaussian import _cycles_of_pairing
+    from lazysym.objects.gaussian import _cycles_of_pairing
     half = [(k, s) for k in range(m) for s in (0, 1)]
     n_one_cycle = sum(1 for p in pairings(half) if len(_cycles_of_pairing(m, p)) == 1)
     from math import factorial

@@ -1,4 +1,4 @@
-"""lazysym.hermite: exact vs mpmath vs float64 Hermite data, Parseval, A1, bad input."""
+"""lazysym.objects.hermite: exact vs mpmath vs float64 Hermite data, Parseval, A1, bad input."""
 
 import math
 
@@ -9,8 +9,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysym import activations as A
-from lazysym import hermite as H
+from lazysym.objects import activations as A
+from lazysym.objects import hermite as H
 from lazysym.errors import AssumptionError
 
 x = A.x

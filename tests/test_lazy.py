@@ -1,4 +1,4 @@
-"""The α-scaled flows, the tangent model, κ and the α sweep (lazysym.lazy)."""
+"""The α-scaled flows, the tangent model, κ and the α sweep (lazysym.nn.lazy)."""
 
 import math
 
@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysym import lazy as lz
+from lazysym.nn import lazy as lz
 from lazysym.errors import AssumptionError
-from lazysym.models import QuadraticTarget, paper_quadratic_target
+from lazysym.objects.models import QuadraticTarget, paper_quadratic_target
 from lazysym.nn import nn_risk_quadratic
 from lazysym.nt import nt_risk_quadratic
-from lazysym.training import gradient_flow
+from lazysym.nn.training import gradient_flow
 
 
 def _small(d=4, M=2, tau=1.0, seed=0):
@@ -166,7 +166,7 @@ def test_flow_vector_field_is_minus_gradient_of_F():
 
 
 def test_alpha_one_matches_training_gradient_flow():
-    """With a = +1 and α = 1, F = L/2 (lazysym.loss), so our path at t is training's at t/2."""
+    """With a = +1 and α = 1, F = L/2 (lazysym.nn.loss), so our path at t is training's at t/2."""
     tg = paper_quadratic_target(4, 2)
     rng = np.random.default_rng(4)
     W0, c0 = 0.5 * rng.standard_normal((4, 3)), 0.3
@@ -239,7 +239,8 @@ def test_alpha_sweep_ends_between_nn_and_nt_and_plots(tmp_path):
     assert s["risk"][0] == pytest.approx(s["nn"], rel=1e-3, abs=1e-6 * s["norm2"])
     assert s["risk"][1] == pytest.approx(s["nt"], rel=1e-2)
     out = tmp_path / "sweep.png"
-    lz.plot_alpha_sweep([s], out)
+    from lazysym.figures import plot_alpha_sweep
+    plot_alpha_sweep([s], out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

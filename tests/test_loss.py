@@ -1,5 +1,5 @@
-"""Tests of L(W, c) (§2.3): the symbolic derivation (lazysym.loss_symbolic) against the closed
-form, the numeric functions (lazysym.loss) against the symbolic gradient/Hessian, finite
+"""Tests of L(W, c) (§2.3): the symbolic derivation (lazysym.nn.loss_symbolic) against the closed
+form, the numeric functions (lazysym.nn.loss) against the symbolic gradient/Hessian, finite
 differences and Monte Carlo."""
 
 import numpy as np
@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError
-from lazysym.gaussian import evaluate_traces, frobenius2, trace
-from lazysym.loss import loss_gradient, loss_hessian, pack, population_loss, unpack
-from lazysym.loss_symbolic import (closed_form_loss, closed_form_loss_explicit, derive_loss,
+from lazysym.objects.gaussian import evaluate_traces, frobenius2, trace
+from lazysym.nn.loss import loss_gradient, loss_hessian, pack, population_loss, unpack
+from lazysym.nn.loss_symbolic import (closed_form_loss, closed_form_loss_explicit, derive_loss,
                                    derive_loss_explicit, loss_symbols)
-from lazysym.models import QuadraticTarget
+from lazysym.objects.models import QuadraticTarget
 
 SIZES = [(1, 1), (2, 1), (2, 2), (3, 2), (3, 3)]
 
@@ -69,7 +69,7 @@ def test_explicit_sizes_checked():
 
 
 # ------------------------------------------------------------------------------------------
-# symbolic (lambdified) vs numeric lazysym.loss
+# symbolic (lambdified) vs numeric lazysym.nn.loss
 # ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("d,N", SIZES)

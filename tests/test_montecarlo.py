@@ -1,4 +1,4 @@
-"""Tests of lazysym.montecarlo: the §4 RF estimator and CLT test errors, against the exact risks.
+"""Tests of lazysym.rf.montecarlo: the §4 RF estimator and CLT test errors, against the exact risks.
 
 ``test_error_montecarlo`` is reached as ``mc.test_error_montecarlo`` (a bare import would be
 collected by pytest as a test).
@@ -9,10 +9,10 @@ import math
 import numpy as np
 import pytest
 
-from lazysym import montecarlo as mc
-from lazysym import rf_exact as rx
+from lazysym.rf import montecarlo as mc
+from lazysym.rf import exact as rx
 from lazysym.errors import AssumptionError
-from lazysym.models import QuadraticTarget, paper_mixture, paper_quadratic_target
+from lazysym.objects.models import QuadraticTarget, paper_mixture, paper_quadratic_target
 
 D, N = 10, 20
 

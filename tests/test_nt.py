@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError
-from lazysym.models import GaussianMixture, QuadraticTarget, paper_mixture
+from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture
 from lazysym.nt import (haar_projection_moments, mixture_moments, nt_expected_risk_quadratic,
                         nt_limit_no_offset, nt_risk_mixture, nt_risk_quadratic, span_projection,
                         tangent_space_basis, theorem2_bound, theorem2_limit_symbolic,
@@ -308,22 +308,24 @@ _MIX = GaussianMixture(np.eye(3), 0.1 * np.eye(3))
 
 
 @pytest.mark.parametrize("call,assumption", [
-    (lambda: nt_risk_quadratic(_W, np.array([[1.0, 2.0, 0], [0, 1.0, 0], [0, 0, 1.0]])), "B symmetric"),
-    (lambda: nt_risk_quadratic(np.ones((4, 2)), _B), "W shape"),
-    (lambda: nt_risk_quadratic(np.ones(3), _B), "W shape"),
-    (lambda: nt_risk_quadratic(np.ones((3, 0)), _B), "N ≥ 1"),
-    (lambda: nt_risk_quadratic(np.full((3, 2), np.nan), _B), "W finite"),
-    (lambda: nt_risk_quadratic(_W, np.diag([1.0, np.nan, 1.0])), "B finite"),
-    (lambda: nt_risk_quadratic(_W, _B, offset="yes"), "offset flag"),
-    (lambda: nt_expected_risk_quadratic(_B, 0), "N ≥ 1"),
-    (lambda: nt_expected_risk_quadratic(_B, -3), "N ≥ 1"),
-    (lambda: nt_expected_risk_quadratic(_B, 2.5), "N integer"),
-    (lambda: theorem2_risk(-0.5, 0.3), "ρ ∈ (0, ∞)"),
+    (lambda: nt_risk_quadratic(_W, QuadraticTarget(np.array([[1.0, 2.0, 0], [0, 1.0, 0],
+                                                             [0, 0, 1.0]]))), "B symmetric"),
+    (lambda: nt_risk_quadratic(np.ones((4, 2)), QuadraticTarget(_B)), "W shape"),
+    (lambda: nt_risk_quadratic(np.ones(3), QuadraticTarget(_B)), "W shape"),
+    (lambda: nt_risk_quadratic(np.ones((3, 0)), QuadraticTarget(_B)), "N ≥ 1"),
+    (lambda: nt_risk_quadratic(np.full((3, 2), np.nan), QuadraticTarget(_B)), "W finite"),
+    (lambda: nt_risk_quadratic(_W, QuadraticTarget(np.diag([1.0, np.nan, 1.0]))), "B finite"),
+    (lambda: nt_risk_quadratic(_W, QuadraticTarget(_B), offset="yes"), "offset flag"),
+    (lambda: nt_expected_risk_quadratic(QuadraticTarget(_B), 0), "N ≥ 1"),
+    (lambda: nt_expected_risk_quadratic(QuadraticTarget(_B), -3), "N ≥ 1"),
+    (lambda: nt_expected_risk_quadratic(QuadraticTarget(_B), 2.5), "N integer"),
+    (lambda: nt_risk_quadratic(_W, _B), "quadratic target (qf, eq. (8))"),
+    (lambda: theorem2_risk(-0.5, 0.3), "ρ > 0"),
     (lambda: theorem2_risk(0.5, 1.5), "Tr(B)² ≤ d‖B‖²_F"),
     (lambda: theorem2_risk(float("nan"), 0.3), "ρ finite"),
     (lambda: theorem2_risk(0.5, 0.3, dps=0), "dps ≥ 1"),
     (lambda: trace_ratio(np.zeros((3, 3))), "B ≠ 0"),
-    (lambda: nt_risk_mixture(_W, "not a mixture"), "mg model (M1)"),
+    (lambda: nt_risk_mixture(_W, "not a mixture"), "mg model"),
     (lambda: nt_risk_mixture(np.ones((4, 2)), _MIX), "W shape"),
     (lambda: nt_risk_mixture(_W, _MIX, tol=0.0), "tol ∈ (0, 1)"),
     (lambda: theorem5_risk(np.full((3, 1), np.inf), _MIX), "W finite"),

@@ -9,14 +9,15 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazysym import rf, rf_exact
-from lazysym.activations import from_expr
+from lazysym import rf
+from lazysym.rf import exact
+from lazysym.objects.activations import from_expr
 from lazysym.errors import AssumptionError
-from lazysym.models import GaussianMixture, QuadraticTarget
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 S = rf.SYMBOLS
 
-# hand values (not from lazysym.hermite): centred ReLU σ = max(u,0) − 1/√(2π)
+# hand values (not from lazysym.objects.hermite): centred ReLU σ = max(u,0) − 1/√(2π)
 RELU_L1 = mpmath.mpf(1) / 2
 RELU_L2 = 1 / mpmath.sqrt(2 * mpmath.pi)
 RELU_LT = mpmath.mpf(1) / 4 - 1 / (2 * mpmath.pi)      # E relu² − λ₀² − λ₁² = 1/2 − 1/(2π) − 1/4
@@ -81,7 +82,7 @@ def test_corollary1_lambdified_matches_theorem1_numeric(rho, gb, bf, gf, d):
     f = sp.lambdify((S.rho, S.d, S.GB, S.BF, S.GF), rf.derive_corollary1(), "mpmath")
     with mpmath.workdps(30):
         lhs = f(mpmath.mpf(rho), d, mpmath.mpf(gb), mpmath.mpf(bf), mpmath.mpf(gf))
-    from lazysym.spectra import point_mass
+    from lazysym.objects.spectra import point_mass
     with mpmath.workdps(60):  # the scalars d⟨Γ,B⟩², d‖Γ‖²_F exactly (no float64 rounding)
         X, Z = d * mpmath.mpf(gb) ** 2, d * mpmath.mpf(gf)
     rhs = rf.theorem1_risk_from_data(rho, 0, 2, 2, point_mass(1), X, bf, Z, dps=30)
@@ -93,7 +94,7 @@ def test_corollary1_lambdified_matches_theorem1_numeric(rho, gb, bf, gf, d):
 def test_eq17_derived_lambdified_matches_theorem4_numeric(rho, tr, d):
     """derive_eq17_rf (lambdified) vs eq. (15) via solve_psi with ζ₁ = 1/2, ζ₂ = Tr(Δ)²/(4d)."""
     f = sp.lambdify((S.rho, S.trDelta, S.d), rf.derive_eq17_rf(), "mpmath")
-    from lazysym.spectra import point_mass
+    from lazysym.objects.spectra import point_mass
     with mpmath.workdps(30):
         lhs = f(mpmath.mpf(rho), mpmath.mpf(tr), d)
     with mpmath.workdps(60):
@@ -178,8 +179,8 @@ def test_limits_and_odd_activations():
 
 @given(rho=st.floats(0.01, 1e4))
 def test_psi_bounds_contain_solution(rho):
-    from lazysym.fixed_point import solve_psi
-    from lazysym.spectra import Atoms
+    from lazysym.objects.fixed_point import solve_psi
+    from lazysym.objects.spectra import Atoms
     spec = Atoms([0.5, 1.5])
     psi = solve_psi(rho, RELU_L1, RELU_LT, spec, dps=20).value
     lo, hi = rf.psi_bounds(mpmath.mpf(rho), RELU_L1, RELU_LT)
@@ -187,7 +188,7 @@ def test_psi_bounds_contain_solution(rho):
 
 
 def test_precision_argument_and_no_global_leak():
-    from lazysym.spectra import point_mass
+    from lazysym.objects.spectra import point_mass
     args = (2.5, "0.5", "0.3", "0.4", point_mass(1), "1.7", "2.3", "1.1")
     a = rf.theorem1_risk_from_data(*args, dps=60)
     b = rf.theorem1_risk_from_data(*args, dps=20)
@@ -203,7 +204,7 @@ def test_precision_argument_and_no_global_leak():
 
 def test_reexports_exact_risks():
     for name in ("rf_risk_quadratic", "rf_risk_mixture", "rf_solve", "rf_gram"):
-        assert getattr(rf, name) is getattr(rf_exact, name)
+        assert getattr(rf, name) is getattr(rf.exact, name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,7 +227,8 @@ ERRORS = [
     ("λ₀ = 0", lambda: rf.theorem1_risk(_T, _I / _d, 1.0, "relu")),
     ("λ₀ = 0", lambda: rf.theorem4_risk(_M, _I / _d, 1.0, "x^2")),
     ("B2", lambda: rf.theorem4_risk(GaussianMixture(2 * _I, 0.1 * _I), _I / _d, 1.0)),
-    ("M1", lambda: rf.theorem4_risk((-_I, 0 * _I), _I / _d, 1.0)),
+    ("M1", lambda: rf.theorem4_risk(GaussianMixture(-_I, 0 * _I), _I / _d, 1.0)),
+    ("mg model", lambda: rf.theorem4_risk((_I, 0 * _I), _I / _d, 1.0)),
     ("mg model", lambda: rf.theorem4_limit(_T, _I / _d)),
     ("Σ = I", lambda: rf.eq17_rf_risk(GaussianMixture(2 * _I, 0.1 * _I), 1.0)),
     ("Γ ⪰ 0 (a covariance)", lambda: rf.theorem1_limit(_T, np.diag([2.0, -1, 0, 0, 0, 0]))),

@@ -1,4 +1,4 @@
-"""Tests of lazysym.rf_exact: exact finite-d RF kernels and risks (§2.1, §3.1)."""
+"""Tests of lazysym.rf.exact: exact finite-d RF kernels and risks (§2.1, §3.1)."""
 
 import itertools
 import math
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from lazysym import rf_exact as rx
-from lazysym.activations import from_expr
+from lazysym.rf import exact as rx
+from lazysym.objects.activations import from_expr
 from lazysym.errors import AssumptionError, ConvergenceError
-from lazysym.models import (GaussianMixture, QuadraticTarget, paper_mixture,
+from lazysym.objects.models import (GaussianMixture, QuadraticTarget, paper_mixture,
                             paper_quadratic_target)
 
 CLOSED = ["x^2-1", "x^2", "x^2+0.5", "relu", "relu_centered", "abs", "erf"]
@@ -271,7 +271,7 @@ def test_activation_aliases_agree():
     rng = np.random.default_rng(6)
     W = rng.standard_normal((4, 5))
     t = paper_quadratic_target(4, rng)
-    from lazysym import activations as A
+    from lazysym.objects import activations as A
     assert rx.rf_risk_quadratic(W, t, "x^2-1") == rx.rf_risk_quadratic(W, t, A.QUADRATIC_CENTERED)
     assert rx.rf_risk_quadratic(W, t, "x^2") == rx.rf_risk_quadratic(W, t, "quadratic")
     assert rx.rf_risk_quadratic(W, t, "x^2+0.5") == rx.rf_risk_quadratic(W, t, A.quadratic(0.5))

@@ -1,4 +1,4 @@
-"""Tests for lazysym.spectra: the laws D of A2 (Theorem 1) and B2 (Theorem 4).
+"""Tests for lazysym.objects.spectra: the laws D of A2 (Theorem 1) and B2 (Theorem 4).
 
 Independent evidence: exact rational sums, known moments of the named laws, tanh–sinh quadrature
 of the densities against the closed-form resolvents, numpy eigenvalues of ΣΓ, and sample
@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError
-from lazysym.fixed_point import solve_psi
-from lazysym.spectra import (PROBABILITY, Atoms, Density, Spectrum, check_a2, check_b2,
+from lazysym.objects.fixed_point import solve_psi
+from lazysym.objects.spectra import (PROBABILITY, Atoms, Density, Spectrum, check_a2, check_b2,
                              exponential, marchenko_pastur, point_mass, spectrum_of,
                              spectrum_of_gamma, spectrum_of_gamma_sigma, uniform)
 

@@ -6,17 +6,17 @@ import numpy as np
 import pytest
 
 from lazysym.errors import AssumptionError, ConvergenceError
-from lazysym.loss import population_loss
-from lazysym.models import QuadraticTarget
+from lazysym.nn.loss import population_loss
+from lazysym.objects.models import QuadraticTarget
 from lazysym.nn import nn_risk_quadratic
 from lazysym.testing import psd_with_spectrum
-from lazysym.training import gradient_flow, random_init, sgd
+from lazysym.nn.training import gradient_flow, random_init, sgd
 
 
 def _target_50():
     """d = 50, N = 10: top-10 eigenvalues in [0.3, 0.6], the rest in [0, 0.1] (gap ≥ 0.2, so the
     flow's slowest B-mode 8(λ₁₀ − λ₁₁) ≥ 1.6; the slowest mode overall is the c–trace mode
-    ≈ 2/(1 + N/2) = 1/3, see lazysym.landscape)."""
+    ≈ 2/(1 + N/2) = 1/3, see lazysym.nn.landscape)."""
     rng = np.random.default_rng(0)
     lam = np.concatenate([rng.uniform(0.3, 0.6, 10), rng.uniform(0.0, 0.1, 40)])
     return QuadraticTarget(psd_with_spectrum(lam, rng))

@@ -1,5 +1,5 @@
 r"""Chizat–Bach's lazy-training statements (their poster, which the paper's §1.2 eq. (7) cites as [8]),
-held against exact gradient flows of the two-layer quadratic network (:mod:`lazysym.lazy`).
+held against exact gradient flows of the two-layer quadratic network (:mod:`lazysym.nn.lazy`).
 
 Setting of every check: :math:`h(w)(x) = c + \sum_j a_j\langle w_j, x\rangle^2` with fixed output
 weights ±1 and the paired initialisation :math:`W_0 = [U, U]` (so :math:`h(w_0) = 0`), U = τ·(random
@@ -28,9 +28,9 @@ import math
 
 import numpy as np
 
-from lazysym.lazy import (dh_norm, kappa, lazy_paths, paired_init, relative_gap_ratio,
+from lazysym.nn.lazy import (dh_norm, kappa, lazy_paths, paired_init, relative_gap_ratio,
                           signed_init)
-from lazysym.models import paper_quadratic_target
+from lazysym.objects.models import paper_quadratic_target
 from lazysym.nn import nn_risk_quadratic
 from lazysym.nt import nt_risk_quadratic
 from proofs_check.registry import MIN_RATE, Comparison, Context, claim, fit_rate

@@ -17,7 +17,7 @@ import functools
 
 import numpy as np
 
-from lazysym.models import GaussianMixture, QuadraticTarget, paper_mixture
+from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture
 from lazysym.nn import nn_risk_mixture
 from lazysym.nt import nt_risk_mixture
 from proofs_check.registry import Comparison, Context, claim, compare_asymptotic
@@ -267,7 +267,7 @@ claim(
 
 @functools.lru_cache(maxsize=2)
 def _ratio_evidence(seed: int, thorough: bool) -> dict:
-    from lazysym.gaps import ratio_growth
+    from lazysym.compare.gaps import ratio_growth
     ctx = Context(seed=seed, thorough=thorough)
     ds = ctx.pick([50, 100, 200, 400], [50, 100, 200, 400, 800])
     out = []
@@ -313,6 +313,6 @@ claim(
     printed=ratio_printed,
     evidence=ratio_evidence,
     compare=ratio_compare,
-    note="Scaling: R_NT/R_NN ≈ (1−ρ)²(2α−1)ζ(2α)(ρd)^{2α−1} (lazysym.gaps); a rank-k B with k ≤ N "
+    note="Scaling: R_NT/R_NN ≈ (1−ρ)²(2α−1)ζ(2α)(ρd)^{2α−1} (lazysym.compare.gaps); a rank-k B with k ≤ N "
          "gives R_NN = 0 < R_NT.",
 )

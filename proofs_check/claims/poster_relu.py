@@ -4,7 +4,7 @@ between NN and NT is still present for N < d."
 
 * ``poster.relu_gap`` — NN (ReLU network, all layers trained by one-pass SGD) has a smaller test
   error than NT (class (3) with σ = relu, least squares) for N < d on the §4 quadratic target.
-  Evidence (:func:`lazysym.relu_gap.relu_gap_experiment`): per N and per seed, both test errors on
+  Evidence (:func:`lazysym.compare.relu_gap.relu_gap_experiment`): per N and per seed, both test errors on
   fresh samples with CLT standard errors; the gap counts as present at N when *every* seed shows
   NT − NN > 4 combined standard errors. Sizes: d = 20, N ∈ {4, 10} by default (Figure 3 has
   d = 450; the thorough run uses d = 50, N ∈ {10, 25}).
@@ -16,8 +16,8 @@ import functools
 
 import numpy as np
 
-from lazysym.models import paper_quadratic_target
-from lazysym.relu_gap import relu_gap_experiment
+from lazysym.objects.models import paper_quadratic_target
+from lazysym.compare.relu_gap import relu_gap_experiment
 from proofs_check.registry import Comparison, Context, claim
 
 #: A seed shows the gap when NT − NN > Z_SIGMA·√(se_NN² + se_NT²) (test-set CLT errors): a

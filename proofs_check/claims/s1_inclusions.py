@@ -19,7 +19,7 @@ r"""§1, "Inner bounds": RF and NT are inside (the closure of) the neural-networ
   w_i+\varepsilon a_i,x\rangle)-\sigma(\langle w_i,x\rangle)]` as an exact polynomial in x and ε
   (d = 3, N = 2, random integer weights). The comparison computes the L²(N(0, I_d)) distance
   between :math:`g_\varepsilon` and :math:`\sum_i` (right-hand side) exactly with Isserlis
-  (:func:`lazysym.gaussian.expect_polynomial`) on ε = 2⁻ᵏ, k = 0..9, and fits its rate on the smallest four ε.
+  (:func:`lazysym.objects.gaussian.expect_polynomial`) on ε = 2⁻ᵏ, k = 0..9, and fits its rate on the smallest four ε.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from lazysym.gaussian import expect_polynomial
+from lazysym.objects.gaussian import expect_polynomial
 from proofs_check.registry import Comparison, Context, claim, compare_symbolic, fit_rate
 
 SIGMA = sp.Function("sigma")

@@ -21,16 +21,16 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from lazysym import spectra
-from lazysym.fixed_point import psi_residual
+from lazysym.objects import spectra
+from lazysym.objects.fixed_point import psi_residual
 from proofs_check.registry import Comparison, Context, claim
 
 
 
 @functools.lru_cache(maxsize=1)
 def _hermite_data() -> list:
-    """(name, λ₁, λ̃) from the definitions (lazysym.hermite, 30 digits)."""
-    from lazysym import activations, hermite
+    """(name, λ₁, λ̃) from the definitions (lazysym.objects.hermite, 30 digits)."""
+    from lazysym.objects import activations, hermite
     out = []
     for name in ("quadratic_centered", "relu_centered", "tanh"):
         act = activations.activation(name)

@@ -9,7 +9,7 @@ r"""§2.1: the Hermite data that Corollary 1 feeds into Theorem 1 for σ(x) = x�
 
   Evidence: exact SymPy integration from the definitions,
   :math:`\int (x^2-1)\mathrm{He}_k(x)\varphi(x)\,dx` and :math:`\int (x^2-1)^2\varphi(x)\,dx`
-  (:func:`lazysym.hermite.hermite_coefficient` / :func:`~lazysym.hermite.second_moment` with
+  (:func:`lazysym.objects.hermite.hermite_coefficient` / :func:`~lazysym.objects.hermite.second_moment` with
   ``exact=True``), and, as a second witness, mpmath quadrature at ``ctx.dps`` digits. The
   comparison is exact SymPy equality (kind ``identity``); the mpmath values are checked too,
   to ``ctx.dps − 2`` digits.
@@ -20,8 +20,8 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from lazysym.activations import QUADRATIC_CENTERED
-from lazysym.hermite import hermite_coefficient, second_moment
+from lazysym.objects.activations import QUADRATIC_CENTERED
+from lazysym.objects.hermite import hermite_coefficient, second_moment
 from proofs_check.registry import Comparison, Context, claim
 
 _NAMES = ("lambda_1", "lambda_2", "lambda_tilde")
@@ -81,7 +81,7 @@ claim(
     statement=r"\sigma(x) = x^2 - 1:\quad \lambda_1 = 0,\ \lambda_2 = 2,\ "
               r"\tilde\lambda = \mathbb{E}[\sigma(G)^2] - \lambda_1^2 = 2",
     method="exact SymPy integration of E[σ(G)He_k(G)] and E[σ(G)²] from the definition "
-           "(lazysym.hermite, exact=True), with mpmath quadrature at ctx.dps digits as a witness",
+           "(lazysym.objects.hermite, exact=True), with mpmath quadrature at ctx.dps digits as a witness",
     printed=cor1_hermite_printed,
     evidence=cor1_hermite_evidence,
     compare=cor1_hermite_compare,

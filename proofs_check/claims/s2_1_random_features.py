@@ -1,7 +1,7 @@
 r"""Claims of §2.1 (random features on quadratic targets): Theorem 1 (eqs. (9)–(11)), the remarks
 after (11), Corollary 1 (eq. (12)) and the RF row of eq. (13).
 
-Evidence is the exact finite-d population RF risk (:mod:`lazysym.rf_exact`: a least-squares
+Evidence is the exact finite-d population RF risk (:mod:`lazysym.rf.exact`: a least-squares
 projection with closed-form or certified Hermite-series kernels, no sampling) for W with i.i.d.
 N(0, Γ) columns, at growing d with N = ρd; it never sees the formula. The ρ → ∞ limit (11) is
 checked against the ρ → ∞ behaviour of Theorem 1's eq. (10) (itself checked by ``thm1.eq10``)
@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from lazysym import rf
-from lazysym.models import QuadraticTarget, paper_quadratic_target
-from lazysym.rf_exact import rf_solve
+from lazysym.objects.models import QuadraticTarget, paper_quadratic_target
+from lazysym.rf.exact import rf_solve
 from proofs_check.registry import (Comparison, claim, compare_asymptotic, compare_symbolic,
                                    compare_values)
 
@@ -313,8 +313,8 @@ THM1_CASES = [
 
 def _act(name):
     """rf_exact's closed-form name for x² − 1; an Activation object otherwise (names of
-    lazysym.activations or an expression in x), used by both the evidence and the formula."""
-    from lazysym.activations import activation, from_expr
+    lazysym.objects.activations or an expression in x), used by both the evidence and the formula."""
+    from lazysym.objects.activations import activation, from_expr
     if name == "x^2-1":
         return name
     try:

@@ -14,7 +14,7 @@ import functools
 
 import numpy as np
 
-from lazysym.models import QuadraticTarget
+from lazysym.objects.models import QuadraticTarget
 from lazysym.nt import nt_expected_risk_quadratic, theorem2_bound, theorem2_risk, trace_ratio
 from proofs_check.registry import (MIN_RATE, Comparison, Context, claim, compare_asymptotic,
                                    fit_rate)

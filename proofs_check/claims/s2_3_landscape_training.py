@@ -2,9 +2,9 @@ r"""§2.3: Proposition 1 (strict saddle on sub-level sets) and Theorem 3's SGD l
 
 * ``prop1`` — "for any :math:`x\in\Omega(B_0)` with :math:`\|\nabla L(x)\|_2\le\varepsilon`,
   :math:`\lambda_{\min}(\nabla^2L(x)) < -\delta`". Evidence: points of :math:`\Omega(B_0)` of every
-  kind (every critical family of :mod:`lazysym.landscape`, a random member each; points near
+  kind (every critical family of :mod:`lazysym.nn.landscape`, a random member each; points near
   each; random points; gradient-flow paths), with ‖∇L‖₂, :math:`\lambda_{\min}` (numpy ``eigvalsh``
-  of the exact Hessian, :func:`lazysym.loss.loss_hessian`) and :math:`L - \min L`. The printed
+  of the exact Hessian, :func:`lazysym.nn.loss.loss_hessian`) and :math:`L - \min L`. The printed
   form fails at the global minimisers (∇L = 0 and :math:`\lambda_{\min}\ge 0` there: 0 from the
   rotations W → WQ when N ≥ 2, > 0 for N = 1), for every ε, δ > 0: a strict-saddle function
   always has minima, where the curvature cannot be negative. The corrected form is the standard
@@ -14,7 +14,7 @@ r"""§2.3: Proposition 1 (strict saddle on sub-level sets) and Theorem 3's SGD l
   = \inf L = 2\sum_{i>N}\lambda_i(B)^2`. Evidence: one-pass SGD (batch 1, exactly §2.3) from
   absolutely continuous random initialisations, at decreasing ε with ℓ = t/ε; and inf L
   estimated *independently* of the eigenvalue formula, as the best loss reached by long
-  gradient-flow runs (:func:`lazysym.training.gradient_flow`) from random starts.
+  gradient-flow runs (:func:`lazysym.nn.training.gradient_flow`) from random starts.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ import functools
 
 import numpy as np
 
-from lazysym.landscape import critical_points, sample_sublevel_points
-from lazysym.models import QuadraticTarget
+from lazysym.nn.landscape import critical_points, sample_sublevel_points
+from lazysym.objects.models import QuadraticTarget
 from lazysym.testing import psd_with_spectrum
-from lazysym.training import gradient_flow, random_init, sgd
+from lazysym.nn.training import gradient_flow, random_init, sgd
 from proofs_check.registry import Comparison, Context, claim, fit_rate
 
 # --------------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ claim(
          "λ_min(∇²L) = 0 for N ≥ 2 by the rotation symmetry W → WQ, > 0 for N = 1), so it is false "
          "on every non-empty Ω(B₀). The proof's use (every non-minimal critical point is a strict "
          "saddle) is the standard definition, which holds: λ_min at the saddles is −8λ_a or "
-         "8(λ_b − λ_a) < 0 (lazysym.landscape).",
+         "8(λ_b − λ_a) < 0 (lazysym.nn.landscape).",
 )
 
 # --------------------------------------------------------------------------------------------

@@ -3,14 +3,14 @@ r"""§2.3: the population loss L(W, c) of the quadratic network.
 The paper defines :math:`L(W,c) = E[(f_*(x) - \hat f(x;W,c))^2]` with :math:`f_*(x) = b_0 + \langle x, Bx\rangle`
 (eq. (8)), :math:`\hat f(x;W,c) = \sum_i \langle w_i, x\rangle^2 + c`, :math:`x \sim N(0, I_d)`, and prints
 the step :math:`= E[(\langle xx^\top, B - WW^\top\rangle + b_0 - c)^2]`. Everything downstream
-(Theorem 3, Proposition 1, lazysym.loss) uses the closed form
+(Theorem 3, Proposition 1, lazysym.nn.loss) uses the closed form
 :math:`2\|B - WW^\top\|_F^2 + (\operatorname{Tr}(B - WW^\top) + b_0 - c)^2`.
 
 Evidence (never sees either formula): the expectation of :math:`(f_* - \hat f)^2` *from the
 definition*, (i) for general symbolic d, N by Wick's rule in trace form
-(:func:`lazysym.loss_symbolic.derive_loss`), and (ii) at d = 2, N = 2 with the sum over neurons
+(:func:`lazysym.nn.loss_symbolic.derive_loss`), and (ii) at d = 2, N = 2 with the sum over neurons
 written out, the integrand fully expanded in :math:`x_1, x_2` and averaged monomial by monomial
-with Isserlis (:func:`lazysym.loss_symbolic.derive_loss_explicit`). Both comparisons are exact
+with Isserlis (:func:`lazysym.nn.loss_symbolic.derive_loss_explicit`). Both comparisons are exact
 SymPy identities (:func:`proofs_check.registry.compare_symbolic`).
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Identity
 
-from lazysym.gaussian import QuadForm, expect_forms, expect_polynomial, frobenius2, trace
-from lazysym.loss_symbolic import derive_loss, derive_loss_explicit, loss_symbols
+from lazysym.objects.gaussian import QuadForm, expect_forms, expect_polynomial, frobenius2, trace
+from lazysym.nn.loss_symbolic import derive_loss, derive_loss_explicit, loss_symbols
 from proofs_check.registry import Comparison, Context, claim, compare_symbolic
 
 #: explicit size of the coordinate check (d = 2, N = 2: every entry of B and W symbolic)
@@ -97,7 +97,7 @@ claim(
 
 def printed_closed_form(B, W, b0, c):
     r""":math:`2\|B - WW^\top\|_F^2 + (\operatorname{Tr}(B - WW^\top) + b_0 - c)^2` (symbolic or
-    explicit matrices, through :func:`lazysym.gaussian.trace` / ``frobenius2``)."""
+    explicit matrices, through :func:`lazysym.objects.gaussian.trace` / ``frobenius2``)."""
     M = B - W * W.T
     return 2 * frobenius2(M) + (trace(M) + b0 - c) ** 2
 

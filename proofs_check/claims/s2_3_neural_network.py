@@ -1,7 +1,7 @@
 r"""§2.3, Theorem 3: the value :math:`\inf_{W,c}L(W,c) = 2\sum_{i>N}\lambda_i(B)^2` for B ⪰ 0.
 
 Evidence: direct numerical minimisation of the closed-form population loss
-:func:`lazysym.loss.population_loss` (with its exact gradient and Hessian) by saddle-free Newton
+:func:`lazysym.nn.loss.population_loss` (with its exact gradient and Hessian) by saddle-free Newton
 (Newton steps on |∇²L|, Armijo backtracking) from absolutely continuous random starts, at small d,
 for every N from 1 to d + 1, on random PSD B with generic spectra and one zero eigenvalue. The
 smallest loss reached over the starts is compared with the printed value. The evidence never uses
@@ -14,8 +14,8 @@ import functools
 
 import numpy as np
 
-from lazysym.loss import loss_gradient, loss_hessian, pack, population_loss, unpack
-from lazysym.models import QuadraticTarget
+from lazysym.nn.loss import loss_gradient, loss_hessian, pack, population_loss, unpack
+from lazysym.objects.models import QuadraticTarget
 from proofs_check.registry import Comparison, Context, claim
 
 
@@ -111,7 +111,7 @@ claim(
     id="thm3.value",
     source="§2.3, Theorem 3 (value of the infimum)",
     statement=r"\inf_{\mathbf{W}, c} L(\mathbf{W}, c) = 2 \sum_{i=N+1}^d \lambda_i(\mathbf{B})^2",
-    method="numerical minimisation of the closed-form L(W, c) (lazysym.loss) by saddle-free Newton "
+    method="numerical minimisation of the closed-form L(W, c) (lazysym.nn.loss) by saddle-free Newton "
            "from random starts, d = 3..6, N = 1..d+1, random B ⪰ 0 with a zero eigenvalue",
     printed=printed,
     evidence=evidence,

@@ -5,7 +5,7 @@ Evidence (exact at finite d, never the formula under test):
 * NN, eq. (13): the numerical minimum of the closed-form L(W, c) from random starts, normalised
   by ‖f*‖² = ``target.norm2``. For eq. (6): :func:`lazysym.nn.nn_risk_quadratic` (Eckart–Young,
   whose value is the claim ``thm3.value``).
-* NT: per draw of W, the exact risk 2‖P⊥BP⊥‖²_F (:func:`lazysym.gaps.nt_minus_nn`), and the exact
+* NT: per draw of W, the exact risk 2‖P⊥BP⊥‖²_F (:func:`lazysym.compare.gaps.nt_minus_nn`), and the exact
   expectation over W ~ N(0, I/d) columns, :func:`lazysym.nt.nt_expected_risk_quadratic` (Haar
   moments of a random projection; owned and tested in tests/test_nt.py).
 """
@@ -16,8 +16,8 @@ import functools
 
 import numpy as np
 
-from lazysym.gaps import exp_B, flat_B, nt_minus_nn, power_law_B, spiked_B
-from lazysym.models import QuadraticTarget
+from lazysym.compare.gaps import exp_B, flat_B, nt_minus_nn, power_law_B, spiked_B
+from lazysym.objects.models import QuadraticTarget
 from lazysym.nn import nn_risk_quadratic
 from lazysym.nt import nt_expected_risk_quadratic
 from proofs_check.registry import Comparison, Context, claim, compare_asymptotic, compare_values
@@ -212,5 +212,5 @@ claim(
                         r"\ \text{(}=0\text{ for } \mathbf B \propto \mathbf I\text{)}",
     note="The gap depends on B, not only on ρ: for B ∝ I, NT and NN coincide for every W "
          "(P⊥BP⊥ = βP⊥), so GAP = 0. The ordering R_NN ≤ R_NT holds for every W (Cauchy "
-         "interlacing, lazysym.gaps), not via F_NT ⊆ cl F_NN,2N.",
+         "interlacing, lazysym.compare.gaps), not via F_NT ⊆ cl F_NN,2N.",
 )

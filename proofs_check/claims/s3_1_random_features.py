@@ -2,7 +2,7 @@ r"""Claims of §3.1 (random features on the Gaussian mixture, mg): Theorem 4 (eq
 the RF row of eq. (17).
 
 Evidence is the exact finite-d population RF risk :math:`1 - b^\top K^+ b` of
-:func:`lazysym.rf_exact.rf_risk_mixture` (E y² = 1, so it is already normalised) for W with
+:func:`lazysym.rf.exact.rf_risk_mixture` (E y² = 1, so it is already normalised) for W with
 i.i.d. N(0, Γ) columns, at growing d with N = ρd; the ρ → ∞ limit (16) is checked like (11)
 (see ``s2_1_random_features``).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from lazysym import rf
-from lazysym.models import GaussianMixture
+from lazysym.objects.models import GaussianMixture
 from proofs_check.claims.s2_1_random_features import (_resolved, compare_limit, compare_sweep,
                                                        gamma_two_level, limit_evidence, sweep)
 from proofs_check.registry import claim

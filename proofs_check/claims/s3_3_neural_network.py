@@ -20,7 +20,7 @@ import functools
 
 import numpy as np
 
-from lazysym.models import GaussianMixture, paper_mixture
+from lazysym.objects.models import GaussianMixture, paper_mixture
 from lazysym.nn import bayes_risk_mixture, nn_risk_mixture, nn_risk_mixture_numerical
 from proofs_check.registry import Comparison, Context, claim, compare_asymptotic
 

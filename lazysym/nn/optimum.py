@@ -1,5 +1,5 @@
-r"""The fully trained network's optimum: quadratic targets (§2.3, Theorem 3) and the Gaussian
-mixture (§3.3, Theorem 6), with the Bayes error (MMSE) of the mixture (§3, opening remarks).
+r"""The fully trained network's exact optimum at finite d: quadratic targets (§2.3, the value of
+Theorem 3) and the Gaussian mixture (§3.3, the exact counterpart of Theorem 6).
 
 Quadratic target (qf, §2.3)
 ---------------------------
@@ -62,51 +62,31 @@ while Theorem 6 prints :math:`2/(2+\sum_{i\le N\wedge d}\sigma_i^2)`: the two di
 :math:`O(\sum_i\sigma_i^4) = O(1/d)` under M2. The proof is checked numerically in the tests by
 minimising :func:`mixture_quadratic_risk` over factorised :math:`S = W\operatorname{diag}(a)W^\top`
 from many random starts (:func:`nn_risk_mixture_numerical`), and against Monte Carlo.
-
-Bayes error
------------
-:func:`bayes_risk_mixture` estimates the MMSE :math:`E[1 - E[y|x]^2]`,
-:math:`E[y|x] = \tanh(\mathrm{LLR}(x)/2)`, by Monte Carlo with a CLT standard error.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-import mpmath
 import numpy as np
 
-from ._validate import as_generator, as_symmetric, check_dps, positive_int
-from .errors import ConvergenceError, check
-from .models import GaussianMixture, QuadraticTarget
+from lazysym._linalg import whiten
+from lazysym._validate import (
+    as_generator,
+    as_mixture,
+    as_symmetric,
+    as_target,
+    positive_int,
+)
+from lazysym.errors import ConvergenceError, check
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
-__all__ = [
-    "nn_risk_quadratic", "nn_minimizer", "theorem3_value",
-    "mixture_quadratic_risk", "nn_risk_mixture", "nn_minimizer_mixture",
-    "nn_risk_mixture_numerical", "theorem6_risk", "theorem6_risk_rho_ge_1",
-    "MonteCarloEstimate", "bayes_risk_mixture", "mixture_risk_monte_carlo",
-]
-
-_GUARD = 10  # extra mpmath digits for the high-precision evaluations
-
-
-def _as_target(target) -> QuadraticTarget:
-    check(isinstance(target, QuadraticTarget),
-          f"target must be a lazysym.models.QuadraticTarget; got {type(target).__name__}",
-          assumption="qf target", fix="wrap B as QuadraticTarget(B)")
-    return target
+__all__ = ['nn_risk_quadratic', 'nn_minimizer', 'mixture_quadratic_risk', 'nn_risk_mixture', 'nn_minimizer_mixture', 'nn_risk_mixture_numerical']
 
 
-def _as_mixture(mixture) -> GaussianMixture:
-    check(isinstance(mixture, GaussianMixture),
-          f"mixture must be a lazysym.models.GaussianMixture; got {type(mixture).__name__}",
-          assumption="mg model", fix="build GaussianMixture(Sigma, Delta)")
-    return mixture
 
 
-# ------------------------------------------------------------------------------------------------
-# quadratic target
-# ------------------------------------------------------------------------------------------------
+
+
+
 
 def _fitted_residual_eigs(eig_desc: np.ndarray, N: int) -> np.ndarray:
     """Eigenvalues of B − S* (S* the optimal PSD rank-≤N fit): λᵢ − (λᵢ)₊ for i ≤ N, λᵢ beyond."""
@@ -139,7 +119,7 @@ def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = Fal
     float
         The raw risk E[(f* − f̂)²] at the optimum (or its normalised version).
     """
-    target = _as_target(target)
+    target = as_target(target)
     N = positive_int(N, "N")
     r = _fitted_residual_eigs(target.eigenvalues, N)
     risk = 2.0 * float(np.sum(r * r))
@@ -162,7 +142,7 @@ def nn_minimizer(target: QuadraticTarget, N: int) -> tuple[np.ndarray, float]:
     (W, c):
         W ∈ R^{d×N} (neurons as columns), c a float.
     """
-    target = _as_target(target)
+    target = as_target(target)
     N = positive_int(N, "N")
     ev, V = np.linalg.eigh(target.B)
     ev, V = ev[::-1], V[:, ::-1]
@@ -174,47 +154,6 @@ def nn_minimizer(target: QuadraticTarget, N: int) -> tuple[np.ndarray, float]:
     return W, c
 
 
-def _sorted_eigs_mp(M: np.ndarray, dps: int):
-    """Eigenvalues of the symmetric float64 matrix M in mpmath at ``dps`` digits (descending)."""
-    with mpmath.workdps(dps + _GUARD):
-        ev = mpmath.eigsy(mpmath.matrix(M.tolist()), eigvals_only=True)
-        return sorted((ev[i] for i in range(M.shape[0])), reverse=True)
-
-
-def theorem3_value(target: QuadraticTarget, N: int, *, dps: int | None = None):
-    r"""Theorem 3's printed value :math:`\inf_{W,c}L(W,c) = 2\sum_{i=N+1}^{d}\lambda_i(B)^2`.
-
-    Theorem 3 assumes :math:`B\succeq 0`; a B with a negative eigenvalue raises
-    :class:`~lazysym.errors.AssumptionError` (use :func:`nn_risk_quadratic` for any symmetric B).
-
-    Parameters
-    ----------
-    dps:
-        ``None``: a float. An integer: the eigenvalues are recomputed with ``mpmath.eigsy`` and the
-        sum returned as an ``mpf`` at that many digits (O(d³) in mpmath: keep d small).
-    """
-    target = _as_target(target)
-    N = positive_int(N, "N")
-    ev = target.eigenvalues
-    scale = max(1.0, float(np.max(np.abs(ev))))
-    check(ev[-1] >= -1e-10 * scale * target.d,
-          f"Theorem 3 assumes B ⪰ 0 (positive semidefinite); smallest eigenvalue {ev[-1]:.6g}",
-          assumption="B ⪰ 0", fix="use nn_risk_quadratic, which handles any symmetric B")
-    if dps is None:
-        tail = ev[N:]
-        return 2.0 * float(np.sum(tail * tail))
-    dps = check_dps(dps)
-    evm = _sorted_eigs_mp(target.B, dps)
-    with mpmath.workdps(dps + _GUARD):
-        val = 2 * mpmath.fsum(e * e for e in evm[N:])
-    with mpmath.workdps(dps):
-        return +val
-
-
-# ------------------------------------------------------------------------------------------------
-# Gaussian mixture
-# ------------------------------------------------------------------------------------------------
-
 def mixture_quadratic_risk(S, c, mixture: GaussianMixture) -> float:
     r"""Exact :math:`E(y - \langle x, Sx\rangle - c)^2` under the (mg) model (§3), any symmetric S.
 
@@ -224,7 +163,7 @@ def mixture_quadratic_risk(S, c, mixture: GaussianMixture) -> float:
     (x | y ~ N(0, Σ − yΔ); the conditional mean of ⟨x,Sx⟩ is Tr SΣ − y Tr SΔ and its variance
     2Tr(S C_y S C_y), C_y = Σ − yΔ). ``c=None`` uses the optimal offset c = −Tr SΣ.
     """
-    mixture = _as_mixture(mixture)
+    mixture = as_mixture(mixture)
     S = as_symmetric(S, "S")
     check(S.shape == mixture.Sigma.shape, f"S must be d×d with d = {mixture.d}; got {S.shape}",
           assumption="S shape")
@@ -238,14 +177,6 @@ def mixture_quadratic_risk(S, c, mixture: GaussianMixture) -> float:
             + 2.0 * float(np.sum(SS * SS.T)) + 2.0 * float(np.sum(SD * SD.T)))
 
 
-def _whitening(mixture: GaussianMixture):
-    """(Σ^{-1/2}, eigenvalues δ of Δ̃, eigenvectors V of Δ̃)."""
-    ev, U = np.linalg.eigh(mixture.Sigma)
-    isq = (U / np.sqrt(ev)) @ U.T
-    Dt = isq @ mixture.Delta @ isq
-    Dt = (Dt + Dt.T) / 2
-    delta, V = np.linalg.eigh(Dt)
-    return isq, delta, V
 
 
 def nn_risk_mixture(mixture: GaussianMixture, N: int) -> float:
@@ -259,9 +190,9 @@ def nn_risk_mixture(mixture: GaussianMixture, N: int) -> float:
     (:func:`theorem6_risk`), whose denominator has :math:`\sigma_i^2` in place of
     :math:`\sigma_i^2/(1+\sigma_i^2)`.
     """
-    mixture = _as_mixture(mixture)
+    mixture = as_mixture(mixture)
     N = positive_int(N, "N")
-    _, delta, _ = _whitening(mixture)
+    _, delta, _ = whiten(mixture.Sigma, mixture.Delta)
     s2 = np.sort(delta * delta)[::-1][:N]
     return 2.0 / (2.0 + float(np.sum(s2 / (1.0 + s2))))
 
@@ -272,9 +203,9 @@ def nn_minimizer_mixture(mixture: GaussianMixture, N: int) -> tuple[np.ndarray, 
     over the N ∧ d eigenvectors :math:`v_i` of Δ̃ with largest :math:`|\delta_i|`, R the optimal risk,
     and :math:`c = -\operatorname{Tr}(S\Sigma)`. Rank S ≤ N, so S = Σᵢ aᵢwᵢwᵢᵀ with N neurons.
     """
-    mixture = _as_mixture(mixture)
+    mixture = as_mixture(mixture)
     N = positive_int(N, "N")
-    isq, delta, V = _whitening(mixture)
+    isq, delta, V = whiten(mixture.Sigma, mixture.Delta)
     idx = np.argsort(-np.abs(delta), kind="stable")[:N]
     dl = delta[idx]
     R = 2.0 / (2.0 + float(np.sum(dl * dl / (1.0 + dl * dl))))
@@ -303,7 +234,7 @@ def nn_risk_mixture_numerical(mixture: GaussianMixture, N: int, *, rng, starts: 
     ConvergenceError
         If no start reaches a step ‖S_{k+1} − S_k‖_F ≤ ``tol`` within ``max_iter`` iterations.
     """
-    mixture = _as_mixture(mixture)
+    mixture = as_mixture(mixture)
     N = positive_int(N, "N")
     starts = positive_int(starts, "starts")
     rng = as_generator(rng)
@@ -341,123 +272,3 @@ def nn_risk_mixture_numerical(mixture: GaussianMixture, N: int, *, rng, starts: 
                                fix="raise max_iter or tol")
     return float(best)
 
-
-def _singular_values_desc(mixture: GaussianMixture) -> np.ndarray:
-    _, delta, _ = _whitening(mixture)
-    return np.sort(np.abs(delta))[::-1]
-
-
-def theorem6_risk(mixture: GaussianMixture, N: int, *, dps: int | None = None):
-    r"""Theorem 6's printed asymptotic NN risk :math:`2/(2 + \sum_{i=1}^{N\wedge d}\lambda_i(\tilde\Delta)^2)`.
-
-    :math:`\lambda_i(\tilde\Delta)` are the singular values of
-    :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}` in decreasing order (as Theorem 6 defines
-    them). Assumes M1 and M2 (the model checks Σ ≻ 0 and Σ ± Δ ≻ 0). The exact finite-d value is
-    :func:`nn_risk_mixture`; the difference is :math:`O(\sum_i\lambda_i^4) = O(1/d)` under M2.
-    ``dps``: return an ``mpf`` evaluated at that precision (the singular values are float64).
-    """
-    mixture = _as_mixture(mixture)
-    N = positive_int(N, "N")
-    s = _singular_values_desc(mixture)[:N]
-    if dps is None:
-        return 2.0 / (2.0 + float(np.sum(s * s)))
-    dps = check_dps(dps)
-    with mpmath.workdps(dps + _GUARD):
-        val = 2 / (2 + mpmath.fsum(mpmath.mpf(float(x)) ** 2 for x in s))
-    with mpmath.workdps(dps):
-        return +val
-
-
-def theorem6_risk_rho_ge_1(mixture: GaussianMixture) -> float:
-    r"""Theorem 6, case ρ ≥ 1: :math:`1/(1 + \|\tilde\Delta\|_F^2/2)` (the paper states it for Σ = I)."""
-    mixture = _as_mixture(mixture)
-    Dt = mixture.delta_tilde
-    return 1.0 / (1.0 + float(np.sum(Dt * Dt)) / 2.0)
-
-
-class MonteCarloEstimate(NamedTuple):
-    """A Monte Carlo mean with its CLT standard error (sample std / √n)."""
-
-    value: float
-    stderr: float
-    n: int
-
-
-def _whitened_sampler(mixture: GaussianMixture):
-    """δ (eigenvalues of Δ̃): in z = Vᵀ Σ^{-1/2} x the classes are N(0, I − yδ) (diagonal)."""
-    _, delta, _ = _whitening(mixture)
-    return delta
-
-
-def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng,
-                       batch: int = 20000) -> MonteCarloEstimate:
-    r"""The Bayes error (MMSE) :math:`E[1 - E[y|x]^2]` of the (mg) model (§3), by Monte Carlo.
-
-    :math:`E[y|x] = \tanh(\mathrm{LLR}(x)/2)` with :math:`\mathrm{LLR} = \log p_{+}(x) - \log p_{-}(x)`
-    for the two Gaussian densities. The invertible map :math:`z = V^\top\Sigma^{-1/2}x`
-    (V the eigenvectors of Δ̃) leaves E[y|x] unchanged and makes both classes diagonal,
-    :math:`z | y \sim N(0, I - y\,\mathrm{diag}(\delta))`, so each sample costs O(d):
-
-    .. math::  \mathrm{LLR} = \tfrac12\sum_i\Big[\log\frac{1+\delta_i}{1-\delta_i}
-               - z_i^2\Big(\frac{1}{1-\delta_i} - \frac{1}{1+\delta_i}\Big)\Big].
-
-    Parameters
-    ----------
-    n:
-        Number of samples (x drawn from the mixture, y marginalised: the estimator is
-        :math:`\operatorname{sech}^2(\mathrm{LLR}/2)`, a Rao–Blackwellised version of (y − E[y|x])²).
-    rng:
-        Seed or numpy Generator.
-    batch:
-        Samples per vectorised block (capped so that each work array stays ≤ 16 MB).
-
-    Returns
-    -------
-    MonteCarloEstimate
-        ``value``, CLT ``stderr`` and ``n``.
-    """
-    mixture = _as_mixture(mixture)
-    n = positive_int(n, "n")
-    batch = positive_int(batch, "batch")
-    rng = as_generator(rng)
-    delta = _whitened_sampler(mixture)
-    batch = max(1, min(batch, 2_000_000 // delta.size))  # ≤ 16 MB per work array
-    const = 0.5 * np.sum(np.log1p(delta) - np.log1p(-delta))
-    quad = 0.5 * (1.0 / (1.0 - delta) - 1.0 / (1.0 + delta))
-    s1 = s2 = 0.0
-    done = 0
-    while done < n:
-        m = min(batch, n - done)
-        y = rng.choice(np.array([-1.0, 1.0]), size=m)
-        z = rng.standard_normal((m, delta.size)) * np.sqrt(1.0 - np.outer(y, delta))
-        llr = const - (z * z) @ quad
-        v = 1.0 - np.tanh(llr / 2.0) ** 2
-        s1 += float(np.sum(v))
-        s2 += float(np.sum(v * v))
-        done += m
-    mean = s1 / n
-    var = max(s2 / n - mean * mean, 0.0) * n / max(n - 1, 1)
-    return MonteCarloEstimate(mean, float(np.sqrt(var / n)), n)
-
-
-def mixture_risk_monte_carlo(S, c, mixture: GaussianMixture, *, n: int, rng,
-                             batch: int = 20000) -> MonteCarloEstimate:
-    r"""Monte Carlo :math:`E(y - \langle x,Sx\rangle - c)^2` from samples of the (mg) model itself
-    (:meth:`GaussianMixture.sample`, no whitening): the independent check of
-    :func:`mixture_quadratic_risk`."""
-    mixture = _as_mixture(mixture)
-    S = as_symmetric(S, "S")
-    n = positive_int(n, "n")
-    rng = as_generator(rng)
-    s1 = s2 = 0.0
-    done = 0
-    while done < n:
-        m = min(batch, n - done)
-        X, y = mixture.sample(m, rng)
-        r = (y - np.einsum("ni,ij,nj->n", X, S, X) - float(c)) ** 2
-        s1 += float(np.sum(r))
-        s2 += float(np.sum(r * r))
-        done += m
-    mean = s1 / n
-    var = max(s2 / n - mean * mean, 0.0) * n / max(n - 1, 1)
-    return MonteCarloEstimate(mean, float(np.sqrt(var / n)), n)

@@ -32,10 +32,16 @@ import numpy as np
 import sympy as sp
 from sympy import Identity, MatrixSymbol
 
-from ._validate import as_real, as_symmetric, as_weights, positive_int
-from .errors import check
-from .gaussian import (QuadForm, SymmetricMatrixSymbol, expect_forms, expect_polynomial,
-                       frobenius2, trace)
+from lazysym._validate import as_real, as_symmetric, as_weights, positive_int
+from lazysym.errors import check
+from lazysym.objects.gaussian import (
+    QuadForm,
+    SymmetricMatrixSymbol,
+    expect_forms,
+    expect_polynomial,
+    frobenius2,
+    trace,
+)
 
 __all__ = ["LossSymbols", "loss_symbols", "derive_loss", "closed_form_loss", "ExplicitLoss",
            "derive_loss_explicit", "closed_form_loss_explicit", "MAX_EXPLICIT"]

@@ -42,7 +42,7 @@ title; ``size="paper"`` gives d = 450):
 * dashed — the n → ∞ limits for the same W: the exact population NT risk and the NN optimum.
 
 Every random draw comes from ``seed`` (independent streams by :class:`numpy.random.SeedSequence`).
-Plots use matplotlib's Agg canvas directly (no global backend switch).
+This module computes what is plotted; :mod:`lazysym.figures.plot` draws it.
 """
 
 from __future__ import annotations
@@ -50,28 +50,36 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from . import nn as _nn
-from . import nt as _nt
-from . import rf as _rf
-from . import rf_exact as _rx
-from .errors import check
-from .loss import population_loss
-from .models import GaussianMixture, QuadraticTarget, paper_mixture, paper_quadratic_target
-from .training import random_init, sgd
+from lazysym import nn as _nn
+from lazysym import nt as _nt
+from lazysym import rf as _rf
+from lazysym._linalg import psd_sqrt
+from lazysym.errors import check
+from lazysym.nn.training import (
+    nn_gradient_descent,
+    random_init,
+    sgd_mixture,
+    sgd_staged,
+)
+from lazysym.nt.sampled import NTFeatures, nt_least_squares
+from lazysym.objects.models import (
+    paper_mixture,
+    paper_quadratic_target,
+)
+from lazysym.rf import exact as _rx
 
-__all__ = [
-    "FrameData", "figure1_left_data", "figure2_left_data", "figure1_right_data",
-    "figure2_right_data", "plot_frame", "figure1_left", "figure2_left", "figure1_right",
-    "figure2_right", "draw_all", "lazy_alpha_figure", "nt_least_squares", "RIGHT_SIZES", "DEFAULT_NS",
-]
+__all__ = ['DEFAULT_RHOS', 'DEFAULT_NS', 'RIGHT_SIZES', 'FrameData', 'figure1_left_data', 'figure2_left_data', 'figure1_right_data', 'figure2_right_data']
+
 
 #: N values of the exact dots in the left frames (§4: N ∈ {45, …, 4500} at d = 450), as ρ = N/d.
 DEFAULT_RHOS = (0.1, 0.2, 0.5, 1.0, 2.0, 4.0, 10.0)
+
+
 DEFAULT_NS = tuple(int(round(r * 450)) for r in DEFAULT_RHOS)
+
 
 #: Right-frame sizes. "default" runs within minutes on 2 shared cores; "paper" is §4's d = 450.
 RIGHT_SIZES = {
@@ -80,6 +88,7 @@ RIGHT_SIZES = {
     # at N = 90); not run to completion here (estimated hours: O(n·r·d) per CGLS iteration)
     "paper": dict(d=450, Ns=(45, 90), nt_max_factor=5, sgd_batch=100, nn_samples=20_000_000),
 }
+
 
 _COLORS = {"RF": "tab:blue", "RF*": "tab:purple", "NT": "tab:orange", "NN": "tab:green",
            "Bayes": "black"}
@@ -131,10 +140,6 @@ class FrameData:
     ylim: tuple | None = None
 
 
-# --------------------------------------------------------------------------------------------
-# Figure 1, left frame (qf)
-# --------------------------------------------------------------------------------------------
-
 def _eq13_nt_printed(rho, ratio):
     """Eq. (13), NT row, as printed: (1−ρ)₊² + ρ(1−ρ)₊ + Tr(B)²/(d‖B‖²) (erratum ``eq13.nt``)."""
     p = max(1.0 - rho, 0.0)
@@ -155,42 +160,6 @@ def _draw_W(rng, d, N, Gamma_sqrt=None):
     return G / math.sqrt(d) if Gamma_sqrt is None else Gamma_sqrt @ G
 
 
-def _psd_sqrt(A):
-    ev, V = np.linalg.eigh(A)
-    return (V * np.sqrt(np.clip(ev, 0.0, None))) @ V.T
-
-
-def _nn_gradient_descent_qf(target: QuadraticTarget, N: int, rng, *, iters: int = 3000,
-                            scale: float = 0.5, rtol: float = 1e-4):
-    """Gradient descent on L(W, c*(W)) = 2‖B − WWᵀ‖²_F (c at its exact minimiser, §2.3).
-
-    Runs in the eigenbasis of B (cost O(dN²) per step). Returns the exact risk
-    L(W, c*) from :func:`lazysym.loss.population_loss` (an independent implementation of L) and
-    the number of iterations. Step η = 1/(12·(λ_max(B) + ‖W‖²_op)) (the Hessian of 2‖B − WWᵀ‖²
-    is bounded by 8(λ_max(B) + 3‖W‖²_op) ≤ 24(…); we use half of 2/that). Stops when the
-    relative decrease of L over 100 steps falls below ``rtol``.
-    """
-    lam, V = np.linalg.eigh(target.B)
-    d = target.d
-    W, _ = random_init(d, N, rng, scale=scale)
-    lmax = float(max(lam.max(), 0.0))
-    prev = None
-    it = 0
-    for it in range(1, iters + 1):
-        G = W.T @ W
-        grad = -8.0 * (lam[:, None] * W - W @ G)
-        eta = 1.0 / (12.0 * (lmax + float(np.linalg.norm(G, 2))))
-        W = W - eta * grad
-        if it % 100 == 0:
-            M = W @ W.T
-            cur = 2.0 * (float(np.sum(lam ** 2)) - 2.0 * float(np.sum(lam * np.diag(M)))
-                         + float(np.sum(M * M)))
-            if prev is not None and prev - cur <= rtol * cur:
-                break
-            prev = cur
-    Wx = V @ W
-    c = float(np.trace(target.B - Wx @ Wx.T)) + target.b0
-    return population_loss(Wx, c, target), it
 
 
 def figure1_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_largest: int = 3,
@@ -222,7 +191,7 @@ def figure1_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
     ratio = _nt.trace_ratio(B)
     Gi = np.eye(d) / d
     Go = B / np.trace(B)
-    Go_sqrt = _psd_sqrt(Go)
+    Go_sqrt = psd_sqrt(Go)
     t0 = time.perf_counter()
     grid = _line_grid(Ns, d)
     rho = grid / d
@@ -271,7 +240,7 @@ def figure1_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
     nn_vals, nn_iters = [], []
     for N in nn_Ns:
         _say(progress, f"figure 1 left: training NN (gradient descent on L) at N = {N}")
-        L, it = _nn_gradient_descent_qf(target, int(N), r_nn)
+        L, it = nn_gradient_descent(target, int(N), r_nn)
         nn_vals.append(L / f2), nn_iters.append(it)
     fd.dots["NN: trained (GD on closed-form L)"] = (
         np.array(nn_Ns, int), np.array(nn_vals), np.zeros(len(nn_Ns)), np.ones(len(nn_Ns), int),
@@ -281,10 +250,6 @@ def figure1_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
                    norm2=f2, nn_iters=nn_iters, timings=timings, target=target)
     return fd
 
-
-# --------------------------------------------------------------------------------------------
-# Figure 2, left frame (mg)
-# --------------------------------------------------------------------------------------------
 
 def figure2_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_largest: int = 3,
                       bayes_n: int = 100_000, seed: int = 0, progress=None,
@@ -356,245 +321,8 @@ def figure2_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
     return fd
 
 
-# --------------------------------------------------------------------------------------------
-# NT by least squares on samples (right frames)
-# --------------------------------------------------------------------------------------------
-
-class _NTFeatures:
-    r"""Hermite-normalised coordinates of the NT class :math:`\{c + x^\top S x: S\in\mathcal T(W)\}`.
-
-    With U adapted to span W (r = rank W) and z = Uᵀx: (z_a² − 1)/√2 (a < r), z_a z_b
-    (a < b < r), z_a z_j (a < r ≤ j) and the constant 1 — orthonormal in L²(N(0, I)).
-    """
-
-    def __init__(self, W):
-        U, r = _nt.span_projection(W)
-        self.U, self.r, self.d = U, r, U.shape[0]
-        self.iu = np.triu_indices(r, 1)
-        self.p = r + len(self.iu[0]) + r * (self.d - r) + 1
-
-    def __call__(self, X):
-        Z = X @ self.U
-        Z1, Z2 = Z[:, :self.r], Z[:, self.r:]
-        n = X.shape[0]
-        parts = [(Z1 ** 2 - 1.0) / math.sqrt(2.0), Z1[:, self.iu[0]] * Z1[:, self.iu[1]],
-                 (Z1[:, :, None] * Z2[:, None, :]).reshape(n, -1), np.ones((n, 1))]
-        return np.hstack(parts)
-
-    def rotate(self, X):
-        """z = Uᵀx for the rows of X (what :meth:`matvec` / :meth:`rmatvec` take)."""
-        return X @ self.U
-
-    def _split(self, theta):
-        r, d = self.r, self.d
-        m = len(self.iu[0])
-        M = np.zeros((r, r))
-        M[np.arange(r), np.arange(r)] = theta[:r] / math.sqrt(2.0)
-        M[self.iu] = theta[r:r + m]
-        C = theta[r + m:r + m + r * (d - r)].reshape(r, d - r)
-        return M, C, float(theta[-1]) - float(np.sum(theta[:r])) / math.sqrt(2.0)
-
-    def matvec(self, Z, theta):
-        """Φθ for rotated samples Z, without forming Φ: O(n·r·d)."""
-        M, C, c0 = self._split(theta)
-        Z1, Z2 = Z[:, :self.r], Z[:, self.r:]
-        return np.sum((Z1 @ M) * Z1, axis=1) + np.sum((Z1 @ C) * Z2, axis=1) + c0
-
-    def rmatvec(self, Z, v):
-        """Φᵀv for rotated samples Z, without forming Φ: O(n·r·d)."""
-        r = self.r
-        Z1, Z2 = Z[:, :r], Z[:, r:]
-        Vz1 = v[:, None] * Z1
-        G = Z1.T @ Vz1
-        sv = float(np.sum(v))
-        return np.concatenate([(np.diag(G) - sv) / math.sqrt(2.0), G[self.iu],
-                               (Vz1.T @ Z2).ravel(), [sv]])
-
-    def to_quadratic(self, theta):
-        """Coefficients → (S, c) with f(x) = c + xᵀSx."""
-        r, d = self.r, self.d
-        St = np.zeros((d, d))
-        k = 0
-        diag = theta[k:k + r]
-        St[np.arange(r), np.arange(r)] = diag / math.sqrt(2.0)
-        k += r
-        m = len(self.iu[0])
-        St[self.iu] = theta[k:k + m] / 2.0
-        St[(self.iu[1], self.iu[0])] = theta[k:k + m] / 2.0
-        k += m
-        off = theta[k:k + r * (d - r)].reshape(r, d - r) / 2.0
-        St[:r, r:] = off
-        St[r:, :r] = off.T
-        k += r * (d - r)
-        c = float(theta[k]) - float(np.sum(diag)) / math.sqrt(2.0)
-        return self.U @ St @ self.U.T, c
-
-
-def _cgls(feats, Zs, ys, p, *, tol=1e-10, maxiter=3000):
-    """CGLS for min ‖Φθ − y‖ from θ = 0 (→ the minimum-norm solution); Φ applied matrix-free
-    (:meth:`_NTFeatures.matvec`) to the rotated samples, kept in row chunks ``Zs``."""
-    theta = np.zeros(p)
-    r = [y.copy() for y in ys]
-    s = sum(feats.rmatvec(Z, rr) for Z, rr in zip(Zs, r))
-    q = s.copy()
-    g0 = gam = float(s @ s)
-    for _ in range(maxiter):
-        if gam <= tol ** 2 * g0 or gam == 0.0:
-            break
-        t = [feats.matvec(Z, q) for Z in Zs]
-        alpha = gam / sum(float(tt @ tt) for tt in t)
-        theta += alpha * q
-        for rr, tt in zip(r, t):
-            rr -= alpha * tt
-        s = sum(feats.rmatvec(Z, rr) for Z, rr in zip(Zs, r))
-        gnew = float(s @ s)
-        q = s + (gnew / gam) * q
-        gam = gnew
-    return theta
-
-
-def nt_least_squares(W, model, ns, rng, *, chunk: int = 4000, dense_max_p: int = 6000,
-                     progress=None):
-    r"""NT fitted by least squares on n fresh samples, for each n in ``ns`` (nested samples).
-
-    The NT class of eq. (3) with σ(x) = x² is :math:`\{c + x^\top Sx : S\in\mathcal T(W)\}`
-    (:mod:`lazysym.nt`); it is fitted in its p = r·d − r(r−1)/2 + 1 Hermite-normalised
-    coordinates (see :class:`_NTFeatures`), minimum-norm for n < p. Returns the exact population
-    risk of each fit: qf :math:`2\|B-S\|_F^2 + (\mathrm{Tr}(B-S) + b_0 - c)^2` (Isserlis, raw),
-    mg :func:`lazysym.nn.mixture_quadratic_risk`.
-
-    Parameters
-    ----------
-    W : d×N weights.  model : QuadraticTarget or GaussianMixture.  ns : increasing sample sizes.
-    rng : seed or Generator for the samples.  dense_max_p : above this p, matrix-free CGLS
-    (memory O(n·d) for the rotated samples, O(n·r·d) per iteration) replaces the p×p normal
-    equations (memory O(p²), p ≈ 2·10⁴ already at d = 450, N = 45).
-
-    Returns
-    -------
-    (risks, p) : array of raw risks (one per n) and the dimension p of the class.
-    """
-    ns = [int(n) for n in ns]
-    check(all(n >= 1 for n in ns) and ns == sorted(ns), f"ns must be increasing positive; got {ns}",
-          assumption="sample sizes")
-    rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
-    feats = _NTFeatures(W)
-    p = feats.p
-    risks = []
-
-    def risk_of(theta):
-        S, c = feats.to_quadratic(theta)
-        if isinstance(model, QuadraticTarget):
-            M = model.B - S
-            s = float(np.trace(M)) + model.b0 - c
-            return 2.0 * float(np.sum(M * M)) + s * s
-        return _nn.mixture_quadratic_risk(S, c, model)
-
-    dense = p <= dense_max_p
-    G = np.zeros((p, p)) if dense else None
-    h = np.zeros(p) if dense else None
-    Zs, ys = [], []
-    have = 0
-    for n in ns:
-        while have < n:
-            m = min(chunk, n - have)
-            X, y = model.sample(m, rng)
-            if dense:
-                F = feats(X)
-                G += F.T @ F
-                h += F.T @ y
-            else:
-                Zs.append(feats.rotate(X)), ys.append(y)
-            have += m
-        _say(progress, f"NT least squares: n = {n} (p = {p})")
-        if dense:
-            ev, V = np.linalg.eigh(G)
-            keep = ev > ev[-1] * p * np.finfo(float).eps * 10
-            theta = V[:, keep] @ ((V[:, keep].T @ h) / ev[keep])
-        else:
-            theta = _cgls(feats, Zs, ys, p)
-        risks.append(risk_of(theta))
-    return np.array(risks), p
-
-
-# --------------------------------------------------------------------------------------------
-# Right frames
-# --------------------------------------------------------------------------------------------
-
 def _sample_grid(lo, hi, k=14):
     return sorted(set(np.round(np.geomspace(lo, hi, k)).astype(int).tolist()))
-
-
-def _stage_steps(steps: int, stages: int):
-    base = [steps // stages] * stages
-    base[-1] += steps - sum(base)
-    return [s for s in base if s > 0]
-
-
-def _sgd_mixture(mix: GaussianMixture, N: int, rng, *, step: float, steps: int, batch: int,
-                 stages: int = 4, decay: float = 3.0, record: int = 60):
-    r"""One-pass SGD on E(y − Σ_i a_i⟨w_i,x⟩² − c)² (§3.3 network) with mini-batches.
-
-    Initialisation: W_{ai} ~ N(0, 1/d), a = 1/N (small), c = 0. The step is ε, ε/decay, … in
-    ``stages`` equal blocks of steps (every sample still used once). Records the exact risk
-    (:func:`lazysym.nn.mixture_quadratic_risk` of S = W diag(a) Wᵀ) at ~``record`` log-spaced
-    steps. Returns (samples, risks).
-    """
-    from .errors import ConvergenceError
-
-    d = mix.d
-    sample = mix.sample
-    W = rng.standard_normal((d, N)) / math.sqrt(d)
-    a = np.full(N, 1.0 / N)
-    c = 0.0
-    marks = set(np.unique(np.round(np.geomspace(1, steps, record)).astype(int)).tolist())
-    out_n, out_r = [], []
-    k = 0
-    for j, block in enumerate(_stage_steps(steps, stages)):
-        eps = step / decay ** j
-        for _ in range(block):
-            k += 1
-            X, y = sample(batch, rng)
-            U = X @ W
-            U2 = U * U
-            res = U2 @ a + c - y
-            ga = 2.0 * (U2.T @ res) / batch
-            gW = 4.0 * (X.T @ (res[:, None] * U)) * a / batch
-            gc = 2.0 * float(np.mean(res))
-            a -= eps * ga
-            W -= eps * gW
-            c -= eps * gc
-            if not np.isfinite(c) or abs(c) > 1e6:
-                raise ConvergenceError(f"mixture SGD diverged at step {k} (step = {eps})",
-                                       diagnostics={"step": eps, "k": k})
-            if k in marks:
-                out_n.append(k * batch)
-                out_r.append(_nn.mixture_quadratic_risk((W * a) @ W.T, c, mix))
-    return np.array(out_n), np.array(out_r)
-
-
-def _sgd_quadratic(target: QuadraticTarget, W0, c0, rng, *, step: float, steps: int, batch: int,
-                   stages: int = 4, decay: float = 3.0, record: int = 60):
-    """:func:`lazysym.training.sgd` with steps ε, ε/decay, … in ``stages`` equal blocks (one
-    pass: the same Generator continues, so every sample is fresh), run in segments between
-    ~``record`` log-spaced checkpoints where the exact L is recorded. Returns (samples, raw risks)."""
-    bounds = np.cumsum([0] + _stage_steps(steps, stages))
-    marks = np.unique(np.concatenate([np.round(np.geomspace(1, steps, record)).astype(int),
-                                      bounds[1:]]))
-    W, c = W0, c0
-    out_n, out_r = [], []
-    done = 0
-    for m in marks:
-        while done < m:
-            j = int(np.searchsorted(bounds, done, side="right")) - 1
-            seg = int(min(m, bounds[j + 1]) - done)
-            res = sgd(target, W, c, step=step / decay ** j, steps=seg, rng=rng, batch=batch,
-                      record_every=seg)
-            W, c = res.W, res.c
-            done += seg
-        out_n.append(done * batch)
-        out_r.append(population_loss(W, c, target))
-    return np.array(out_n), np.array(out_r)
 
 
 def _right_setup(size, d, Ns):
@@ -635,7 +363,7 @@ def figure1_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
         rW, rS, rI = rs[3 * j: 3 * j + 3]
         W = _draw_W(rW, d, N)
         t0 = time.perf_counter()
-        p = _NTFeatures(W).p
+        p = NTFeatures(W).p
         ns = _sample_grid(max(10, p // 10), cfg["nt_max_factor"] * p)
         risks, p = nt_least_squares(W, target, ns, rS, progress=progress)
         timings[f"NT N={N}"] = time.perf_counter() - t0
@@ -656,7 +384,7 @@ def figure1_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
         step = 1.0 / (d * (lam_max + 2.0))
         steps = max(4, nn_samples // batch)
         _say(progress, f"figure 1 right: one-pass SGD N = {N}, {steps} steps of batch {batch}")
-        n_nn, r_nn = _sgd_quadratic(target, W0, c0, rI, step=step, steps=steps, batch=batch)
+        n_nn, r_nn = sgd_staged(target, W0, c0, rI, step=step, steps=steps, batch=batch)
         timings[f"NN N={N}"] = time.perf_counter() - t0
         fd.dots[f"NN, N = {N}: one-pass SGD (ε = {step:.1e} → ε/27)"] = (
             n_nn, r_nn / f2, np.zeros(len(n_nn)), np.ones(len(n_nn), int),
@@ -691,7 +419,7 @@ def figure2_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
         W = _draw_W(rW, d, N)
         alpha = dict(alpha=float(shades[j]))
         t0 = time.perf_counter()
-        p = _NTFeatures(W).p
+        p = NTFeatures(W).p
         ns = _sample_grid(max(10, p // 10), cfg["nt_max_factor"] * p)
         risks, p = nt_least_squares(W, mix, ns, rS, progress=progress)
         timings[f"NT N={N}"] = time.perf_counter() - t0
@@ -709,7 +437,7 @@ def figure2_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
         step = 1.5 / d
         steps = max(1, nn_samples // batch)
         _say(progress, f"figure 2 right: one-pass SGD N = {N}, {steps} steps of batch {batch}")
-        n_nn, r_nn = _sgd_mixture(mix, N, rI, step=step, steps=steps, batch=batch)
+        n_nn, r_nn = sgd_mixture(mix, N, rI, step=step, steps=steps, batch=batch)
         timings[f"NN N={N}"] = time.perf_counter() - t0
         fd.dots[f"NN, N = {N}: one-pass SGD (ε = {step:.1e} → ε/27)"] = (
             n_nn, r_nn, np.zeros(len(n_nn)), np.ones(len(n_nn), int),
@@ -719,107 +447,3 @@ def figure2_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
     fd.meta = dict(d=d, Ns=Ns, seed=seed, size=size, timings=timings, mixture=mix)
     return fd
 
-
-# --------------------------------------------------------------------------------------------
-# Drawing
-# --------------------------------------------------------------------------------------------
-
-def plot_frame(fd: FrameData, path) -> Path:
-    """Draw a :class:`FrameData` to a PNG at ``path`` (matplotlib Agg canvas) and return the path."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig = Figure(figsize=(10.5, 6.2), dpi=110)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
-    for label, (x, y, style) in fd.lines.items():
-        ax.plot(x, y, label=label, **{"lw": 2.0, **style})
-    for label, (x, m, sd, k, style) in fd.dots.items():
-        style = dict(style)
-        ls = style.pop("ls", "none")
-        kk = np.unique(k)
-        if np.all(sd == 0):
-            ax.plot(x, m, ls=ls, label=label, **{"ms": 6, **style})
-        else:
-            lab = label + (f"\n   mean ± sd over {kk[0]} draws of W" if len(kk) == 1 else
-                           f"\n   mean ± sd over {max(kk)} draws of W ({min(kk)} at N = {x[-1]})")
-            ax.errorbar(x, m, yerr=sd, ls=ls, capsize=3, label=lab,
-                        **{"ms": 6, "mfc": "white", **style})
-    x0, x1 = ax.get_xlim()
-    for label, (y, err, style) in fd.hlines.items():
-        ax.axhline(y, label=label, **{"lw": 1.5, **style})
-        if err > 0:
-            ax.axhspan(y - err, y + err, color=style.get("color", "k"), alpha=0.12)
-    for label, (x, style) in fd.vlines.items():
-        ax.axvline(x, label=label, **{"lw": 1.0, "ls": ":", **style})
-    if fd.xlog:
-        ax.set_xscale("log")
-    ax.set_xlabel(fd.xlabel, fontsize=11)
-    ax.set_ylabel(fd.ylabel, fontsize=11)
-    ax.set_title(fd.title, fontsize=10)
-    ax.grid(True, which="both", alpha=0.25)
-    ax.set_ylim(*(fd.ylim or (0.0, None)))
-    ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    fig.subplots_adjust(left=0.07, right=0.62, top=0.92, bottom=0.1)
-    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.15)
-    return path
-
-
-def figure1_left(path, *, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_largest: int = 3,
-                 seed: int = 0, progress=None) -> Path:
-    """Figure 1, left frame (qf) written to ``path`` (PNG); data: :func:`figure1_left_data`."""
-    return plot_frame(figure1_left_data(d=d, Ns=Ns, draws=draws, draws_largest=draws_largest,
-                                        seed=seed, progress=progress), path)
-
-
-def figure2_left(path, *, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_largest: int = 3,
-                 seed: int = 0, progress=None) -> Path:
-    """Figure 2, left frame (mg) written to ``path`` (PNG); data: :func:`figure2_left_data`."""
-    return plot_frame(figure2_left_data(d=d, Ns=Ns, draws=draws, draws_largest=draws_largest,
-                                        seed=seed, progress=progress), path)
-
-
-def figure1_right(path, *, size: str = "default", d=None, Ns=None, seed: int = 0,
-                  progress=None) -> Path:
-    """Figure 1, right frame (qf) written to ``path``; data: :func:`figure1_right_data`."""
-    return plot_frame(figure1_right_data(size=size, d=d, Ns=Ns, seed=seed, progress=progress), path)
-
-
-def figure2_right(path, *, size: str = "default", d=None, Ns=None, seed: int = 0,
-                  progress=None) -> Path:
-    """Figure 2, right frame (mg) written to ``path``; data: :func:`figure2_right_data`."""
-    return plot_frame(figure2_right_data(size=size, d=d, Ns=Ns, seed=seed, progress=progress), path)
-
-
-def lazy_alpha_figure(path, *, seed: int = 0, progress=None) -> Path:
-    """Issue "lazy against non-lazy": the risk reached at a fixed horizon against the Chizat–Bach
-    scale α (d = 6, M = 3 and M = 6 neurons), with the NN value (Theorem 3) and the linearised
-    (NT) value marked (:func:`lazysym.lazy.alpha_sweep`, :func:`lazysym.lazy.plot_alpha_sweep`)."""
-    from . import lazy
-    from .models import paper_quadratic_target
-    path = Path(path)
-    sweeps = []
-    for d, M in ((6, 3), (6, 6)):
-        if progress:
-            progress(f"lazy α sweep: d = {d}, M = {M}")
-        sweeps.append(lazy.alpha_sweep(paper_quadratic_target(d, seed + 1), M,
-                                       [0.5, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0],
-                                       t_max=20.0, rng=seed + 2))
-    lazy.plot_alpha_sweep(sweeps, path)
-    return path
-
-
-def draw_all(outdir, *, seed: int = 0, progress=None, right: bool = True) -> list[Path]:
-    """Write figure1_left.png, figure2_left.png (and the right frames), and lazy_alpha_sweep.png
-    into ``outdir``."""
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    out = [figure1_left(outdir / "figure1_left.png", seed=seed, progress=progress),
-           figure2_left(outdir / "figure2_left.png", seed=seed, progress=progress)]
-    if right:
-        out.append(figure1_right(outdir / "figure1_right.png", seed=seed, progress=progress))
-        out.append(figure2_right(outdir / "figure2_right.png", seed=seed, progress=progress))
-    out.append(lazy_alpha_figure(outdir / "lazy_alpha_sweep.png", seed=seed, progress=progress))
-    return out

@@ -9,8 +9,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_generator, as_real, as_symmetric, check_psd, positive_int
-from .errors import check
+from lazysym._validate import (
+    as_generator,
+    as_real,
+    as_symmetric,
+    check_psd,
+    positive_int,
+)
+from lazysym.errors import check
 
 __all__ = ["QuadraticTarget", "GaussianMixture", "paper_quadratic_target", "paper_mixture"]
 

@@ -39,8 +39,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ._validate import as_finite_array, as_real
-from .errors import AssumptionError, check
+from lazysym._validate import as_finite_array, as_real
+from lazysym.errors import AssumptionError, check
 
 __all__ = [
     "x", "Activation", "QUADRATIC", "QUADRATIC_CENTERED", "quadratic", "RELU", "RELU_CENTERED",

@@ -55,11 +55,20 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import sympy as sp
-from sympy import (Identity, MatAdd, MatMul, MatPow, MatrixBase, MatrixExpr, MatrixSymbol,
-                   Transpose, ZeroMatrix)
+from sympy import (
+    Identity,
+    MatAdd,
+    MatMul,
+    MatPow,
+    MatrixBase,
+    MatrixExpr,
+    MatrixSymbol,
+    Transpose,
+    ZeroMatrix,
+)
 
-from ._validate import as_symmetric, check_psd, positive_int
-from .errors import AssumptionError, check
+from lazysym._validate import as_symmetric, check_psd, positive_int
+from lazysym.errors import AssumptionError, check
 
 __all__ = [
     "SymmetricMatrixSymbol", "symmetric_matrix", "Tr", "QuadForm", "trace", "frobenius2",

@@ -28,19 +28,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_generator, as_real, as_weights, positive_int
-from .errors import ConvergenceError, check
-from .models import QuadraticTarget
-from .montecarlo import test_error_montecarlo
+from lazysym._validate import as_generator, as_real, as_target, as_weights, positive_int
+from lazysym.errors import ConvergenceError, check
+from lazysym.objects.models import QuadraticTarget
+from lazysym.rf.montecarlo import test_error_montecarlo
 
 __all__ = ["ReluNetwork", "train_relu_nn", "fit_relu_nt", "nt_features", "relu_gap_experiment",
            "GapResult"]
 
 
 def _target(target) -> QuadraticTarget:
-    check(isinstance(target, QuadraticTarget),
-          f"target must be a lazysym.models.QuadraticTarget; got {type(target).__name__}",
-          assumption="quadratic target (qf, eq. (8))")
+    target = as_target(target)
     check(target.norm2 > 0, "the target must be non-zero (‖f*‖ > 0) to normalise the risk",
           assumption="f* ≠ 0")
     return target

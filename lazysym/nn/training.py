@@ -30,12 +30,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_generator, as_real, as_weights, positive_int
-from ._ode import dopri
-from .errors import ConvergenceError, check
-from .models import QuadraticTarget
+from lazysym._ode import dopri
+from lazysym._validate import as_generator, as_real, as_target, as_weights, positive_int
+from lazysym.errors import ConvergenceError, check
+from lazysym.nn.loss import population_loss
+from lazysym.nn.optimum import mixture_quadratic_risk
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
-__all__ = ["TrainingResult", "sgd", "gradient_flow", "random_init"]
+__all__ = ["TrainingResult", "sgd", "gradient_flow", "random_init", "nn_gradient_descent", "sgd_mixture",
+           "sgd_staged"]
 
 
 @dataclass
@@ -74,13 +77,6 @@ class TrainingResult:
     @property
     def final_risk(self) -> float:
         return float(self.risks[-1])
-
-
-def _target(target) -> QuadraticTarget:
-    check(isinstance(target, QuadraticTarget),
-          f"target must be a lazysym.models.QuadraticTarget; got {type(target).__name__}",
-          assumption="quadratic target (qf, eq. (8))")
-    return target
 
 
 class _Rotated:
@@ -170,7 +166,7 @@ def sgd(target, W0, c0, *, step: float, steps: int, rng, batch: int = 1,
     TrainingResult
         ``risks[j] = L(W_k, c_k)`` (raw risk, eq. (5)) at ``steps[j] = k``, ``times = kε``.
     """
-    target = _target(target)
+    target = as_target(target)
     d = target.d
     W = as_weights(W0, d, "W0").copy()
     c = as_real(c0, "c0")
@@ -272,7 +268,7 @@ def gradient_flow(target, W0, c0, *, t_max: float, rtol: float = 1e-8, atol: flo
     TrainingResult
         ``risks`` = L(θ(t)) at ``times``; ``steps`` = accepted RK steps so far.
     """
-    target = _target(target)
+    target = as_target(target)
     d = target.d
     W = as_weights(W0, d, "W0")
     c = as_real(c0, "c0")
@@ -331,3 +327,113 @@ def gradient_flow(target, W0, c0, *, t_max: float, rtol: float = 1e-8, atol: flo
     Wf = U @ y[:-1].reshape(d, N)
     return TrainingResult(Wf, float(y[-1]), np.array(risks), np.array(times), np.array(ksteps),
                           "gradient flow", None, None, time.perf_counter() - t0w, path)
+
+
+# --------------------------------------------------------------------------------------------
+# loops used by the figures (moved from lazysym.figures)
+# --------------------------------------------------------------------------------------------
+
+def nn_gradient_descent(target: QuadraticTarget, N: int, rng, *, iters: int = 3000,
+                            scale: float = 0.5, rtol: float = 1e-4):
+    """Gradient descent on L(W, c*(W)) = 2‖B − WWᵀ‖²_F (c at its exact minimiser, §2.3).
+
+    Runs in the eigenbasis of B (cost O(dN²) per step). Returns the exact risk
+    L(W, c*) from :func:`lazysym.loss.population_loss` (an independent implementation of L) and
+    the number of iterations. Step η = 1/(12·(λ_max(B) + ‖W‖²_op)) (the Hessian of 2‖B − WWᵀ‖²
+    is bounded by 8(λ_max(B) + 3‖W‖²_op) ≤ 24(…); we use half of 2/that). Stops when the
+    relative decrease of L over 100 steps falls below ``rtol``.
+    """
+    lam, V = np.linalg.eigh(target.B)
+    d = target.d
+    W, _ = random_init(d, N, rng, scale=scale)
+    lmax = float(max(lam.max(), 0.0))
+    prev = None
+    it = 0
+    for it in range(1, iters + 1):
+        G = W.T @ W
+        grad = -8.0 * (lam[:, None] * W - W @ G)
+        eta = 1.0 / (12.0 * (lmax + float(np.linalg.norm(G, 2))))
+        W = W - eta * grad
+        if it % 100 == 0:
+            M = W @ W.T
+            cur = 2.0 * (float(np.sum(lam ** 2)) - 2.0 * float(np.sum(lam * np.diag(M)))
+                         + float(np.sum(M * M)))
+            if prev is not None and prev - cur <= rtol * cur:
+                break
+            prev = cur
+    Wx = V @ W
+    c = float(np.trace(target.B - Wx @ Wx.T)) + target.b0
+    return population_loss(Wx, c, target), it
+
+
+def _stage_steps(steps: int, stages: int):
+    base = [steps // stages] * stages
+    base[-1] += steps - sum(base)
+    return [s for s in base if s > 0]
+
+
+def sgd_mixture(mix: GaussianMixture, N: int, rng, *, step: float, steps: int, batch: int,
+                 stages: int = 4, decay: float = 3.0, record: int = 60):
+    r"""One-pass SGD on E(y − Σ_i a_i⟨w_i,x⟩² − c)² (§3.3 network) with mini-batches.
+
+    Initialisation: W_{ai} ~ N(0, 1/d), a = 1/N (small), c = 0. The step is ε, ε/decay, … in
+    ``stages`` equal blocks of steps (every sample still used once). Records the exact risk
+    (:func:`lazysym.nn.mixture_quadratic_risk` of S = W diag(a) Wᵀ) at ~``record`` log-spaced
+    steps. Returns (samples, risks).
+    """
+    from lazysym.errors import ConvergenceError
+
+    d = mix.d
+    sample = mix.sample
+    W = rng.standard_normal((d, N)) / math.sqrt(d)
+    a = np.full(N, 1.0 / N)
+    c = 0.0
+    marks = set(np.unique(np.round(np.geomspace(1, steps, record)).astype(int)).tolist())
+    out_n, out_r = [], []
+    k = 0
+    for j, block in enumerate(_stage_steps(steps, stages)):
+        eps = step / decay ** j
+        for _ in range(block):
+            k += 1
+            X, y = sample(batch, rng)
+            U = X @ W
+            U2 = U * U
+            res = U2 @ a + c - y
+            ga = 2.0 * (U2.T @ res) / batch
+            gW = 4.0 * (X.T @ (res[:, None] * U)) * a / batch
+            gc = 2.0 * float(np.mean(res))
+            a -= eps * ga
+            W -= eps * gW
+            c -= eps * gc
+            if not np.isfinite(c) or abs(c) > 1e6:
+                raise ConvergenceError(f"mixture SGD diverged at step {k} (step = {eps})",
+                                       diagnostics={"step": eps, "k": k})
+            if k in marks:
+                out_n.append(k * batch)
+                out_r.append(mixture_quadratic_risk((W * a) @ W.T, c, mix))
+    return np.array(out_n), np.array(out_r)
+
+
+def sgd_staged(target: QuadraticTarget, W0, c0, rng, *, step: float, steps: int, batch: int,
+                   stages: int = 4, decay: float = 3.0, record: int = 60):
+    """:func:`lazysym.training.sgd` with steps ε, ε/decay, … in ``stages`` equal blocks (one
+    pass: the same Generator continues, so every sample is fresh), run in segments between
+    ~``record`` log-spaced checkpoints where the exact L is recorded. Returns (samples, raw risks)."""
+    bounds = np.cumsum([0] + _stage_steps(steps, stages))
+    marks = np.unique(np.concatenate([np.round(np.geomspace(1, steps, record)).astype(int),
+                                      bounds[1:]]))
+    W, c = W0, c0
+    out_n, out_r = [], []
+    done = 0
+    for m in marks:
+        while done < m:
+            j = int(np.searchsorted(bounds, done, side="right")) - 1
+            seg = int(min(m, bounds[j + 1]) - done)
+            res = sgd(target, W, c, step=step / decay ** j, steps=seg, rng=rng, batch=batch,
+                      record_every=seg)
+            W, c = res.W, res.c
+            done += seg
+        out_n.append(done * batch)
+        out_r.append(population_loss(W, c, target))
+    return np.array(out_n), np.array(out_r)
+

@@ -68,9 +68,9 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from ._validate import check_dps
-from .errors import ConvergenceError, check
-from .spectra import Atoms, Density, Spectrum, _exact, _to_mpf
+from lazysym._validate import check_dps
+from lazysym.errors import ConvergenceError, check
+from lazysym.objects.spectra import Atoms, Density, Spectrum, _exact, _to_mpf
 
 __all__ = ["PsiResult", "solve_psi", "psi_residual", "psi_bracket"]
 

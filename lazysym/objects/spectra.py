@@ -39,8 +39,9 @@ from typing import Callable, Iterable
 import mpmath
 import numpy as np
 
-from ._validate import as_symmetric, check_dps, check_psd
-from .errors import AssumptionError, check
+from lazysym._linalg import psd_sqrt
+from lazysym._validate import as_symmetric, check_dps, check_psd
+from lazysym.errors import AssumptionError, check
 
 __all__ = [
     "Spectrum", "Atoms", "Density", "MarchenkoPastur", "uniform", "exponential",
@@ -700,9 +701,6 @@ def spectrum_of_gamma(Gamma, *, check: bool = True, tol: float = 1e-8) -> Atoms:
     return spectrum_of(G.shape[0] * G)
 
 
-def _psd_sqrt(A: np.ndarray) -> np.ndarray:
-    ev, V = np.linalg.eigh(A)
-    return (V * np.sqrt(np.maximum(ev, 0.0))) @ V.T
 
 
 def spectrum_of_gamma_sigma(Gamma, Sigma, *, check: bool = True, tol: float = 1e-8) -> Atoms:
@@ -714,6 +712,6 @@ def spectrum_of_gamma_sigma(Gamma, Sigma, *, check: bool = True, tol: float = 1e
         G, S = check_b2(Gamma, Sigma, tol)
     else:
         G, S = as_symmetric(Gamma, "Γ"), as_symmetric(Sigma, "Σ")
-    R = _psd_sqrt(G)
+    R = psd_sqrt(G)
     M = R @ S @ R
     return spectrum_of(G.shape[0] * (M + M.T) / 2)

@@ -75,16 +75,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_finite_array, as_generator, as_real, as_weights, positive_int
-from ._ode import dopri
-from .errors import check
-from .models import QuadraticTarget
+from lazysym._ode import dopri
+from lazysym._validate import (
+    as_finite_array,
+    as_generator,
+    as_real,
+    as_target,
+    as_weights,
+    positive_int,
+)
+from lazysym.errors import check
+from lazysym.objects.models import QuadraticTarget
+from lazysym.stats import fit_rate
 
 __all__ = [
     "LazyNetwork", "paired_init", "signed_init", "LazyPaths", "l2_norm", "l2_inner_coords",
     "jacobian", "dh_norm", "d2h_norm", "kappa", "lazy_paths", "tangent_limit_risk",
     "nn_limit_risk", "finite_horizon_sweep", "relative_gap_ratio", "width_kappa",
-    "width_kappa_bound", "alpha_sweep", "plot_alpha_sweep", "fit_rate",
+    "width_kappa_bound", "alpha_sweep",
 ]
 
 
@@ -244,17 +252,10 @@ def d2h_norm(net: LazyNetwork) -> float:
     return 2.0 * math.sqrt(3.0) * float(np.max(np.abs(net.a)))
 
 
-def _target(target) -> QuadraticTarget:
-    check(isinstance(target, QuadraticTarget),
-          f"target must be a lazysym.models.QuadraticTarget; got {type(target).__name__}",
-          assumption="quadratic target (qf, eq. (8))")
-    return target
-
-
 def _net_target(net, target):
     check(isinstance(net, LazyNetwork), f"net must be a LazyNetwork; got {type(net).__name__}",
           assumption="LazyNetwork")
-    target = _target(target)
+    target = as_target(target)
     check(target.d == net.d, f"the target has d = {target.d} but the network d = {net.d}",
           assumption="matching dimensions")
     return target
@@ -493,16 +494,12 @@ def tangent_limit_risk(net: LazyNetwork, target) -> float:
 def nn_limit_risk(target, M: int) -> float:
     r"""Theorem 3's value :math:`2\sum_{i>M}\lambda_i(B)^2` (B ⪰ 0, raw risk): the infimum of the risk
     of the paired network with M positive neurons (the negative ones cannot help when B ⪰ 0)."""
-    target = _target(target)
+    target = as_target(target)
     M = positive_int(M, "M")
     ev = target.require_psd("the NN value (Theorem 3)")
     return 2.0 * float(np.sum(ev[M:] ** 2))
 
 
-def fit_rate(xs, ys) -> float:
-    """Least-squares slope γ in y ∝ x^(−γ) (log–log)."""
-    xs, ys = np.asarray(xs, float), np.maximum(np.asarray(ys, float), 1e-300)
-    return float(-np.polyfit(np.log(xs), np.log(ys), 1)[0])
 
 
 def finite_horizon_sweep(net: LazyNetwork, target, alphas, *, t_max: float,
@@ -545,7 +542,7 @@ def width_kappa(d: int, m: int, alpha: float, target, rng, *, tau: float = 1.0) 
     r"""κ of the wide network :math:`h_m(w) = \alpha\sum_{i\le m} a_i\langle w_i, x\rangle^2` at a
     random i.i.d. initialisation (:func:`signed_init`, :math:`E\varphi(\theta_i) = 0`), exactly:
     :math:`\|h_m(w_0) - f_*\|\,\|D^2h_m\|/\|Dh_m(w_0)\|^2` with the α inside :math:`h_m`."""
-    target = _target(target)
+    target = as_target(target)
     net = signed_init(d, m, rng, tau=tau)
     return kappa(net, target, alpha=alpha)
 
@@ -563,7 +560,7 @@ def alpha_sweep(target, M: int, alphas, *, tau: float = 1.0, t_max: float, rng,
     of Theorem 3 (:func:`nn_limit_risk`), all raw; divide by ``norm2`` (= ‖f*‖²) to normalise.
     One initialisation (drawn from ``rng``) serves every α.
     """
-    target = _target(target)
+    target = as_target(target)
     net = paired_init(target.d, M, tau, rng, frame=frame)
     alphas = as_finite_array(alphas, "alphas", ndim=1)
     check(bool(np.all(alphas > 0)), "every α must be > 0", assumption="α > 0")
@@ -576,30 +573,3 @@ def alpha_sweep(target, M: int, alphas, *, tau: float = 1.0, t_max: float, rng,
     return {"alphas": alphas, "risk": np.array(risks), "nt": tangent_limit_risk(net, target),
             "nn": nn_limit_risk(target, M), "norm2": target.norm2, "M": M, "d": target.d,
             "tau": tau, "t_max": t_max, "wall": walls}
-
-
-def plot_alpha_sweep(sweeps, path) -> None:
-    """Normalised risk at the horizon against α (log scale), with the NT and NN values as lines.
-
-    ``sweeps``: a list of :func:`alpha_sweep` results; writes a PNG to ``path`` (Agg backend).
-    """
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for i, s in enumerate(sweeps):
-        col = f"C{i}"
-        lab = f"d={s['d']}, M={s['M']}, τ={s['tau']:g}"
-        ax.semilogx(s["alphas"], s["risk"] / s["norm2"], "o-", color=col, label=lab)
-        ax.axhline(s["nt"] / s["norm2"], color=col, ls="--", lw=1,
-                   label=f"M={s['M']}: linearised (NT) value")
-        ax.axhline(s["nn"] / s["norm2"], color=col, ls=":", lw=1.5,
-                   label=f"M={s['M']}: NN value (Theorem 3)")
-    ax.set_xlabel("scale α")
-    ax.set_ylabel("risk at horizon T / ‖f*‖²")
-    ax.set_title(f"risk at horizon T = {sweeps[0].get('t_max', '')} against the scale α\n"
-                 "lazy (large α) → NT value; rich (small α) → NN value", fontsize=10)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)

@@ -76,9 +76,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._validate import as_weights, positive_int
-from .errors import AssumptionError, ConvergenceError, check
-from .models import GaussianMixture, QuadraticTarget
+from lazysym._validate import as_weights, positive_int
+from lazysym.errors import AssumptionError, ConvergenceError, check
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 __all__ = [
     "RFSolution", "rf_solve", "rf_gram", "rf_optimal_coefficients", "rf_risk",
@@ -156,14 +156,15 @@ _SQRT2 = math.sqrt(2.0)
 
 def _closed_form_bases():
     import sympy as sp  # noqa: PLC0415
-    from .activations import x  # noqa: PLC0415
+
+    from lazysym.objects.activations import x  # noqa: PLC0415
     return (("quadratic", x ** 2), ("relu", sp.Max(x, 0)), ("abs", sp.Abs(x)),
             ("erf", sp.erf(x / sp.sqrt(2))))
 
 
 def _as_activation(activation):
     """A :class:`lazysym.activations.Activation` from a name, an alias or an Activation."""
-    from . import activations as A  # noqa: PLC0415
+    from lazysym.objects import activations as A  # noqa: PLC0415
     if isinstance(activation, A.Activation):
         return activation
     if isinstance(activation, str):
@@ -319,14 +320,14 @@ def _erf_kernel(G, a, offset):
 def _normalized_coefficients(act, a: np.ndarray, kmax: int) -> np.ndarray:
     """c_k(a) = μ_k(a)/√k!, k = 0..kmax, from :func:`lazysym.hermite.scaled_hermite_coefficients`
     (``normalized=True``: computed without forming k!, accurate to k ≥ 400)."""
-    from .hermite import scaled_hermite_coefficients  # noqa: PLC0415
+    from lazysym.objects.hermite import scaled_hermite_coefficients  # noqa: PLC0415
     mu = np.asarray(scaled_hermite_coefficients(act, a, kmax, normalized=True), dtype=float)
     return mu.reshape(a.size, kmax + 1)
 
 
 def _series_kernel(G, a, act: _Act, kmax):
     """Mehler series; returns (K, mu (N×(k+1)), kmax, bound matrix norm ‖E‖_F, max entry bound)."""
-    from .hermite import scaled_second_moment  # noqa: PLC0415
+    from lazysym.objects.hermite import scaled_second_moment  # noqa: PLC0415
     N = a.size
     R = _corr(G, a)
     np.fill_diagonal(R, 0.0)
@@ -404,7 +405,7 @@ def _check_a1(act: _Act):
     successes are cached (the check is symbolic and takes ~0.5 s)."""
     if act.kind != "series" or act.obj in _A1_OK:
         return
-    from .hermite import check_a1  # noqa: PLC0415
+    from lazysym.objects.hermite import check_a1  # noqa: PLC0415
     check_a1(act.obj)
     _A1_OK.add(act.obj)
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_real, as_weights
-from .models import QuadraticTarget
+from lazysym._validate import as_real, as_weights
+from lazysym.objects.models import QuadraticTarget
 
 __all__ = ["population_loss", "loss_gradient", "loss_hessian", "pack", "unpack"]
 

@@ -72,10 +72,10 @@ from dataclasses import dataclass, field
 import mpmath
 import numpy as np
 
-from ._validate import as_generator, as_real, check_dps, positive_int
-from .errors import AssumptionError, check
-from .loss import loss_gradient, loss_hessian, population_loss
-from .models import QuadraticTarget
+from lazysym._validate import as_generator, as_real, as_target, check_dps, positive_int
+from lazysym.errors import AssumptionError, check
+from lazysym.nn.loss import loss_gradient, loss_hessian, population_loss
+from lazysym.objects.models import QuadraticTarget
 
 __all__ = [
     "CriticalPoint", "CriticalPointList", "critical_points", "count_critical_families",
@@ -88,13 +88,6 @@ __all__ = [
 #: two eigenvalues count as equal (float64 eigensolver error is ~1e-15 relative; 1e-10 leaves
 #: margin for round-off in B = QΛQᵀ built by the caller).
 EIG_RTOL = 1e-10
-
-
-def _target(target) -> QuadraticTarget:
-    check(isinstance(target, QuadraticTarget),
-          f"target must be a lazysym.models.QuadraticTarget; got {type(target).__name__}",
-          assumption="quadratic target (qf, eq. (8))")
-    return target
 
 
 def _eig(target: QuadraticTarget):
@@ -161,7 +154,7 @@ class CriticalPointList(list):
 def count_critical_families(target, N: int) -> int:
     """Number of critical families of L up to rotation: #{(k_ν) : 0 ≤ k_ν ≤ m_ν, Σ k_ν ≤ N},
     ν over the distinct positive eigenvalues of B with multiplicities m_ν."""
-    target = _target(target)
+    target = as_target(target)
     N = positive_int(N, "N")
     ev = target.eigenvalues
     tol = EIG_RTOL * _scale(ev)
@@ -243,7 +236,7 @@ def _kind(ev, S, N, lmin) -> str:
 
 def critical_point(target, S, N: int, *, dps: int = 30) -> CriticalPoint:
     """The representative critical point for the eigen-index set ``S`` (|S| ≤ N, λ_i > 0 on S)."""
-    target = _target(target)
+    target = as_target(target)
     N = positive_int(N, "N")
     ev, U = _eig(target)
     S = _check_S(ev, S, N)
@@ -311,7 +304,7 @@ def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool 
     enumerated takes the top eigenvalues) and when some λ is so small that 2λ² is at round-off;
     that these are the minimisers is the Eckart–Young argument (tested against the losses).
     """
-    target = _target(target)
+    target = as_target(target)
     N = positive_int(N, "N")
     dps = check_dps(dps)
     total = count_critical_families(target, N)
@@ -347,7 +340,7 @@ def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool 
 def family_member(target, cp: CriticalPoint, rng) -> tuple[np.ndarray, float]:
     """A random point of ``cp``'s family: a random orthonormal basis inside each eigenspace that
     S touches (a random point of the Grassmannian) and a random rotation W → WQ, Q ∈ O(N)."""
-    target = _target(target)
+    target = as_target(target)
     rng = as_generator(rng)
     ev, U = _eig(target)
     W = np.zeros_like(cp.W)
@@ -457,7 +450,7 @@ def _secular_roots(vals, dps):
 def hessian_spectrum(target, S, N: int, *, dps: int = 30) -> np.ndarray:
     """Closed-form Hessian eigenvalues at the critical point (S, N), ascending, with
     multiplicity, as float64 (length Nd + 1). See :func:`closed_form_spectrum`."""
-    target = _target(target)
+    target = as_target(target)
     spec = closed_form_spectrum(target.eigenvalues, S, N, dps=dps)
     vals = np.concatenate([np.full(m, float(v)) for v, m, _ in spec if m > 0])
     return np.sort(vals)
@@ -465,7 +458,7 @@ def hessian_spectrum(target, S, N: int, *, dps: int = 30) -> np.ndarray:
 
 def numeric_hessian_spectrum(W, c, target) -> np.ndarray:
     """numpy ``eigvalsh`` of :func:`lazysym.loss.loss_hessian` at (W, c), ascending."""
-    return np.linalg.eigvalsh(loss_hessian(W, c, _target(target)))
+    return np.linalg.eigvalsh(loss_hessian(W, c, as_target(target)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -509,9 +502,9 @@ def sample_sublevel_points(target, N: int, B0: float, rng, *, n_random: int = 60
     points along ``n_flows`` gradient-flow paths from random initialisations (these pass near
     saddles and end at minima); points with L > B₀ are dropped.
     """
-    from .training import gradient_flow, random_init
+    from lazysym.nn.training import gradient_flow, random_init
 
-    target = _target(target)
+    target = as_target(target)
     N = positive_int(N, "N")
     B0 = as_real(B0, "B0")
     rng = as_generator(rng)
@@ -594,7 +587,7 @@ def strict_saddle_constants(target, N: int, B0: float, rng, *, eta: float | None
     :func:`sample_sublevel_points`. ``eta`` defaults to a tenth of the gap between the lowest
     saddle loss and min L (or of min L's scale if Ω(B₀) has no saddle).
     """
-    target = _target(target)
+    target = as_target(target)
     target.require_psd("Proposition 1")
     N = positive_int(N, "N")
     cps = critical_points(target, N, dps=dps, limit=sample_kw.get("limit", 512))

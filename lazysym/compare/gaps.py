@@ -44,10 +44,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_generator, as_real, as_weights, positive_int
-from .errors import check
-from .models import QuadraticTarget
-from .nn import nn_risk_quadratic
+from lazysym._validate import as_generator, as_real, as_weights, positive_int
+from lazysym.errors import check
+from lazysym.nn import nn_risk_quadratic
+from lazysym.nt import nt_risk_quadratic
+from lazysym.objects.models import QuadraticTarget
 
 __all__ = [
     "nt_minus_nn", "gap_asymptotic", "gap_finite_d", "nt_nn_ratio",
@@ -55,10 +56,6 @@ __all__ = [
 ]
 
 
-def _nt_risk(W: np.ndarray, B: np.ndarray) -> float:
-    """2‖P⊥BP⊥‖²_F: the exact NT risk with offset (one implementation: :mod:`lazysym.nt`)."""
-    from .nt import nt_risk_quadratic
-    return nt_risk_quadratic(W, B)
 
 
 def nt_minus_nn(W, target: QuadraticTarget) -> float:
@@ -70,7 +67,7 @@ def nt_minus_nn(W, target: QuadraticTarget) -> float:
     check(isinstance(target, QuadraticTarget), "target must be a QuadraticTarget",
           assumption="qf target")
     W = as_weights(W, target.d)
-    return _nt_risk(W, target.B) - nn_risk_quadratic(target, W.shape[1])
+    return nt_risk_quadratic(W, target) - nn_risk_quadratic(target, W.shape[1])
 
 
 def gap_asymptotic(target: QuadraticTarget, N: int) -> float:
@@ -81,7 +78,7 @@ def gap_asymptotic(target: QuadraticTarget, N: int) -> float:
 
     for the centred target (‖f*‖² = 2‖B‖²_F). Theorem 3 assumes B ⪰ 0 (checked).
     """
-    from .nn import theorem3_value
+    from lazysym.nn import theorem3_value
     check(isinstance(target, QuadraticTarget), "target must be a QuadraticTarget",
           assumption="qf target")
     N = positive_int(N, "N")
@@ -107,7 +104,7 @@ def gap_finite_d(target: QuadraticTarget, N: int, *, draws: int, rng) -> np.ndar
     out = np.empty(draws)
     for k in range(draws):
         W = rng.standard_normal((target.d, N)) / np.sqrt(target.d)
-        out[k] = (_nt_risk(W, target.B) - nn) / target.norm2
+        out[k] = (nt_risk_quadratic(W, target) - nn) / target.norm2
     return out
 
 
@@ -118,7 +115,7 @@ def nt_nn_ratio(target: QuadraticTarget, N: int, *, draws: int, rng) -> np.ndarr
     N, draws = positive_int(N, "N"), positive_int(draws, "draws")
     rng = as_generator(rng)
     nn = nn_risk_quadratic(target, N)
-    vals = np.array([_nt_risk(rng.standard_normal((target.d, N)) / np.sqrt(target.d), target.B)
+    vals = np.array([nt_risk_quadratic(rng.standard_normal((target.d, N)) / np.sqrt(target.d), target)
                      for _ in range(draws)])
     if nn > 0:
         return vals / nn
@@ -169,7 +166,7 @@ def non_psd_counterexample() -> tuple[QuadraticTarget, np.ndarray, float, float]
     """
     target = QuadraticTarget(np.diag([1.0, -1.0]))
     W = np.array([[1.0], [1.0]]) / np.sqrt(2.0)
-    return target, W, _nt_risk(W, target.B), nn_risk_quadratic(target, 1)
+    return target, W, nt_risk_quadratic(W, target), nn_risk_quadratic(target, 1)
 
 
 def ratio_growth(alpha: float, rho: float, ds, *, draws: int, rng) -> dict:

@@ -38,9 +38,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ._validate import as_finite_array, check_dps
-from .activations import Activation, activation, x
-from .errors import AssumptionError, ConvergenceError, check
+from lazysym._validate import as_finite_array, check_dps
+from lazysym.errors import AssumptionError, ConvergenceError, check
+from lazysym.objects.activations import Activation, activation, x
 
 __all__ = [
     "hermite_polynomial", "hermite_coefficient", "hermite_coefficients", "second_moment",

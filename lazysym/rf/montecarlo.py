@@ -30,10 +30,10 @@ from typing import Callable
 
 import numpy as np
 
-from ._validate import as_generator, as_weights, positive_int
-from .errors import AssumptionError, check
-from .models import GaussianMixture, QuadraticTarget
-from .rf_exact import _numpy_fn, _resolve, _solve_normal_equations
+from lazysym._validate import as_generator, as_weights, positive_int
+from lazysym.errors import AssumptionError, check
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
+from lazysym.rf.exact import _numpy_fn, _resolve, _solve_normal_equations
 
 __all__ = ["MCResult", "rf_risk_montecarlo", "test_error_montecarlo", "fit_rf_least_squares"]
 

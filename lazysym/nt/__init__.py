@@ -1,0 +1,22 @@
+"""Neural tangent (NT): §2.2 (Theorem 2) and §3.2 (Theorem 5), quadratic activation.
+
+========================  ======================================================================
+module                    what it holds
+========================  ======================================================================
+``formulas``              Theorems 2 and 5 as printed, in mpmath at ``dps``
+``exact``                 the NT class as a projection; exact finite-d risks for a given W
+``haar``                  the Haar moments of a random projection: E_W of the NT risk
+``sampled``               NT fitted by least squares on n samples (right frames of Figs. 1, 2)
+========================  ======================================================================
+
+The public names of ``formulas``, ``exact``, ``haar`` and ``sampled`` are re-exported here.
+"""
+
+from lazysym.nt import exact, formulas, haar, sampled
+from lazysym.nt.exact import *  # noqa: F403
+from lazysym.nt.formulas import *  # noqa: F403
+from lazysym.nt.haar import *  # noqa: F403
+from lazysym.nt.sampled import *  # noqa: F403
+
+__all__ = ["exact", "formulas", "haar", "sampled",
+           *exact.__all__, *formulas.__all__, *haar.__all__, *sampled.__all__]
