@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import time
 
-
 from lazysym.nn import lazy as lz
 from lazysym.objects.models import paper_quadratic_target
 

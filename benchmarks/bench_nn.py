@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import time
 
-from lazysym.objects.models import paper_mixture, paper_quadratic_target
 from lazysym.nn import nn_risk_mixture, nn_risk_quadratic, theorem6_risk
+from lazysym.objects.models import paper_mixture, paper_quadratic_target
 
 D = 450
 NS = (45, 90, 180, 225, 360, 450, 900, 2250, 4500)

@@ -16,9 +16,8 @@ import time
 
 import numpy as np
 
+from lazysym.nt import nt_risk_mixture, nt_risk_quadratic, theorem2_risk, theorem5_kappa_risk, trace_ratio
 from lazysym.objects.models import paper_mixture, paper_quadratic_target
-from lazysym.nt import (nt_risk_mixture, nt_risk_quadratic, theorem2_risk, theorem5_kappa_risk,
-                        trace_ratio)
 
 
 def _timed(fn, repeat):

@@ -25,9 +25,9 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from lazysym.objects.models import paper_quadratic_target  # noqa: E402
 from lazysym.nn import nn_risk_quadratic  # noqa: E402
 from lazysym.nn.training import gradient_flow, random_init, sgd  # noqa: E402
+from lazysym.objects.models import paper_quadratic_target  # noqa: E402
 
 
 def main(argv=None):

@@ -9,7 +9,8 @@ __all__: list[str] = []
 
 def psd_sqrt(A: np.ndarray) -> np.ndarray:
     """The symmetric square root of a PSD matrix (negative round-off eigenvalues clipped to 0);
-    a diagonal A takes the O(d) path."""
+    a diagonal A takes the O(d) path.
+    """
     A = np.asarray(A, dtype=float)
     if np.count_nonzero(A - np.diag(np.diag(A))) == 0:
         return np.diag(np.sqrt(np.maximum(np.diag(A), 0.0)))
@@ -25,7 +26,8 @@ def inv_sqrt(A: np.ndarray) -> np.ndarray:
 
 def whiten(Sigma: np.ndarray, Delta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""(Σ^{-1/2}, δ, V) with :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2} = V\,\mathrm{diag}(\delta)V^\top`
-    (eigenvalues ascending): the whitening used by Theorems 5 and 6."""
+    (eigenvalues ascending): the whitening used by Theorems 5 and 6.
+    """
     isq = inv_sqrt(Sigma)
     Dt = isq @ Delta @ isq
     delta, V = np.linalg.eigh((Dt + Dt.T) / 2)

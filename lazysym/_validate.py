@@ -110,7 +110,8 @@ def as_generator(seed) -> np.random.Generator:
 def as_mpf(v, name: str):
     """A real number (float, int, Fraction, decimal string, mpf, SymPy number) as an mpf at the
     ambient precision, keeping exact inputs exact (a Fraction or "1/3" is not rounded to float
-    first). Call it inside ``mpmath.workdps(...)``."""
+    first). Call it inside ``mpmath.workdps(...)``.
+    """
     if isinstance(v, mpmath.mpf):
         return +v
     if isinstance(v, Fraction):
@@ -175,7 +176,8 @@ def as_target(target, context: str = "this function"):
 
 def as_mixture(mixture, context: str = "this function"):
     """A :class:`~lazysym.objects.models.GaussianMixture` (validated on construction: M1 and
-    Σ ± Δ ≻ 0), refusing anything else."""
+    Σ ± Δ ≻ 0), refusing anything else.
+    """
     from lazysym.objects.models import GaussianMixture
     if isinstance(mixture, GaussianMixture):
         return mixture

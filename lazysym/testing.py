@@ -46,7 +46,8 @@ def psd_with_spectrum(eigenvalues, rng) -> np.ndarray:
 
 def random_psd(d: int, rng, *, cond: float = 10.0, scale: float = 1.0, rank: int | None = None):
     """A PSD d×d matrix with eigenvalues log-uniform in [scale/cond, scale] (``rank`` of them
-    non-zero if given): condition number (on its range) ≤ ``cond``."""
+    non-zero if given): condition number (on its range) ≤ ``cond``.
+    """
     d = positive_int(d, "d")
     cond = as_real(cond, "cond")
     check(cond >= 1, f"cond must be ≥ 1; got {cond}", assumption="condition number ≥ 1")
@@ -145,7 +146,8 @@ def weights(d, N, *, scale: float = 1.0):
 def quadratic_targets(d, *, psd: bool = True, centred: bool = True, max_value: float = 4.0,
                       allow_ties: bool = True):
     """:class:`~lazysym.models.QuadraticTarget` with B ⪰ 0 (``psd``) or indefinite; centred
-    (b₀ = −Tr B) or with a drawn offset b₀ ∈ [−5, 5]."""
+    (b₀ = −Tr B) or with a drawn offset b₀ ∈ [−5, 5].
+    """
     st = _st()
     Bs = psd_matrices(d, max_value=max_value, allow_ties=allow_ties) if psd \
         else symmetric_matrices(d, bound=max_value)
@@ -156,7 +158,8 @@ def quadratic_targets(d, *, psd: bool = True, centred: bool = True, max_value: f
 def gaussian_mixtures(d, *, sigma_cond: float = 4.0, delta_fraction: float = 0.9):
     """:class:`~lazysym.models.GaussianMixture` with Σ ≻ 0 (condition ≤ ``sigma_cond``, M1) and
     ‖Δ‖_op ≤ ``delta_fraction``·λ_min(Σ), so that Σ ± Δ ≻ 0. Δ is drawn on the √d scale of M2
-    (‖Δ‖_op ≤ 2/√d) when that is smaller."""
+    (‖Δ‖_op ≤ 2/√d) when that is smaller.
+    """
     st = _st()
     dims = st.just(d) if isinstance(d, int) else d
 

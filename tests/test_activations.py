@@ -7,8 +7,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysym.objects import activations as A
 from lazysym.errors import AssumptionError
+from lazysym.objects import activations as A
 
 x = A.x
 POINTS = [-30.0, -7.5, -2.0, -1.0, -0.3, 0.0, 0.25, 1.0, 1.7, 3.0, 9.0]

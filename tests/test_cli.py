@@ -5,7 +5,8 @@ import json
 import jsonschema
 import pytest
 
-from proofs_check import cli, registry as R, report
+from proofs_check import cli, report
+from proofs_check import registry as R
 from tests.test_registry import _exact_claim
 
 

@@ -6,9 +6,9 @@ import pytest
 
 import lazysym as ls
 from lazysym import nn, nt, rf
+from lazysym.errors import AssumptionError, ConvergenceError
 from lazysym.nn import landscape, loss, training
 from lazysym.objects import activations, fixed_point, hermite, spectra
-from lazysym.errors import AssumptionError, ConvergenceError
 
 _B = np.diag([3.0, 2.0, 1.0])
 _T = ls.QuadraticTarget(_B)

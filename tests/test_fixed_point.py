@@ -21,9 +21,15 @@ from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError, ConvergenceError
 from lazysym.objects.fixed_point import PsiResult, psi_bracket, psi_residual, solve_psi
-from lazysym.objects.spectra import (Atoms, Density, exponential, marchenko_pastur, point_mass,
-                             spectrum_of_gamma, uniform)
-
+from lazysym.objects.spectra import (
+    Atoms,
+    Density,
+    exponential,
+    marchenko_pastur,
+    point_mass,
+    spectrum_of_gamma,
+    uniform,
+)
 
 # ------------------------------------------------------------------------------------------
 # independent helpers

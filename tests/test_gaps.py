@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from lazysym.nt import nt_risk_quadratic
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lazysym.compare.gaps import (
+    exp_B,
+    flat_B,
+    gap_asymptotic,
+    gap_finite_d,
+    non_psd_counterexample,
+    nt_minus_nn,
+    nt_nn_ratio,
+    power_law_B,
+    ratio_growth,
+    spiked_B,
+)
 from lazysym.errors import AssumptionError
-from lazysym.compare.gaps import (exp_B, flat_B, gap_asymptotic, gap_finite_d, non_psd_counterexample,
-                          nt_minus_nn, nt_nn_ratio, power_law_B, ratio_growth,
-                          spiked_B)
-from lazysym.objects.models import QuadraticTarget
 from lazysym.nn import nn_risk_quadratic
+from lazysym.nt import nt_risk_quadratic
+from lazysym.objects.models import QuadraticTarget
 
 
 def _psd(d, rng, rank):

@@ -9,10 +9,23 @@ from hypothesis import strategies as st
 from sympy import Identity, MatrixSymbol, Transpose
 
 from lazysym.errors import AssumptionError
-from lazysym.objects.gaussian import (QuadForm, Tr, evaluate_traces, expect_forms, expect_polynomial,
-                              expect_quadratic_forms, form_covariance, form_mean, frobenius2,
-                              gauss_hermite_expectation, isserlis_moment, pairings,
-                              symmetric_matrix, trace, wick_permutation_formula)
+from lazysym.objects.gaussian import (
+    QuadForm,
+    Tr,
+    evaluate_traces,
+    expect_forms,
+    expect_polynomial,
+    expect_quadratic_forms,
+    form_covariance,
+    form_mean,
+    frobenius2,
+    gauss_hermite_expectation,
+    isserlis_moment,
+    pairings,
+    symmetric_matrix,
+    trace,
+    wick_permutation_formula,
+)
 
 d_, N_ = sp.symbols("d N", integer=True, positive=True)
 A = symmetric_matrix("A", d_)

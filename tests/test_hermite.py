@@ -9,9 +9,9 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lazysym.errors import AssumptionError
 from lazysym.objects import activations as A
 from lazysym.objects import hermite as H
-from lazysym.errors import AssumptionError
 
 x = A.x
 PHI = sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)

@@ -6,9 +6,16 @@ import numpy as np
 import pytest
 
 from lazysym.errors import AssumptionError
-from lazysym.nn.landscape import (closed_form_spectrum, count_critical_families, critical_point,
-                               critical_points, family_member, hessian_spectrum,
-                               numeric_hessian_spectrum, strict_saddle_constants)
+from lazysym.nn.landscape import (
+    closed_form_spectrum,
+    count_critical_families,
+    critical_point,
+    critical_points,
+    family_member,
+    hessian_spectrum,
+    numeric_hessian_spectrum,
+    strict_saddle_constants,
+)
 from lazysym.nn.loss import loss_gradient, loss_hessian, population_loss
 from lazysym.objects.models import QuadraticTarget
 from lazysym.testing import psd_with_spectrum

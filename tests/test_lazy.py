@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysym.nn import lazy as lz
 from lazysym.errors import AssumptionError
-from lazysym.objects.models import QuadraticTarget, paper_quadratic_target
+from lazysym.nn import lazy as lz
 from lazysym.nn import nn_risk_quadratic
-from lazysym.nt import nt_risk_quadratic
 from lazysym.nn.training import gradient_flow
+from lazysym.nt import nt_risk_quadratic
+from lazysym.objects.models import QuadraticTarget, paper_quadratic_target
 
 
 def _small(d=4, M=2, tau=1.0, seed=0):

@@ -9,10 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError
-from lazysym.objects.gaussian import evaluate_traces, frobenius2, trace
 from lazysym.nn.loss import loss_gradient, loss_hessian, pack, population_loss, unpack
-from lazysym.nn.loss_symbolic import (closed_form_loss, closed_form_loss_explicit, derive_loss,
-                                   derive_loss_explicit, loss_symbols)
+from lazysym.nn.loss_symbolic import (
+    closed_form_loss,
+    closed_form_loss_explicit,
+    derive_loss,
+    derive_loss_explicit,
+    loss_symbols,
+)
+from lazysym.objects.gaussian import evaluate_traces, frobenius2, trace
 from lazysym.objects.models import QuadraticTarget
 
 SIZES = [(1, 1), (2, 1), (2, 2), (3, 2), (3, 3)]

@@ -9,10 +9,10 @@ import math
 import numpy as np
 import pytest
 
-from lazysym.rf import montecarlo as mc
-from lazysym.rf import exact as rx
 from lazysym.errors import AssumptionError
 from lazysym.objects.models import QuadraticTarget, paper_mixture, paper_quadratic_target
+from lazysym.rf import exact as rx
+from lazysym.rf import montecarlo as mc
 
 D, N = 10, 20
 

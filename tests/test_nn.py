@@ -9,12 +9,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError, ConvergenceError
+from lazysym.nn import (
+    bayes_risk_mixture,
+    mixture_quadratic_risk,
+    mixture_risk_monte_carlo,
+    nn_minimizer,
+    nn_minimizer_mixture,
+    nn_risk_mixture,
+    nn_risk_mixture_numerical,
+    nn_risk_quadratic,
+    theorem3_value,
+    theorem6_risk,
+    theorem6_risk_rho_ge_1,
+)
 from lazysym.nn.loss import population_loss
 from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture
-from lazysym.nn import (bayes_risk_mixture, mixture_quadratic_risk, mixture_risk_monte_carlo,
-                        nn_minimizer, nn_minimizer_mixture, nn_risk_mixture,
-                        nn_risk_mixture_numerical, nn_risk_quadratic, theorem3_value,
-                        theorem6_risk, theorem6_risk_rho_ge_1)
 from proofs_check.claims.s2_3_neural_network import _saddle_free_newton
 
 

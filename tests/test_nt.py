@@ -10,12 +10,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError
+from lazysym.nt import (
+    haar_projection_moments,
+    mixture_moments,
+    nt_expected_risk_quadratic,
+    nt_limit_no_offset,
+    nt_risk_mixture,
+    nt_risk_quadratic,
+    span_projection,
+    tangent_space_basis,
+    theorem2_bound,
+    theorem2_limit_symbolic,
+    theorem2_risk,
+    theorem5_kappa,
+    theorem5_kappa_risk,
+    theorem5_risk,
+    theorem5_risk_rho_ge_1,
+    trace_ratio,
+)
 from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture
-from lazysym.nt import (haar_projection_moments, mixture_moments, nt_expected_risk_quadratic,
-                        nt_limit_no_offset, nt_risk_mixture, nt_risk_quadratic, span_projection,
-                        tangent_space_basis, theorem2_bound, theorem2_limit_symbolic,
-                        theorem2_risk, theorem5_kappa, theorem5_kappa_risk, theorem5_risk,
-                        theorem5_risk_rho_ge_1, trace_ratio)
 
 
 def _sym(rng, d):

@@ -11,14 +11,21 @@ import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from lazysym.nn import nn_minimizer, nn_risk_quadratic
 from lazysym.nn.landscape import critical_points, numeric_hessian_spectrum
 from lazysym.nn.loss import loss_gradient, population_loss
-from lazysym.objects.models import GaussianMixture, QuadraticTarget
-from lazysym.nn import nn_minimizer, nn_risk_quadratic
 from lazysym.nt import nt_risk_quadratic
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
 from lazysym.rf.exact import rf_risk_quadratic
-from lazysym.testing import (gaussian_mixtures, orthogonal_matrices, psd_matrices,
-                             quadratic_targets, random_weights, spectra, weights)
+from lazysym.testing import (
+    gaussian_mixtures,
+    orthogonal_matrices,
+    psd_matrices,
+    quadratic_targets,
+    random_weights,
+    spectra,
+    weights,
+)
 
 DIMS = st.integers(1, 5)
 NS = st.integers(1, 5)

@@ -4,10 +4,10 @@
 import numpy as np
 import pytest
 
+from lazysym.compare.relu_gap import fit_relu_nt, nt_features, relu_gap_experiment, train_relu_nn
 from lazysym.errors import AssumptionError, ConvergenceError
 from lazysym.objects.models import QuadraticTarget, paper_quadratic_target
 from lazysym.rf.montecarlo import test_error_montecarlo as mc_error
-from lazysym.compare.relu_gap import fit_relu_nt, nt_features, relu_gap_experiment, train_relu_nn
 
 
 def test_nt_features_definition():

@@ -10,9 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lazysym import rf
-from lazysym.rf import exact
-from lazysym.objects.activations import from_expr
 from lazysym.errors import AssumptionError
+from lazysym.objects.activations import from_expr
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 S = rf.SYMBOLS

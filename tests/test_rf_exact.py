@@ -5,13 +5,13 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lazysym.rf import exact as rx
-from lazysym.objects.activations import from_expr
 from lazysym.errors import AssumptionError, ConvergenceError
-from lazysym.objects.models import (GaussianMixture, QuadraticTarget, paper_mixture,
-                            paper_quadratic_target)
+from lazysym.objects.activations import from_expr
+from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture, paper_quadratic_target
+from lazysym.rf import exact as rx
 
 CLOSED = ["x^2-1", "x^2", "x^2+0.5", "relu", "relu_centered", "abs", "erf"]
 

@@ -18,10 +18,21 @@ from hypothesis import strategies as st
 
 from lazysym.errors import AssumptionError
 from lazysym.objects.fixed_point import solve_psi
-from lazysym.objects.spectra import (PROBABILITY, Atoms, Density, Spectrum, check_a2, check_b2,
-                             exponential, marchenko_pastur, point_mass, spectrum_of,
-                             spectrum_of_gamma, spectrum_of_gamma_sigma, uniform)
-
+from lazysym.objects.spectra import (
+    PROBABILITY,
+    Atoms,
+    Density,
+    Spectrum,
+    check_a2,
+    check_b2,
+    exponential,
+    marchenko_pastur,
+    point_mass,
+    spectrum_of,
+    spectrum_of_gamma,
+    spectrum_of_gamma_sigma,
+    uniform,
+)
 
 # ------------------------------------------------------------------------------------------
 # Atoms

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from lazysym.errors import AssumptionError, ConvergenceError
-from lazysym.nn.loss import population_loss
-from lazysym.objects.models import QuadraticTarget
 from lazysym.nn import nn_risk_quadratic
-from lazysym.testing import psd_with_spectrum
+from lazysym.nn.loss import population_loss
 from lazysym.nn.training import gradient_flow, random_init, sgd
+from lazysym.objects.models import QuadraticTarget
+from lazysym.testing import psd_with_spectrum
 
 
 def _target_50():

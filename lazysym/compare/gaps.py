@@ -95,7 +95,8 @@ def gap_asymptotic(target: QuadraticTarget, N: int) -> float:
 
 def gap_finite_d(target: QuadraticTarget, N: int, *, draws: int, rng) -> np.ndarray:
     r"""Exact normalised gaps :math:`(R_{NT,N}(W) - R_{NN,N})/\|f_*\|^2` for ``draws`` independent
-    W with i.i.d. N(0, I_d/d) columns (§2.2), one per draw."""
+    W with i.i.d. N(0, I_d/d) columns (§2.2), one per draw.
+    """
     check(isinstance(target, QuadraticTarget), "target must be a QuadraticTarget",
           assumption="qf target")
     N, draws = positive_int(N, "N"), positive_int(draws, "draws")

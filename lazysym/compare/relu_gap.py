@@ -119,7 +119,8 @@ def train_relu_nn(target, N: int, *, steps: int, rng, batch: int = 64, step: flo
 
 def nt_features(X, W) -> np.ndarray:
     r"""NT features of class (3) with σ = relu: :math:`x_a\,\mathbf 1\{\langle w_i, x\rangle > 0\}`
-    for all (i, a), then the constant 1 (offset). Shape (n, Nd + 1)."""
+    for all (i, a), then the constant 1 (offset). Shape (n, Nd + 1).
+    """
     X = np.asarray(X, float)
     M = (X @ W > 0).astype(float)                       # (n, N)
     F = (M[:, :, None] * X[:, None, :]).reshape(X.shape[0], -1)
@@ -129,7 +130,8 @@ def nt_features(X, W) -> np.ndarray:
 def fit_relu_nt(target, W, *, n_train: int, rng, chunk: int = 2000):
     r"""Least-squares fit of the NT class (3) (σ = relu, offset c) at fixed W on ``n_train`` fresh
     samples; returns a predictor ``f(X)``. Normal equations accumulated in chunks, solved by
-    ``lstsq`` (rank-safe)."""
+    ``lstsq`` (rank-safe).
+    """
     target = _target(target)
     W = as_weights(W, target.d)
     n_train = positive_int(n_train, "n_train")
@@ -157,7 +159,8 @@ def fit_relu_nt(target, W, *, n_train: int, rng, chunk: int = 2000):
 @dataclass
 class GapResult:
     """Normalised test errors per N: ``nn``/``nt`` arrays over seeds, their per-seed CLT errors,
-    and the summary (mean over seeds, standard error of that mean)."""
+    and the summary (mean over seeds, standard error of that mean).
+    """
 
     d: int
     Ns: list

@@ -100,7 +100,7 @@ def _say(progress, msg):
 
 
 def _rngs(seed, tag, k):
-    """k independent Generators determined by (seed, tag)."""
+    """K independent Generators determined by (seed, tag)."""
     check(isinstance(seed, (int, np.integer)) and seed >= 0,
           f"seed must be a non-negative integer; got {seed!r}", assumption="seed")
     ss = np.random.SeedSequence([int(seed), sum(ord(ch) << (8 * (i % 4)) for i, ch in enumerate(tag))])

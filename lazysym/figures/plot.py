@@ -95,7 +95,8 @@ def figure2_right(path, *, size: str = "default", d=None, Ns=None, seed: int = 0
 def lazy_alpha_figure(path, *, seed: int = 0, progress=None) -> Path:
     """Issue "lazy against non-lazy": the risk reached at a fixed horizon against the Chizat–Bach
     scale α (d = 6, M = 3 and M = 6 neurons), with the NN value (Theorem 3) and the linearised
-    (NT) value marked (:func:`lazysym.nn.lazy.alpha_sweep`, :func:`plot_alpha_sweep`)."""
+    (NT) value marked (:func:`lazysym.nn.lazy.alpha_sweep`, :func:`plot_alpha_sweep`).
+    """
     from lazysym.nn import lazy
     path = Path(path)
     sweeps = []
@@ -111,7 +112,8 @@ def lazy_alpha_figure(path, *, seed: int = 0, progress=None) -> Path:
 
 def draw_all(outdir, *, seed: int = 0, progress=None, right: bool = True) -> list[Path]:
     """Write figure1_left.png, figure2_left.png (and the right frames), and lazy_alpha_sweep.png
-    into ``outdir``."""
+    into ``outdir``.
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     out = [figure1_left(outdir / "figure1_left.png", seed=seed, progress=progress),

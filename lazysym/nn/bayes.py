@@ -83,7 +83,8 @@ def mixture_risk_monte_carlo(S, c, mixture: GaussianMixture, *, n: int, rng,
                              batch: int = 20000) -> MonteCarloEstimate:
     r"""Monte Carlo :math:`E(y - \langle x,Sx\rangle - c)^2` from samples of the (mg) model itself
     (:meth:`GaussianMixture.sample`, no whitening): the independent check of
-    :func:`mixture_quadratic_risk`."""
+    :func:`mixture_quadratic_risk`.
+    """
     mixture = as_mixture(mixture)
     S = as_symmetric(S, "S")
     n = positive_int(n, "n")

@@ -153,7 +153,8 @@ class CriticalPointList(list):
 
 def count_critical_families(target, N: int) -> int:
     """Number of critical families of L up to rotation: #{(k_ν) : 0 ≤ k_ν ≤ m_ν, Σ k_ν ≤ N},
-    ν over the distinct positive eigenvalues of B with multiplicities m_ν."""
+    ν over the distinct positive eigenvalues of B with multiplicities m_ν.
+    """
     target = as_target(target)
     N = positive_int(N, "N")
     ev = target.eigenvalues
@@ -191,7 +192,8 @@ def _families(ev, N):
 
 def _closed_min(ev, S, N, dps):
     """λ_min of the closed-form spectrum, in float64: the explicit eigenvalues, and (only if they
-    are all positive) the smallest secular root, which lies in (0, 16 min λ_S) (bisection)."""
+    are all positive) the smallest secular root, which lies in (0, 16 min λ_S) (bisection).
+    """
     d, r = len(ev), len(S)
     notS = np.array([a for a in range(d) if a not in S], dtype=int)
     lamS = ev[list(S)] if r else np.zeros(0)
@@ -220,7 +222,8 @@ def _kind(ev, S, N, lmin) -> str:
     """Type of the critical point (S, N). Global minima are decided structurally (exact given
     the grouping of equal eigenvalues): S uses min(N, p) of the p positive eigenvalues and no
     unused positive eigenvalue exceeds one in S. (Comparing losses instead fails when a λ is
-    tiny: 2λ² falls below any loss tolerance.)"""
+    tiny: 2λ² falls below any loss tolerance.)
+    """
     tol_ev = EIG_RTOL * _scale(ev)
     p = int(np.sum(ev > tol_ev))
     unused = [ev[a] for a in range(len(ev)) if a not in S and ev[a] > tol_ev]
@@ -339,7 +342,8 @@ def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool 
 
 def family_member(target, cp: CriticalPoint, rng) -> tuple[np.ndarray, float]:
     """A random point of ``cp``'s family: a random orthonormal basis inside each eigenspace that
-    S touches (a random point of the Grassmannian) and a random rotation W → WQ, Q ∈ O(N)."""
+    S touches (a random point of the Grassmannian) and a random rotation W → WQ, Q ∈ O(N).
+    """
     target = as_target(target)
     rng = as_generator(rng)
     ev, U = _eig(target)
@@ -427,7 +431,8 @@ def closed_form_spectrum(eigenvalues, S, N: int, *, dps: int = 30):
 
 def _secular_roots(vals, dps):
     """Roots of f(μ) = 1 − 2/μ + Σ 8mν/(16ν − μ): one per interval between the sorted poles
-    0 < 16ν₁ < …, and one in (16ν_max, 16ν_max + 2‖a‖²]; f increases on each interval."""
+    0 < 16ν₁ < …, and one in (16ν_max, 16ν_max + 2‖a‖²]; f increases on each interval.
+    """
     poles = sorted([mpmath.mpf(0)] + [16 * v for v, m in vals])
     weight_total = 2 * (1 + sum(4 * m * v for v, m in vals))  # 2‖a‖²
 
@@ -449,7 +454,8 @@ def _secular_roots(vals, dps):
 
 def hessian_spectrum(target, S, N: int, *, dps: int = 30) -> np.ndarray:
     """Closed-form Hessian eigenvalues at the critical point (S, N), ascending, with
-    multiplicity, as float64 (length Nd + 1). See :func:`closed_form_spectrum`."""
+    multiplicity, as float64 (length Nd + 1). See :func:`closed_form_spectrum`.
+    """
     target = as_target(target)
     spec = closed_form_spectrum(target.eigenvalues, S, N, dps=dps)
     vals = np.concatenate([np.full(m, float(v)) for v, m, _ in spec if m > 0])
@@ -457,7 +463,7 @@ def hessian_spectrum(target, S, N: int, *, dps: int = 30) -> np.ndarray:
 
 
 def numeric_hessian_spectrum(W, c, target) -> np.ndarray:
-    """numpy ``eigvalsh`` of :func:`lazysym.loss.loss_hessian` at (W, c), ascending."""
+    """Numpy ``eigvalsh`` of :func:`lazysym.loss.loss_hessian` at (W, c), ascending."""
     return np.linalg.eigvalsh(loss_hessian(W, c, as_target(target)))
 
 

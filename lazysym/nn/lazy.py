@@ -185,7 +185,8 @@ def paired_init(d: int, M: int, tau: float, rng, *, a: float = 1.0, frame: str =
 def signed_init(d: int, m: int, rng, *, tau: float = 1.0, offset: bool = False) -> LazyNetwork:
     r"""i.i.d. neurons :math:`\theta_i = (w_i, a_i)`, :math:`w_i\sim N(0, \tau^2 I_d/d)`,
     :math:`a_i = \pm1` with probability 1/2: :math:`E\,\varphi(\theta_i) = 0` for
-    :math:`\varphi(\theta) = a\langle w, x\rangle^2` (the poster's "Case 3: wide neural networks")."""
+    :math:`\varphi(\theta) = a\langle w, x\rangle^2` (the poster's "Case 3: wide neural networks").
+    """
     d, m = positive_int(d, "d"), positive_int(m, "m")
     tau = as_real(tau, "tau")
     check(tau > 0, f"τ must be > 0; got {tau}", assumption="τ > 0")
@@ -209,7 +210,8 @@ def l2_norm(S, c) -> float:
 def l2_inner_coords(S, c) -> np.ndarray:
     r"""Coordinates φ of :math:`c + x^\top Sx` (S symmetric) in an L²-orthonormal basis:
     :math:`(\sqrt2 S_{ii})_i, (2S_{ik})_{i<k}, c + \operatorname{Tr}S`, so that
-    :math:`\langle f, f'\rangle_{L^2} = \varphi\cdot\varphi'`. ``S`` may be a stack (..., d, d)."""
+    :math:`\langle f, f'\rangle_{L^2} = \varphi\cdot\varphi'`. ``S`` may be a stack (..., d, d).
+    """
     S = np.asarray(S, float)
     c = np.asarray(c, float)
     d = S.shape[-1]
@@ -222,7 +224,8 @@ def l2_inner_coords(S, c) -> np.ndarray:
 def jacobian(net: LazyNetwork, W=None) -> np.ndarray:
     r"""The exact Jacobian :math:`Dh(w)` (default :math:`w = w_0`) as a matrix
     (L²-orthonormal coordinates of :func:`l2_inner_coords`) × (parameters: W row-major by neuron,
-    i.e. ``W.T.ravel()``, then c when trained). Shape :math:`(d(d+1)/2 + 1)\times(dm + [\text{offset}])`."""
+    i.e. ``W.T.ravel()``, then c when trained). Shape :math:`(d(d+1)/2 + 1)\times(dm + [\text{offset}])`.
+    """
     W = net.W0 if W is None else as_weights(W, net.d)
     d, m = W.shape
     cols = []
@@ -242,7 +245,8 @@ def jacobian(net: LazyNetwork, W=None) -> np.ndarray:
 
 def dh_norm(net: LazyNetwork) -> float:
     r""":math:`\|Dh(w_0)\|` (operator norm, parameters → L²): the largest singular value of
-    :func:`jacobian`."""
+    :func:`jacobian`.
+    """
     J = jacobian(net)
     return math.sqrt(max(float(np.linalg.eigvalsh(J @ J.T)[-1]), 0.0))
 
@@ -293,7 +297,8 @@ def _dopri(rhs, y0: np.ndarray, t_eval: np.ndarray, *, rtol: float, atol: float,
 
     ``stop(y)``, evaluated at each record time, ends the integration early when True (the states
     returned are those recorded so far, the stopping one included). The integrator is the
-    package's one Dormand–Prince 5(4) (:func:`lazysym._ode.dopri`)."""
+    package's one Dormand–Prince 5(4) (:func:`lazysym._ode.dopri`).
+    """
     on_record = None if stop is None else (lambda i, t, y, f, k: bool(stop(y)))
     _, Y, k = dopri(rhs, y0, t_eval, rtol=rtol, atol=atol, max_steps=max_steps,
                     on_record=on_record)
@@ -390,7 +395,7 @@ class LazyPaths:
 
     @property
     def sup_gap(self) -> float:
-        """max over the recorded times of the gap (the sup over [0, T] on the record grid)."""
+        """Max over the recorded times of the gap (the sup over [0, T] on the record grid)."""
         return float(np.max(self.gap))
 
     @property
@@ -482,7 +487,8 @@ def tangent_limit_risk(net: LazyNetwork, target) -> float:
     r"""Raw risk at the end (t → ∞) of the tangent flow from :math:`h(w_0)`: the L² distance² from
     :math:`f_*` to the affine space :math:`h(w_0) + \operatorname{range}Dh(w_0)`, by least squares
     on the exact Jacobian (for :func:`paired_init` this is the NT risk of eq. (3) with the M neurons
-    U; cf. :func:`lazysym.nt.nt_risk_quadratic`)."""
+    U; cf. :func:`lazysym.nt.nt_risk_quadratic`).
+    """
     target = _net_target(net, target)
     J = jacobian(net)
     r = l2_inner_coords(target.B - net.S0, target.b0 - net.c0)
@@ -493,7 +499,8 @@ def tangent_limit_risk(net: LazyNetwork, target) -> float:
 
 def nn_limit_risk(target, M: int) -> float:
     r"""Theorem 3's value :math:`2\sum_{i>M}\lambda_i(B)^2` (B ⪰ 0, raw risk): the infimum of the risk
-    of the paired network with M positive neurons (the negative ones cannot help when B ⪰ 0)."""
+    of the paired network with M positive neurons (the negative ones cannot help when B ⪰ 0).
+    """
     target = as_target(target)
     M = positive_int(M, "M")
     ev = target.require_psd("the NN value (Theorem 3)")
@@ -504,8 +511,9 @@ def nn_limit_risk(target, M: int) -> float:
 
 def finite_horizon_sweep(net: LazyNetwork, target, alphas, *, t_max: float,
                          n_record: int = 100, rtol: float = 1e-10) -> dict:
-    r"""sup over t ≤ T of :math:`\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\|/\|f_*\|` for each α,
-    and the fitted rate γ in sup-gap ∝ α^(−γ) (expected 1: the perturbation is O(1/α))."""
+    r"""Sup over t ≤ T of :math:`\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\|/\|f_*\|` for each α,
+    and the fitted rate γ in sup-gap ∝ α^(−γ) (expected 1: the perturbation is O(1/α)).
+    """
     alphas = as_finite_array(alphas, "alphas", ndim=1)
     check(alphas.size >= 2 and bool(np.all(alphas > 0)), "give at least two α > 0",
           assumption="α > 0")
@@ -541,7 +549,8 @@ def relative_gap_ratio(net: LazyNetwork, target, alpha: float, *, t_tilde_max: f
 def width_kappa(d: int, m: int, alpha: float, target, rng, *, tau: float = 1.0) -> float:
     r"""κ of the wide network :math:`h_m(w) = \alpha\sum_{i\le m} a_i\langle w_i, x\rangle^2` at a
     random i.i.d. initialisation (:func:`signed_init`, :math:`E\varphi(\theta_i) = 0`), exactly:
-    :math:`\|h_m(w_0) - f_*\|\,\|D^2h_m\|/\|Dh_m(w_0)\|^2` with the α inside :math:`h_m`."""
+    :math:`\|h_m(w_0) - f_*\|\,\|D^2h_m\|/\|Dh_m(w_0)\|^2` with the α inside :math:`h_m`.
+    """
     target = as_target(target)
     net = signed_init(d, m, rng, tau=tau)
     return kappa(net, target, alpha=alpha)

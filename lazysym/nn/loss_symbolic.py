@@ -24,9 +24,9 @@ and everyone then uses the closed form
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
+from functools import cache
 
 import numpy as np
 import sympy as sp
@@ -86,7 +86,8 @@ def derive_loss() -> sp.Expr:
 
 def closed_form_loss() -> sp.Expr:
     r"""The closed form :math:`2\|B - WW^\top\|_F^2 + (\operatorname{Tr}(B - WW^\top) + b_0 - c)^2`
-    (as used with §2.3), in the trace representation of :func:`derive_loss`."""
+    (as used with §2.3), in the trace representation of :func:`derive_loss`.
+    """
     s = loss_symbols()
     M = s.B - s.W * s.W.T
     return sp.expand(2 * frobenius2(M) + (trace(M) + s.b0 - s.c) ** 2)
@@ -161,7 +162,7 @@ def _check_sizes(d, N):
     return d, N
 
 
-@lru_cache(maxsize=None)
+@cache
 def derive_loss_explicit(d: int, N: int) -> ExplicitLoss:
     r"""L(W, c) at explicit d, N by full expansion of :math:`E[(f_*(x) - \hat f(x;W,c))^2]`.
 
@@ -188,7 +189,8 @@ def derive_loss_explicit(d: int, N: int) -> ExplicitLoss:
 
 def closed_form_loss_explicit(d: int, N: int) -> sp.Expr:
     """The closed form 2‖B − WWᵀ‖²_F + (Tr(B − WWᵀ) + b₀ − c)² in the symbols of
-    :func:`derive_loss_explicit` (typed in, for comparison)."""
+    :func:`derive_loss_explicit` (typed in, for comparison).
+    """
     d, N = _check_sizes(d, N)
     _, W, B, b0, c = _explicit_symbols(d, N)
     M = B - W * W.T

@@ -418,7 +418,8 @@ def sgd_staged(target: QuadraticTarget, W0, c0, rng, *, step: float, steps: int,
                    stages: int = 4, decay: float = 3.0, record: int = 60):
     """:func:`lazysym.training.sgd` with steps ε, ε/decay, … in ``stages`` equal blocks (one
     pass: the same Generator continues, so every sample is fresh), run in segments between
-    ~``record`` log-spaced checkpoints where the exact L is recorded. Returns (samples, raw risks)."""
+    ~``record`` log-spaced checkpoints where the exact L is recorded. Returns (samples, raw risks).
+    """
     bounds = np.cumsum([0] + _stage_steps(steps, stages))
     marks = np.unique(np.concatenate([np.round(np.geomspace(1, steps, record)).astype(int),
                                       bounds[1:]]))

@@ -176,7 +176,8 @@ def nt_risk_quadratic(W, target, *, offset: bool = True) -> float:
 
 def mixture_moments(S, mixture) -> dict[str, float]:
     r"""Exact moments of :math:`g = x^\top S x` under the mixture (§3): ``mean`` = Tr(SΣ),
-    ``cov_y`` = E[y g] = −Tr(SΔ), ``var`` = Tr(SΔ)² + 2Tr(SΣSΣ) + 2Tr(SΔSΔ)."""
+    ``cov_y`` = E[y g] = −Tr(SΔ), ``var`` = Tr(SΔ)² + 2Tr(SΣSΣ) + 2Tr(SΔSΔ).
+    """
     mixture = as_mixture(mixture)
     S = as_symmetric(S, "S")
     check(S.shape == mixture.Sigma.shape, f"S must be d×d with d = {mixture.d}; got {S.shape}",

@@ -12,12 +12,12 @@ import numpy as np
 
 from lazysym._linalg import sigma_factors
 from lazysym._validate import (
-    check_rho,
     as_mixture,
     as_mpf,
     as_symmetric,
     as_weights,
     check_dps,
+    check_rho,
 )
 from lazysym.errors import check
 from lazysym.nt.exact import span_projection
@@ -41,7 +41,8 @@ def _ratio(ratio):
 
 def trace_ratio(B, *, name: str = "B") -> float:
     r""":math:`\operatorname{Tr}(B)^2/(d\|B\|_F^2) \in [0, 1]` (Theorem 2, eq. (13); κ of Theorem 5 with
-    B = Δ); B ≠ 0. ``name`` labels the matrix in error messages."""
+    B = Δ); B ≠ 0. ``name`` labels the matrix in error messages.
+    """
     if isinstance(B, QuadraticTarget):
         B = B.B
     B = as_symmetric(B, name)

@@ -48,7 +48,7 @@ class NTFeatures:
         return np.hstack(parts)
 
     def rotate(self, X):
-        """z = Uᵀx for the rows of X (what :meth:`matvec` / :meth:`rmatvec` take)."""
+        """Z = Uᵀx for the rows of X (what :meth:`matvec` / :meth:`rmatvec` take)."""
         return X @ self.U
 
     def _split(self, theta):
@@ -98,7 +98,8 @@ class NTFeatures:
 
 def _cgls(feats, Zs, ys, p, *, tol=1e-10, maxiter=3000):
     """CGLS for min ‖Φθ − y‖ from θ = 0 (→ the minimum-norm solution); Φ applied matrix-free
-    (:meth:`NTFeatures.matvec`) to the rotated samples, kept in row chunks ``Zs``."""
+    (:meth:`NTFeatures.matvec`) to the rotated samples, kept in row chunks ``Zs``.
+    """
     theta = np.zeros(p)
     r = [y.copy() for y in ys]
     s = sum(feats.rmatvec(Z, rr) for Z, rr in zip(Zs, r))

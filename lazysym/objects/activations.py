@@ -31,9 +31,9 @@ and :meth:`Activation.pieces` gives the smooth branch on each interval (used by
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 
 import mpmath
 import numpy as np

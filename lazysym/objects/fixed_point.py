@@ -266,7 +266,7 @@ def _make_result(lo: Fraction, hi: Fraction, dps: int, iterations: int, verified
 
 
 def _frac_to_mpf(v: Fraction, bits: int, rnd: str):
-    """v rounded to ``bits`` bits in direction rnd ('f' floor, 'c' ceiling), exactly if dyadic."""
+    """V rounded to ``bits`` bits in direction rnd ('f' floor, 'c' ceiling), exactly if dyadic."""
     n, d = v.numerator, v.denominator
     if d & (d - 1) == 0:
         with mpmath.workprec(max(n.bit_length(), 1) + 8):

@@ -50,8 +50,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 
 import numpy as np
 import sympy as sp
@@ -200,7 +200,8 @@ def _as_matrix_expr(M) -> MatrixExpr:
 def matrix_words(M) -> list[tuple[sp.Expr, tuple]]:
     """Expand a matrix expression into ``[(coefficient, letters), ...]`` (letters: symbols or
     transposed symbols; an empty tuple is the identity). Sums, scalar multiples, products,
-    transposes and non-negative integer powers are expanded; nothing else is accepted."""
+    transposes and non-negative integer powers are expanded; nothing else is accepted.
+    """
     M = _as_matrix_expr(M)
     if isinstance(M, MatrixSymbol):
         return [(sp.Integer(1), (M,))]
@@ -245,7 +246,8 @@ def _trace_of_words(words: Iterable[tuple[sp.Expr, tuple]], dim) -> sp.Expr:
 
 def trace(M) -> sp.Expr:
     """Tr(M): for an explicit SymPy/numpy matrix its trace; for a matrix expression the expanded
-    sum of canonical :class:`Tr` atoms (Tr(I_d) = d)."""
+    sum of canonical :class:`Tr` atoms (Tr(I_d) = d).
+    """
     if isinstance(M, (MatrixBase, np.ndarray)):
         return sp.Matrix(M).trace()
     M = _as_matrix_expr(M)
@@ -425,7 +427,8 @@ def wick_permutation_formula(mats: Sequence, Sigma=None) -> sp.Expr:
 
 class QuadForm(sp.Function):
     r"""The random quadratic form :math:`x^\top A x` (a commutative SymPy atom), to be averaged
-    over :math:`x \sim N(0, \Sigma)` by :func:`expect_forms`. Also :math:`\langle xx^\top, A\rangle`."""
+    over :math:`x \sim N(0, \Sigma)` by :func:`expect_forms`. Also :math:`\langle xx^\top, A\rangle`.
+    """
 
     is_commutative = True
 
@@ -451,7 +454,8 @@ class QuadForm(sp.Function):
 def expect_forms(expr, Sigma=None) -> sp.Expr:
     r""":math:`E[\text{expr}]` for ``expr`` a polynomial in :class:`QuadForm` atoms with scalar
     (commutative) coefficients, :math:`x \sim N(0, \Sigma)`; each monomial by
-    :func:`expect_quadratic_forms`. ``Sigma`` defaults to the identity."""
+    :func:`expect_quadratic_forms`. ``Sigma`` defaults to the identity.
+    """
     expr = sp.expand(sp.sympify(expr))
     forms = sorted(expr.atoms(QuadForm), key=sp.default_sort_key)
     if not forms:
@@ -471,7 +475,8 @@ def form_mean(A, Sigma=None, const=0) -> sp.Expr:
 
 def form_covariance(A, C, Sigma=None) -> sp.Expr:
     r""":math:`\operatorname{Cov}(x^\top A x + a, x^\top C x + c)` (constants drop out); for symmetric
-    A, C this is :math:`2\operatorname{Tr}(A\Sigma C\Sigma)`."""
+    A, C this is :math:`2\operatorname{Tr}(A\Sigma C\Sigma)`.
+    """
     return sp.expand(expect_forms(QuadForm(A) * QuadForm(C), Sigma)
                      - expect_forms(QuadForm(A), Sigma) * expect_forms(QuadForm(C), Sigma))
 
@@ -496,7 +501,7 @@ def _explicit_sigma(Sigma) -> sp.ImmutableMatrix:
     return S
 
 
-@lru_cache(maxsize=None)
+@cache
 def _moment(alpha: tuple, S: sp.ImmutableMatrix) -> sp.Expr:
     if sum(alpha) == 0:
         return sp.Integer(1)

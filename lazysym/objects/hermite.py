@@ -358,7 +358,7 @@ def check_a1(act) -> None:
         for end, side in ((lo, "+"), (hi, "-")):
             if end.is_finite:
                 lim = sp.limit(b, x, end, side)
-                if not (lim.is_finite is True):
+                if lim.is_finite is not True:
                     raise AssumptionError(
                         f"A1 needs σ bounded on compacts; σ = {act.expr} → {lim} as u → {end}",
                         assumption="A1")

@@ -85,7 +85,7 @@ class QuadraticTarget:
         return self.b0 + np.einsum("ij,ij->i", X @ self.B, X)
 
     def sample(self, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
-        """n i.i.d. pairs (x, f*(x)), x ~ N(0, I_d); returns ``(X (n×d), y (n,))``."""
+        """N i.i.d. pairs (x, f*(x)), x ~ N(0, I_d); returns ``(X (n×d), y (n,))``."""
         n = positive_int(n, "n")
         X = as_generator(rng).standard_normal((n, self.d))
         return X, self(X)
@@ -151,7 +151,7 @@ class GaussianMixture:
         return self.Sigma - y * self.Delta
 
     def sample(self, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
-        """n i.i.d. pairs (x, y); returns ``(X (n×d), y (n,))`` with y ∈ {−1, +1}."""
+        """N i.i.d. pairs (x, y); returns ``(X (n×d), y (n,))`` with y ∈ {−1, +1}."""
         n = positive_int(n, "n")
         rng = as_generator(rng)
         y = rng.choice(np.array([-1.0, 1.0]), size=n)

@@ -124,7 +124,8 @@ class _Act:
 
 def _erf(x: np.ndarray) -> np.ndarray:
     """Vectorised erf (numpy has none) to ≲ 1e-14 absolute: Taylor series for |x| < 2.5, the
-    Laplace continued fraction for erfc beyond (tested against ``math.erf``: max error 7e-15)."""
+    Laplace continued fraction for erfc beyond (tested against ``math.erf``: max error 7e-15).
+    """
     x = np.asarray(x, dtype=float)
     out = np.empty_like(x)
     ax = np.abs(x)
@@ -247,7 +248,8 @@ def _blocks(N: int):
 
 def _corr(G: np.ndarray, a: np.ndarray) -> np.ndarray:
     """r_ij = G_ij/(a_i a_j) **in place in G**, with r = 0 where a norm vanishes (σ(0·G) is
-    then constant); clipped to [−1, 1] against round-off."""
+    then constant); clipped to [−1, 1] against round-off.
+    """
     inv = np.zeros_like(a)
     nz = a > 0
     inv[nz] = 1.0 / a[nz]
@@ -319,7 +321,8 @@ def _erf_kernel(G, a, offset):
 
 def _normalized_coefficients(act, a: np.ndarray, kmax: int) -> np.ndarray:
     """c_k(a) = μ_k(a)/√k!, k = 0..kmax, from :func:`lazysym.hermite.scaled_hermite_coefficients`
-    (``normalized=True``: computed without forming k!, accurate to k ≥ 400)."""
+    (``normalized=True``: computed without forming k!, accurate to k ≥ 400).
+    """
     from lazysym.objects.hermite import scaled_hermite_coefficients  # noqa: PLC0415
     mu = np.asarray(scaled_hermite_coefficients(act, a, kmax, normalized=True), dtype=float)
     return mu.reshape(a.size, kmax + 1)
@@ -402,7 +405,8 @@ _A1_OK: set = set()
 
 def _check_a1(act: _Act):
     """A1 by :func:`lazysym.hermite.check_a1` for series activations (closed forms satisfy it);
-    successes are cached (the check is symbolic and takes ~0.5 s)."""
+    successes are cached (the check is symbolic and takes ~0.5 s).
+    """
     if act.kind != "series" or act.obj in _A1_OK:
         return
     from lazysym.objects.hermite import check_a1  # noqa: PLC0415
@@ -558,12 +562,12 @@ class RFSolution:
 
     @property
     def normalized_risk(self) -> float:
-        """risk / E[y²] (eq. (13) normalisation for qf; identical to ``risk`` for mg)."""
+        """Risk / E[y²] (eq. (13) normalisation for qf; identical to ``risk`` for mg)."""
         return self.risk / self.norm2
 
 
 def _psd_solve(K: np.ndarray, b: np.ndarray, accept: float, rel_cut: float = 0.0):
-    """a = K⁺b for a symmetric PSD K: (coef, bᵀK⁺b, rank, method, round-off bound).
+    """A = K⁺b for a symmetric PSD K: (coef, bᵀK⁺b, rank, method, round-off bound).
 
     Cholesky + blocked triangular solves, accepted if finite with round-off bound
     N·ε·Tr(K)·‖a‖² + 4Nε·bᵀa ≤ ``accept``; otherwise ``eigh`` with eigenvalues
@@ -594,7 +598,8 @@ def _psd_solve(K: np.ndarray, b: np.ndarray, accept: float, rel_cut: float = 0.0
 
 def _solve_normal_equations(A: np.ndarray, c: np.ndarray, yy: float) -> np.ndarray:
     """Least-squares coefficients from the empirical normal equations A a = c (A PSD); ``yy`` is
-    the empirical mean of y², the scale of cᵀA⁺c (Cholesky accepted at round-off ≤ 1e-8·yy)."""
+    the empirical mean of y², the scale of cᵀA⁺c (Cholesky accepted at round-off ≤ 1e-8·yy).
+    """
     coef, *_ = _psd_solve(A, c, _CHOL_ACCEPT * max(yy, 1e-300))
     return coef
 

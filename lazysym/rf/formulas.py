@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import mpmath
 import numpy as np
@@ -76,7 +76,7 @@ __all__ = ['hermite_data', 'theorem1_risk', 'theorem1_risk_from_data', 'theorem1
 
 
 
-@lru_cache(maxsize=None)
+@cache
 def _mpfun(which: str):
     S = symbolic.SYMBOLS
     table = {
@@ -147,7 +147,8 @@ def _matrix_key(*arrays) -> tuple:
 def _cached_spectrum(kind: str, G: np.ndarray, Sigma=None, tol: float = 1e-8):
     """ESD of d·Γ (``kind="a2"``) or d·Γ^{1/2}ΣΓ^{1/2} (``"b2"``), memoised on the matrices'
     bytes: the claims evaluate the same formula (and its perturbations) at the same Γ repeatedly.
-    Only successful results are stored; the assumption checks run inside the first call."""
+    Only successful results are stored; the assumption checks run inside the first call.
+    """
     from lazysym.objects.spectra import spectrum_of_gamma, spectrum_of_gamma_sigma  # noqa: PLC0415
     key = (kind, tol) + _matrix_key(G, *(() if Sigma is None else (Sigma,)))
     if key in _SPECTRA:
@@ -199,7 +200,8 @@ def hermite_data(act, *, dps: int = 30, context: str = "Theorem 1") -> dict:
 @lru_cache(maxsize=32)
 def _hermite_values(a, dps: int) -> tuple:
     """(λ₀, λ₁, λ₂, λ̃) of the Activation ``a`` at ``dps`` digits, after checking A1 (memoised:
-    quadrature at high precision costs about a second per activation)."""
+    quadrature at high precision costs about a second per activation).
+    """
     from lazysym.objects.hermite import check_a1, hermite_coefficient, lambda_tilde  # noqa: PLC0415
     check_a1(a)
     return (hermite_coefficient(a, 0, dps=dps), hermite_coefficient(a, 1, dps=dps),
@@ -323,7 +325,8 @@ def theorem1_limit(B, Gamma, *, dps: int = 30, tol: float = 1e-8):
 
 def theorem1_limit_corrected(B, Gamma, activation, *, dps: int = 30, tol: float = 1e-8):
     """The ρ → ∞ limit of eq. (10) (:func:`derive_eq11`): eq. (11) if λ₂ ≠ 0, 1 if λ₂ = 0
-    (e.g. odd σ). Checks E f* = 0, A2, A1, λ₀ = 0."""
+    (e.g. odd σ). Checks E f* = 0, A2, A1, λ₀ = 0.
+    """
     h = hermite_data(activation, dps=check_dps(dps), context="Theorem 1")
     value = theorem1_limit(B, Gamma, dps=dps, tol=tol)
     return mpmath.mpf(1) if h["lambda2_is_zero"] else value
@@ -357,7 +360,8 @@ def corollary1_risk(B, Gamma, rho, *, dps: int = 30, tol: float = 1e-8):
 
 def eq13_rf_risk(B, rho, *, dps: int = 30, tol: float = 1e-8):
     r"""Eq. (13), RF row (σ = x² − 1, w_i ~ N(0, I/d)), normalised:
-    :math:`1 - \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(B)^2}{d\|B\|_F^2}`. Checks E f* = 0, ρ > 0."""
+    :math:`1 - \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(B)^2}{d\|B\|_F^2}`. Checks E f* = 0, ρ > 0.
+    """
     dps = check_dps(dps)
     B = _centred_B(B, "eq. (13)", tol)
     check_rho(rho, "eq. (13)")
@@ -370,7 +374,8 @@ def eq13_rf_risk(B, rho, *, dps: int = 30, tol: float = 1e-8):
 
 def theorem4_zetas(mixture, Gamma) -> tuple:
     r"""(ζ₁(d), ζ₂(d)) of Theorem 4 in float64: :math:`\zeta_1 = d\,\mathrm{Tr}(\Sigma\Gamma\Sigma\Gamma)/2`,
-    :math:`\zeta_2 = d\,\mathrm{Tr}(\Delta\Gamma)^2/4`."""
+    :math:`\zeta_2 = d\,\mathrm{Tr}(\Delta\Gamma)^2/4`.
+    """
     m = as_mixture(mixture, "Theorem 4")
     G = _gamma(Gamma, m.d)
     SG = m.Sigma @ G
@@ -383,7 +388,8 @@ def theorem4_risk_from_data(rho, lambda1, lambda2, lambda_tilde, spectrum, zeta1
                             dps: int = 30):
     r"""Theorem 4, eq. (15), from its scalars:
     :math:`\frac{1+\zeta_1\lambda_2^2\psi}{1+(\zeta_1+\zeta_2)\lambda_2^2\psi}`, ψ from eq. (14)
-    with 𝒟 = ``spectrum`` (law of d·Γ^{1/2}ΣΓ^{1/2}). Returns an mpf."""
+    with 𝒟 = ``spectrum`` (law of d·Γ^{1/2}ΣΓ^{1/2}). Returns an mpf.
+    """
     dps = check_dps(dps)
     check_rho(rho, "Theorem 4")
     with mpmath.workdps(dps + GUARD_DIGITS):
@@ -436,7 +442,8 @@ def theorem4_risk(mixture, Gamma, rho, activation="x^2-1", *, dps: int = 30, tol
 
 def theorem4_limit(mixture, Gamma, *, dps: int = 30, tol: float = 1e-8):
     r"""Theorem 4, eq. (16), as printed (any σ): :math:`\zeta_1/(\zeta_1+\zeta_2)` at this d.
-    Checks M1 and B2. See :func:`theorem4_limit_corrected` for λ₂ = 0."""
+    Checks M1 and B2. See :func:`theorem4_limit_corrected` for λ₂ = 0.
+    """
     dps = check_dps(dps)
     m = as_mixture(mixture, "Theorem 4")
     G = _gamma(Gamma, m.d)
@@ -480,7 +487,8 @@ def eq17_rf_risk(mixture, rho, *, dps: int = 30):
 
 def eq17_rf_risk_corrected(mixture, rho, *, dps: int = 30):
     r"""Eq. (17)'s RF row as derived from eq. (15) (:func:`derive_eq17_rf`):
-    :math:`1/(1 + \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(\Delta)^2}{2d})`."""
+    :math:`1/(1 + \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(\Delta)^2}{2d})`.
+    """
     dps = check_dps(dps)
     D = _identity_sigma_delta(mixture, "eq. (17)")
     check_rho(rho, "eq. (17)")

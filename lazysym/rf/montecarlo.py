@@ -25,8 +25,8 @@ pure CLT check of an exact risk, e.g. of the exact optimal coefficients.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -75,7 +75,8 @@ def _check_model(model):
 def _sample(model, m: int, rng: np.random.Generator):
     """``model.sample(m, rng)``, with f*(X) for qf evaluated as Σ_j (XB)_ij X_ij: the same
     standard-normal stream and values to round-off, ~15× faster at d = 450 than the
-    three-operand einsum of ``QuadraticTarget.__call__``."""
+    three-operand einsum of ``QuadraticTarget.__call__``.
+    """
     if isinstance(model, QuadraticTarget):
         X = rng.standard_normal((m, model.d))
         return X, model.b0 + np.einsum("ij,ij->i", X @ model.B, X)

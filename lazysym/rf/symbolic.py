@@ -103,7 +103,8 @@ def eq10_expr() -> sp.Expr:
 
 def eq11_expr() -> sp.Expr:
     r"""Theorem 1, eq. (11) (right-hand side, at finite d):
-    :math:`1 - \langle\Gamma,B\rangle^2/(\|\Gamma\|_F^2\|B\|_F^2)`."""
+    :math:`1 - \langle\Gamma,B\rangle^2/(\|\Gamma\|_F^2\|B\|_F^2)`.
+    """
     return 1 - _GB**2 / (_GF * _BF)
 
 
@@ -114,13 +115,15 @@ def eq11_corrected_expr(lambda2_is_zero: bool) -> sp.Expr:
 
 def isotropic_remark_expr() -> sp.Expr:
     r"""The remark after eq. (11): for isotropic features the RHS of (11) is
-    :math:`1 - \mathrm{Tr}(B)^2/(d\|B\|_F^2)`."""
+    :math:`1 - \mathrm{Tr}(B)^2/(d\|B\|_F^2)`.
+    """
     return 1 - _trB**2 / (_d * _BF)
 
 
 def eq12_expr() -> sp.Expr:
     r"""Corollary 1, eq. (12), normalised:
-    :math:`1 - \rho d\langle B,\Gamma\rangle^2/(\|B\|_F^2(1 + \rho d\|\Gamma\|_F^2))`."""
+    :math:`1 - \rho d\langle B,\Gamma\rangle^2/(\|B\|_F^2(1 + \rho d\|\Gamma\|_F^2))`.
+    """
     return 1 - _rho * _d * _GB**2 / (_BF * (1 + _rho * _d * _GF))
 
 
@@ -132,7 +135,8 @@ def eq13_rf_expr() -> sp.Expr:
 def eq15_expr() -> sp.Expr:
     r"""Theorem 4, eq. (15): :math:`\frac{1 + \zeta_1\lambda_2^2\psi}{1 + (\zeta_1+\zeta_2)\lambda_2^2\psi}`
     with :math:`\zeta_1 = d\,\mathrm{Tr}(\Sigma\Gamma\Sigma\Gamma)/2`,
-    :math:`\zeta_2 = d\,\mathrm{Tr}(\Delta\Gamma)^2/4`."""
+    :math:`\zeta_2 = d\,\mathrm{Tr}(\Delta\Gamma)^2/4`.
+    """
     return (1 + _z1 * _l2**2 * _psi) / (1 + (_z1 + _z2) * _l2**2 * _psi)
 
 
@@ -148,13 +152,15 @@ def eq16_corrected_expr(lambda2_is_zero: bool) -> sp.Expr:
 
 def eq17_rf_expr() -> sp.Expr:
     r"""Eq. (17), RF row, as printed:
-    :math:`1\big/\big(1 + \frac{\rho}{1+2\rho}\cdot\frac{\mathrm{tr}(\Delta)^2}{2d}\big)`."""
+    :math:`1\big/\big(1 + \frac{\rho}{1+2\rho}\cdot\frac{\mathrm{tr}(\Delta)^2}{2d}\big)`.
+    """
     return 1 / (1 + _rho / (1 + 2 * _rho) * _trD**2 / (2 * _d))
 
 
 def eq17_rf_corrected_expr() -> sp.Expr:
     r"""Eq. (17)'s RF row as it follows from eq. (15) (see :func:`derive_eq17_rf`):
-    :math:`1\big/\big(1 + \frac{\rho}{1+\rho}\cdot\frac{\mathrm{Tr}(\Delta)^2}{2d}\big)`."""
+    :math:`1\big/\big(1 + \frac{\rho}{1+\rho}\cdot\frac{\mathrm{Tr}(\Delta)^2}{2d}\big)`.
+    """
     return 1 / (1 + _rho / (1 + _rho) * _trD**2 / (2 * _d))
 
 
@@ -210,7 +216,8 @@ def derive_psi_diverges() -> sp.Expr:
 
 def derive_corollary1() -> sp.Expr:
     """Eq. (12) derived from eq. (10): substitute σ = x² − 1 (λ₂ = 2, derived) and
-    ψ = ρ/2 (:func:`derive_psi_quadratic`) into :func:`eq10_expr`, then simplify."""
+    ψ = ρ/2 (:func:`derive_psi_quadratic`) into :func:`eq10_expr`, then simplify.
+    """
     herm = derive_hermite_quadratic()
     out = eq10_expr().subs({_l2: herm["lambda2"], _psi: derive_psi_quadratic()})
     return sp.simplify(sp.factor(out))
@@ -251,13 +258,15 @@ def _isotropic_substitutions():
 
 def derive_isotropic_limit() -> sp.Expr:
     """The remark after eq. (11): substitute Γ = I/d (⟨Γ,B⟩ = Tr B/d, ‖Γ‖²_F = 1/d, computed)
-    into eq. (11)."""
+    into eq. (11).
+    """
     return sp.simplify(eq11_expr().subs(_isotropic_substitutions()))
 
 
 def derive_trace_zero() -> sp.Expr:
     """The remark "no better than f = 0 if Tr B = 0": eq. (10) with Γ = I/d and Tr B = 0 — it is
-    identically 1, at every ρ (ψ and λ₂ left symbolic)."""
+    identically 1, at every ρ (ψ and λ₂ left symbolic).
+    """
     return sp.simplify(eq10_expr().subs(_isotropic_substitutions()).subs(_trB, 0))
 
 
@@ -268,7 +277,8 @@ def derive_eq13_rf() -> sp.Expr:
 
 def derive_eq16(lambda2=None) -> sp.Expr:
     """The ρ → ∞ limit of eq. (15): ``limit(eq15, ψ → ∞)``; λ₂ ≠ 0 by default (gives (16)),
-    ``lambda2=0`` gives 1."""
+    ``lambda2=0`` gives 1.
+    """
     e = eq15_expr()
     if lambda2 is None:
         e = e.subs(_l2**2, sp.Symbol("lambda_2sq", positive=True))

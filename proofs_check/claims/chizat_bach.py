@@ -28,11 +28,10 @@ import math
 
 import numpy as np
 
-from lazysym.nn.lazy import (dh_norm, kappa, lazy_paths, paired_init, relative_gap_ratio,
-                          signed_init)
-from lazysym.objects.models import paper_quadratic_target
 from lazysym.nn import nn_risk_quadratic
+from lazysym.nn.lazy import dh_norm, kappa, lazy_paths, paired_init, relative_gap_ratio, signed_init
 from lazysym.nt import nt_risk_quadratic
+from lazysym.objects.models import paper_quadratic_target
 from proofs_check.registry import MIN_RATE, Comparison, Context, claim, fit_rate
 
 SRC = "Chizat–Bach poster (lazy training), cited in the paper §1.2 eq. (7)"
@@ -41,7 +40,8 @@ SRC = "Chizat–Bach poster (lazy training), cited in the paper §1.2 eq. (7)"
 def _limit_compare(xs, values, limits, *, max_final: float, label: str = "α",
                    note: str = "") -> Comparison:
     """|value − limit| must fall along ``xs`` (→ ∞) at a fitted rate ≥ MIN_RATE, fall at the last
-    step, and end ≤ max_final (the semantics of registry.compare_asymptotic, rows keyed by α)."""
+    step, and end ≤ max_final (the semantics of registry.compare_asymptotic, rows keyed by α).
+    """
     xs = np.asarray(xs, float)
     v = np.asarray(values, float)
     lim = np.broadcast_to(np.asarray(limits, float), v.shape)
@@ -94,7 +94,8 @@ def fh_evidence(ctx: Context) -> dict:
 
 def fh_printed(alpha: float, T: float) -> float:
     r""":math:`\lim_{\alpha\to\infty}\sup_{t\in[0,T]}\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\| = 0`
-    (as a value: the limit, 0, for every T)."""
+    (as a value: the limit, 0, for every T).
+    """
     return 0.0
 
 
@@ -170,13 +171,15 @@ def ih_evidence(ctx: Context) -> dict:
 
 def ih_printed(onto: bool) -> float:
     r"""Poster: h(w₀) = 0 and R strongly convex ⇒ :math:`\lim_{\alpha\to\infty}\sup_{t>0}\|\cdot\| = 0`
-    (the limit, whatever the rank of Dh(w₀))."""
+    (the limit, whatever the rank of Dh(w₀)).
+    """
     return 0.0
 
 
 def ih_corrected(onto: bool) -> float:
     r"""With the hypothesis Chizat–Bach's theorem carries (σ_min(Dh(w₀)ᵀ) > 0, i.e. Dh(w₀) onto
-    the space of predictors): limit 0 when onto; no statement otherwise (returned as +∞, skipped)."""
+    the space of predictors): limit 0 when onto; no statement otherwise (returned as +∞, skipped).
+    """
     return 0.0 if onto else math.inf
 
 
@@ -414,7 +417,8 @@ def ll_evidence(ctx: Context) -> dict:
 def ll_printed(U, target, M) -> dict:
     r"""Normalised limits: 'lazy' = the linearised model's risk :math:`R_{NT,M}(f_*)/\|f_*\|^2`
     (eq. (7) → class (3) with the M neurons U, eq. (4)); 'rich' = Theorem 3's
-    :math:`2\sum_{i>M}\lambda_i(B)^2/\|f_*\|^2`."""
+    :math:`2\sum_{i>M}\lambda_i(B)^2/\|f_*\|^2`.
+    """
     return {"lazy": nt_risk_quadratic(U, target) / target.norm2,
             "rich": nn_risk_quadratic(target, M) / target.norm2}
 

@@ -17,9 +17,9 @@ import functools
 
 import numpy as np
 
-from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture
 from lazysym.nn import nn_risk_mixture
 from lazysym.nt import nt_risk_mixture
+from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture
 from proofs_check.registry import Comparison, Context, claim, compare_asymptotic
 
 # ------------------------------------------------------------------------------------------------
@@ -39,7 +39,8 @@ def _literal_bounds(B: np.ndarray, N: int, rng, iters: int = 3000) -> tuple[floa
     :math:`2\sum_{i>N}\lambda_i^2`) and in all symmetric S (a convex problem, minimum
     :math:`\operatorname{Tr}(B)^2/(1 + d/2)`), so the infimum is at least the larger of the two.
     Upper bound: projected gradient (step 1/(4 + 2d), projection onto rank ≤ N by keeping the N
-    largest |eigenvalues|) from the unconstrained optimum and from random starts."""
+    largest |eigenvalues|) from the unconstrained optimum and from random starts.
+    """
     d = B.shape[0]
     lam = np.sort(np.linalg.eigvalsh(B))[::-1]
     lower = max(2.0 * float(np.sum(lam[N:] ** 2)), float(np.trace(B)) ** 2 / (1.0 + d / 2.0))
@@ -91,7 +92,8 @@ def _eckart_young(B: np.ndarray, N: int) -> float:
 
 def thm3_printed(B: np.ndarray, N: int) -> dict:
     r"""Poster, Theorem 3 ("Take σ(x) = x²", the poster's F_NN,N has no offset):
-    :math:`R_{NN,N}(f_*) = 2\sum_{i=N+1}^{d}\lambda_i(B)^2` for that class."""
+    :math:`R_{NN,N}(f_*) = 2\sum_{i=N+1}^{d}\lambda_i(B)^2` for that class.
+    """
     return {_LITERAL: _eckart_young(B, N)}
 
 
@@ -149,7 +151,8 @@ claim(
 
 def _rf_risk_mixture(W: np.ndarray, m: GaussianMixture) -> float:
     r"""Exact min_a E(y − Σ aᵢ((wᵢᵀx)² − 1))² (no offset, as eq. (2)): 1 − bᵀG⁻¹b with
-    bᵢ = E[yφᵢ] = −wᵢᵀΔwᵢ and G = E[φφᵀ] = avg_y[2(WᵀC_yW)^{∘2} + m_y m_yᵀ], m_y = diag(WᵀC_yW) − 1."""
+    bᵢ = E[yφᵢ] = −wᵢᵀΔwᵢ and G = E[φφᵀ] = avg_y[2(WᵀC_yW)^{∘2} + m_y m_yᵀ], m_y = diag(WᵀC_yW) − 1.
+    """
     b = -np.einsum("ij,ik,kj->j", W, m.Delta, W)
     G = np.zeros((W.shape[1], W.shape[1]))
     for y in (1.0, -1.0):
@@ -199,7 +202,8 @@ def _kappa(rho: float, Delta: np.ndarray) -> float:
 
 def mg_printed(rho: float, Delta: np.ndarray, N: int) -> tuple:
     r"""The poster's table (r̃(Δ)² read as tr(Δ)²): (RF, NT, NN) =
-    (1/(1 + ρ/(1+2ρ)·tr(Δ)²/(2d)), 1/(1 + κ(ρ,Δ)‖Δ‖²_F/2), 1/(1 + Σ_{i≤N∧d} λᵢ(Δ)²/2))."""
+    (1/(1 + ρ/(1+2ρ)·tr(Δ)²/(2d)), 1/(1 + κ(ρ,Δ)‖Δ‖²_F/2), 1/(1 + Σ_{i≤N∧d} λᵢ(Δ)²/2)).
+    """
     d = Delta.shape[0]
     lam = np.sort(np.abs(np.linalg.eigvalsh(Delta)))[::-1]
     rf = 1.0 / (1.0 + rho / (1.0 + 2.0 * rho) * float(np.trace(Delta)) ** 2 / (2.0 * d))
@@ -210,7 +214,8 @@ def mg_printed(rho: float, Delta: np.ndarray, N: int) -> tuple:
 
 def mg_corrected(rho: float, Delta: np.ndarray, N: int) -> tuple:
     r"""Corrected RF row ρ/(1+ρ) in place of ρ/(1+2ρ) (what Theorem 4 gives for σ = x² − 1:
-    λ₂ = 2, ψ = ρ/2, ζ₁ = 1/2, ζ₂ = tr(Δ)²/(4d)); NT and NN rows as printed."""
+    λ₂ = 2, ψ = ρ/2, ζ₁ = 1/2, ζ₂ = tr(Δ)²/(4d)); NT and NN rows as printed.
+    """
     d = Delta.shape[0]
     _, nt, nn = mg_printed(rho, Delta, N)
     rf = 1.0 / (1.0 + rho / (1.0 + rho) * float(np.trace(Delta)) ** 2 / (2.0 * d))
@@ -286,7 +291,8 @@ def ratio_evidence(ctx: Context) -> dict:
 
 def ratio_printed() -> bool:
     """Poster: "There exists an arbitrary large gap between the SGD-trained networks and the
-    neural tangent model" — True: R_NT/R_NN is unbounded over B ⪰ 0 at fixed ρ < 1."""
+    neural tangent model" — True: R_NT/R_NN is unbounded over B ⪰ 0 at fixed ρ < 1.
+    """
     return True
 
 

@@ -14,8 +14,7 @@ proves); ``poster.nt_class`` against the class the poster displays (``offset=Fal
 from __future__ import annotations
 
 from lazysym.nt import nt_limit_no_offset
-from proofs_check.claims.s2_2_neural_tangent import (THM2_MAX_FINAL, compare_limit,
-                                                     expected_evidence)
+from proofs_check.claims.s2_2_neural_tangent import THM2_MAX_FINAL, compare_limit, expected_evidence
 from proofs_check.registry import claim
 
 

@@ -16,8 +16,8 @@ import functools
 
 import numpy as np
 
-from lazysym.objects.models import paper_quadratic_target
 from lazysym.compare.relu_gap import relu_gap_experiment
+from lazysym.objects.models import paper_quadratic_target
 from proofs_check.registry import Comparison, Context, claim
 
 #: A seed shows the gap when NT − NN > Z_SIGMA·√(se_NN² + se_NT²) (test-set CLT errors): a

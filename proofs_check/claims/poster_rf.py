@@ -12,8 +12,15 @@ import mpmath
 import numpy as np
 
 from lazysym import rf
-from proofs_check.claims.s2_1_random_features import (_resolved, compare_limit, compare_sweep,
-                                                       qf_gamma, qf_model, limit_evidence, sweep)
+from proofs_check.claims.s2_1_random_features import (
+    _resolved,
+    compare_limit,
+    compare_sweep,
+    limit_evidence,
+    qf_gamma,
+    qf_model,
+    sweep,
+)
 from proofs_check.claims.s3_1_random_features import mg_gamma, mg_model
 from proofs_check.registry import claim
 
@@ -28,7 +35,8 @@ def _scalars(target, Gamma):
 
 def poster_theorem1(target, Gamma, rho, dps=30):
     r"""Poster, Theorem 1 (σ = x² − 1, w_i ~ N(0, Γ)), normalised:
-    :math:`1 - \frac{\rho d\langle B,\Gamma\rangle^2}{\|B\|_F^2(1 + \rho d\|\Gamma\|_F^2)}`."""
+    :math:`1 - \frac{\rho d\langle B,\Gamma\rangle^2}{\|B\|_F^2(1 + \rho d\|\Gamma\|_F^2)}`.
+    """
     d, bg, bf, gf = _scalars(target, Gamma)
     with mpmath.workdps(dps + _GUARD):
         r, d, bg, bf, gf = (mpmath.mpf(v) for v in (rho, d, bg, bf, gf))
@@ -37,7 +45,8 @@ def poster_theorem1(target, Gamma, rho, dps=30):
 
 def poster_rho_inf(target, Gamma, activation=None, dps=30):
     r"""Poster: "for any activation function", :math:`\lim_\rho\lim_d R/\|f_*\|^2 =
-    \lim_d (1 - \langle B,\Gamma\rangle^2/(\|B\|_F^2\|\Gamma\|_F^2))` (σ not used)."""
+    \lim_d (1 - \langle B,\Gamma\rangle^2/(\|B\|_F^2\|\Gamma\|_F^2))` (σ not used).
+    """
     _, bg, bf, gf = _scalars(target, Gamma)
     with mpmath.workdps(dps + _GUARD):
         bg, bf, gf = (mpmath.mpf(v) for v in (bg, bf, gf))
@@ -52,7 +61,8 @@ def poster_rho_inf_corrected(target, Gamma, activation, dps=30):
 def poster_mg_rf(mixture, rho, dps=30):
     r"""Poster, mg RF row (σ = u² + c₀, w_i ~ N(0, I/d), Σ = I):
     :math:`1/(1 + \frac{\rho}{1+2\rho}\cdot\frac{\tilde r(\Delta)^2}{2d})`, reading the garbled
-    :math:`\tilde r(\Delta)` as :math:`\mathrm{tr}(\Delta)` (as in the paper's eq. (17))."""
+    :math:`\tilde r(\Delta)` as :math:`\mathrm{tr}(\Delta)` (as in the paper's eq. (17)).
+    """
     D = mixture.Delta
     with mpmath.workdps(dps + _GUARD):
         r, t, d = mpmath.mpf(rho), mpmath.mpf(float(np.trace(D))), mpmath.mpf(D.shape[0])

@@ -51,7 +51,7 @@ def _int_matrix(rng: np.random.Generator, shape, nonzero=False) -> list:
 
 
 def _network(c, a, W, sigma, x: sp.Matrix) -> sp.Expr:
-    """c + Σᵢ aᵢ σ(⟨wᵢ, x⟩), neurons wᵢ = columns of W (eq. (1))."""
+    """C + Σᵢ aᵢ σ(⟨wᵢ, x⟩), neurons wᵢ = columns of W (eq. (1))."""
     Wm = sp.Matrix(W)
     return c + sum(a[i] * sigma((Wm[:, i].T * x)[0, 0]) for i in range(Wm.cols))
 
@@ -63,7 +63,8 @@ def _network(c, a, W, sigma, x: sp.Matrix) -> sp.Expr:
 def nn_membership_quadratic(f: sp.Expr, x: sp.Matrix, N: int) -> bool:
     """Is the polynomial f in F_NN,N for σ(u) = u² (or u² − 1)? Exactly when f = c + xᵀQx (no
     linear or higher terms) with rank Q ≤ N: Σᵢ aᵢ(wᵢᵀx)² = xᵀ(Σᵢ aᵢwᵢwᵢᵀ)x ranges over the
-    symmetric Q of rank ≤ N (aᵢ of any sign), and σ = u² − 1 only shifts c."""
+    symmetric Q of rank ≤ N (aᵢ of any sign), and σ = u² − 1 only shifts c.
+    """
     P = sp.Poly(sp.expand(f), *x)
     if P.total_degree() > 2 or any(sum(m) == 1 for m in P.monoms()):
         return False
@@ -95,7 +96,8 @@ def rf_evidence(ctx: Context) -> dict:
 
 def printed_rf_embedding(a, W):
     """'The random feature model is simply obtained by fixing all the first layer weights':
-    the RF function Σᵢ aᵢσ(⟨wᵢ,x⟩) is the NN with parameters (c, a, W) = (0, a, W)."""
+    the RF function Σᵢ aᵢσ(⟨wᵢ,x⟩) is the NN with parameters (c, a, W) = (0, a, W).
+    """
     return (sp.Integer(0), list(a), [list(row) for row in W])
 
 

@@ -26,7 +26,6 @@ from lazysym.objects.fixed_point import psi_residual
 from proofs_check.registry import Comparison, Context, claim
 
 
-
 @functools.lru_cache(maxsize=1)
 def _hermite_data() -> list:
     """(name, λ₁, λ̃) from the definitions (lazysym.objects.hermite, 30 digits)."""
@@ -129,7 +128,8 @@ def _unique_count() -> int:
 
 def _perturb_count(f):
     """A wrong count (0 or 2 positive solutions) instead of the generic 1.1·x + 0.05, which can
-    never equal an integer count and so would not test the comparison."""
+    never equal an integer count and so would not test the comparison.
+    """
     def g():
         return {0: 1, 1: 2}.get(f(), 0)
     return g

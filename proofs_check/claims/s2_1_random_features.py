@@ -17,8 +17,7 @@ import numpy as np
 from lazysym import rf
 from lazysym.objects.models import QuadraticTarget, paper_quadratic_target
 from lazysym.rf.exact import rf_solve
-from proofs_check.registry import (Comparison, claim, compare_asymptotic, compare_symbolic,
-                                   compare_values)
+from proofs_check.registry import Comparison, claim, compare_asymptotic, compare_symbolic, compare_values
 
 # ---------------------------------------------------------------------------------------------
 # sizes and tolerances
@@ -89,7 +88,8 @@ def gamma_iso(d: int) -> np.ndarray:
 
 def gamma_two_level(d: int, Sigma=None) -> np.ndarray:
     """Γ ∝ diag(0.4 on the first half, 1.6 on the second), normalised by Tr Γ = 1 (A2) or,
-    with ``Sigma``, by Tr(ΓΣ) = 1 (B2). Anisotropic and partially aligned with :func:`b_profile`."""
+    with ``Sigma``, by Tr(ΓΣ) = 1 (B2). Anisotropic and partially aligned with :func:`b_profile`.
+    """
     g = np.where(np.arange(d) < d // 2, 0.4, 1.6)
     G = np.diag(g)
     norm = np.trace(G) if Sigma is None else float(np.sum(G * Sigma))
@@ -264,7 +264,8 @@ def compare_limit(formula, data, ctx, call) -> Comparison:
     """``call(formula, case, model, Γ, ctx)`` (the claimed limit) against each case's evidence:
     the ρ-sequence must converge to it (compare_asymptotic over ρ, final error ≤
     :data:`RHO_LIMIT_TOL`) and, for λ₂ = 0, the exact finite-d risks must equal it
-    (:data:`ODD_RTOL`)."""
+    (:data:`ODD_RTOL`).
+    """
     rows, ok, notes, errs = [], True, [], []
     for case in data["cases"]:
         f = float(call(formula, case, case["model"], case["gamma"], ctx))
@@ -313,7 +314,8 @@ THM1_CASES = [
 
 def _act(name):
     """rf_exact's closed-form name for x² − 1; an Activation object otherwise (names of
-    lazysym.objects.activations or an expression in x), used by both the evidence and the formula."""
+    lazysym.objects.activations or an expression in x), used by both the evidence and the formula.
+    """
     from lazysym.objects.activations import activation, from_expr
     if name == "x^2-1":
         return name

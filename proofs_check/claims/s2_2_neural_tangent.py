@@ -14,10 +14,9 @@ import functools
 
 import numpy as np
 
-from lazysym.objects.models import QuadraticTarget
 from lazysym.nt import nt_expected_risk_quadratic, theorem2_bound, theorem2_risk, trace_ratio
-from proofs_check.registry import (MIN_RATE, Comparison, Context, claim, compare_asymptotic,
-                                   fit_rate)
+from lazysym.objects.models import QuadraticTarget
+from proofs_check.registry import MIN_RATE, Comparison, Context, claim, compare_asymptotic, fit_rate
 
 RHOS = (0.1, 0.3, 0.5, 0.8, 1.0, 2.0)
 

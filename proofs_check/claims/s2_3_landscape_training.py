@@ -24,9 +24,9 @@ import functools
 import numpy as np
 
 from lazysym.nn.landscape import critical_points, sample_sublevel_points
+from lazysym.nn.training import gradient_flow, random_init, sgd
 from lazysym.objects.models import QuadraticTarget
 from lazysym.testing import psd_with_spectrum
-from lazysym.nn.training import gradient_flow, random_init, sgd
 from proofs_check.registry import Comparison, Context, claim, fit_rate
 
 # --------------------------------------------------------------------------------------------
@@ -83,13 +83,15 @@ def prop1_evidence(ctx: Context) -> dict:
 
 def prop1_printed(grad_norm, lam_min, excess, eps, delta, eta):
     r"""Proposition 1 as printed, at each point: :math:`\|\nabla L\|_2 \le \varepsilon \Rightarrow
-    \lambda_{\min}(\nabla^2 L) < -\delta` (``excess`` and ``eta`` unused). Elementwise."""
+    \lambda_{\min}(\nabla^2 L) < -\delta` (``excess`` and ``eta`` unused). Elementwise.
+    """
     return (np.asarray(grad_norm) > eps) | (np.asarray(lam_min) < -delta)
 
 
 def prop1_corrected(grad_norm, lam_min, excess, eps, delta, eta):
     r"""Strict saddle (Ge et al. 2015): :math:`\|\nabla L\|_2\le\varepsilon \Rightarrow
-    \lambda_{\min}(\nabla^2L) < -\delta` or :math:`L - \inf L \le \eta`. Elementwise."""
+    \lambda_{\min}(\nabla^2L) < -\delta` or :math:`L - \inf L \le \eta`. Elementwise.
+    """
     return ((np.asarray(grad_norm) > eps) | (np.asarray(lam_min) < -delta)
             | (np.asarray(excess) <= eta))
 

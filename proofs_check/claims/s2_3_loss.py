@@ -19,8 +19,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Identity
 
-from lazysym.objects.gaussian import QuadForm, expect_forms, expect_polynomial, frobenius2, trace
 from lazysym.nn.loss_symbolic import derive_loss, derive_loss_explicit, loss_symbols
+from lazysym.objects.gaussian import QuadForm, expect_forms, expect_polynomial, frobenius2, trace
 from proofs_check.registry import Comparison, Context, claim, compare_symbolic
 
 #: explicit size of the coordinate check (d = 2, N = 2: every entry of B and W symbolic)
@@ -52,7 +52,8 @@ def _merge(parts: list[tuple[str, Comparison]]) -> Comparison:
 
 def printed_integrand(inner_xxT, B, W, b0, c):
     r"""The printed integrand :math:`(\langle xx^\top, B - WW^\top\rangle + b_0 - c)^2`;
-    ``inner_xxT(M)`` is :math:`\langle xx^\top, M\rangle` in the caller's representation."""
+    ``inner_xxT(M)`` is :math:`\langle xx^\top, M\rangle` in the caller's representation.
+    """
     return (inner_xxT(B - W * W.T) + b0 - c) ** 2
 
 
@@ -97,7 +98,8 @@ claim(
 
 def printed_closed_form(B, W, b0, c):
     r""":math:`2\|B - WW^\top\|_F^2 + (\operatorname{Tr}(B - WW^\top) + b_0 - c)^2` (symbolic or
-    explicit matrices, through :func:`lazysym.objects.gaussian.trace` / ``frobenius2``)."""
+    explicit matrices, through :func:`lazysym.objects.gaussian.trace` / ``frobenius2``).
+    """
     M = B - W * W.T
     return 2 * frobenius2(M) + (trace(M) + b0 - c) ** 2
 

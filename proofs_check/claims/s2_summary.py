@@ -17,9 +17,9 @@ import functools
 import numpy as np
 
 from lazysym.compare.gaps import exp_B, flat_B, nt_minus_nn, power_law_B, spiked_B
-from lazysym.objects.models import QuadraticTarget
 from lazysym.nn import nn_risk_quadratic
 from lazysym.nt import nt_expected_risk_quadratic
+from lazysym.objects.models import QuadraticTarget
 from proofs_check.registry import Comparison, Context, claim, compare_asymptotic, compare_values
 
 # ------------------------------------------------------------------------------------------------
@@ -132,14 +132,16 @@ def eq6_evidence(ctx: Context) -> dict:
 
 def eq6_printed(eigs: np.ndarray, N: int) -> bool:
     r"""Eq. (6) as printed: a gap GAP(ρ) > 0, independent of N and d, exists
-    (:math:`\inf_{\mathcal F_{NN,N}} \le R_{NT,N} - \mathrm{GAP}(\rho)`) — asserted for every B ⪰ 0."""
+    (:math:`\inf_{\mathcal F_{NN,N}} \le R_{NT,N} - \mathrm{GAP}(\rho)`) — asserted for every B ⪰ 0.
+    """
     return True
 
 
 def eq6_corrected(eigs: np.ndarray, N: int) -> float:
     r"""Corrected eq. (6): the normalised gap is :math:`\ge 0` for every W, and tends to
     :math:`\mathrm{GAP}(\rho;B) = (1-\rho)_+^2(1-t) + (1-\rho)_+t - 2\sum_{i>N}\lambda_i^2/\|f_*\|^2`
-    (Theorem 2 minus Theorem 3, :math:`t = \operatorname{Tr}(B)^2/(d\|B\|_F^2)`), which is 0 for B ∝ I."""
+    (Theorem 2 minus Theorem 3, :math:`t = \operatorname{Tr}(B)^2/(d\|B\|_F^2)`), which is 0 for B ∝ I.
+    """
     lam = np.sort(np.asarray(eigs, float))[::-1]
     d = lam.size
     f2 = float(np.sum(lam * lam))

@@ -13,8 +13,14 @@ import numpy as np
 
 from lazysym import rf
 from lazysym.objects.models import GaussianMixture
-from proofs_check.claims.s2_1_random_features import (_resolved, compare_limit, compare_sweep,
-                                                       gamma_two_level, limit_evidence, sweep)
+from proofs_check.claims.s2_1_random_features import (
+    _resolved,
+    compare_limit,
+    compare_sweep,
+    gamma_two_level,
+    limit_evidence,
+    sweep,
+)
 from proofs_check.registry import claim
 
 # ---------------------------------------------------------------------------------------------
@@ -181,14 +187,16 @@ claim(
 
 def _wlog_printed(mixture, Gamma, rho, activation, dps=30):
     """"Without loss of generality λ₀ = 0": the RF risk of σ = u² + c₀ is that of its centred
-    version u² − 1, i.e. eq. (15) for x² − 1 (whatever c₀)."""
+    version u² − 1, i.e. eq. (15) for x² − 1 (whatever c₀).
+    """
     return rf.theorem4_risk(mixture, Gamma, rho, "x^2-1", dps=dps)
 
 
 def _wlog_corrected(mixture, Gamma, rho, activation, dps=30):
     """λ₀ ≠ 0 is not w.l.o.g. for RF (no offset in eq. (2)): the risk tends to 1 (the common
     constant λ₀ of the features swamps the O(d^{-1/2}) common quadratic direction that carries
-    the signal); for λ₀ = 0, eq. (15)."""
+    the signal); for λ₀ = 0, eq. (15).
+    """
     return 1.0 if activation != "x^2-1" else rf.theorem4_risk(mixture, Gamma, rho, "x^2-1", dps=dps)
 
 

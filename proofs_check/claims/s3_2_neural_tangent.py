@@ -18,9 +18,14 @@ import functools
 
 import numpy as np
 
+from lazysym.nt import (
+    nt_risk_mixture,
+    theorem5_kappa,
+    theorem5_kappa_risk,
+    theorem5_risk,
+    theorem5_risk_rho_ge_1,
+)
 from lazysym.objects.models import GaussianMixture
-from lazysym.nt import (nt_risk_mixture, theorem5_kappa, theorem5_kappa_risk, theorem5_risk,
-                        theorem5_risk_rho_ge_1)
 from proofs_check.registry import Context, claim, compare_asymptotic
 
 

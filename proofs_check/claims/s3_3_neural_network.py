@@ -20,8 +20,8 @@ import functools
 
 import numpy as np
 
-from lazysym.objects.models import GaussianMixture, paper_mixture
 from lazysym.nn import bayes_risk_mixture, nn_risk_mixture, nn_risk_mixture_numerical
+from lazysym.objects.models import GaussianMixture, paper_mixture
 from proofs_check.registry import Comparison, Context, claim, compare_asymptotic
 
 RHOS = (0.1, 0.5, 1.0, 2.0)
@@ -106,7 +106,8 @@ def _singular_values_tilde(Sigma, Delta):
 
 def thm6_printed(Sigma, Delta, N):
     r"""Theorem 6: :math:`2/(2 + \sum_{i=1}^{N\wedge d}\lambda_i(\tilde\Delta)^2)`, λᵢ the singular values
-    of :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}` (descending)."""
+    of :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}` (descending).
+    """
     s = _singular_values_tilde(Sigma, Delta)
     return 2.0 / (2.0 + float(np.sum(s[:min(N, s.size)] ** 2)))
 
@@ -161,7 +162,8 @@ claim(
 
 def eq17_printed(Sigma, Delta, N):
     r"""Eq. (17), M = NN (Σ = I): :math:`1/(1 + \sum_{i=1}^{N\wedge d}\lambda_i(\Delta)^2/2)`, λᵢ(Δ) read
-    as in Theorem 6 (singular values, descending)."""
+    as in Theorem 6 (singular values, descending).
+    """
     s = np.sort(np.abs(np.linalg.eigvalsh(Delta)))[::-1]
     return 1.0 / (1.0 + float(np.sum(s[:min(N, s.size)] ** 2)) / 2.0)
 
@@ -217,7 +219,8 @@ def bayes_evidence(ctx):
 
 def bayes_printed() -> bool:
     """§3: "the Bayes error (MMSE) is not achieved even for very wide networks N/d ≫ 1 either by NT
-    or NN" — True means: not achieved."""
+    or NN" — True means: not achieved.
+    """
     return True
 
 
