@@ -122,10 +122,15 @@ def main(argv: list[str] | None = None) -> int:
         from lazysym import figures
         for f in figures.draw_all(Path(args.figures), seed=args.seed, progress=_progress):
             print(f"figure: {f}", file=sys.stderr)
+    errors = [r for r in records if r["verdict"] == "error"]
+    for r in errors:
+        print(f"internal error in {r['id']}: {r['note']}", file=sys.stderr)
+    if errors:
+        return 3
     bad = [r for r in records if not r["matches_ledger"]]
     for r in bad:
-        print(f"verdict differs from the ledger: {r['id']}: got {r['verdict']!r}, "
-              f"ledger expects {r['expected']!r}", file=sys.stderr)
+        print(f"verdict differs from the ledger: {r['id']}: got {r['verdict']!r} · "
+              f"{r['strength']!r}, ledger expects {r['expected']!r}", file=sys.stderr)
     return 1 if bad else 0
 
 

@@ -1,70 +1,112 @@
-"""Claims as data: the registry, the verdict logic and the comparison helpers.
+"""Claims as data: the registry, the verdict vocabulary and the verdict logic.
 
-A :class:`Claim` holds one statement of the paper **transcribed once**, as printed:
+A :class:`Claim` holds one statement of the paper. Its printed formula is transcribed **once, in
+the library** (``lazysym``, with its equation number); the claim refers to it:
 
 * ``statement`` — the printed formula in LaTeX, with ``source`` (section, theorem, equation);
-* ``printed`` — the same formula as code (a Python callable returning a number, an array, a
-  SymPy expression or a bool);
+* ``printed`` — a callable evaluating the printed formula (a thin adapter around the library's
+  transcription), returning a number, an array, a SymPy expression or a bool;
 * ``evidence(ctx)`` — computes the independent evidence (exact finite-d values, a symbolic
   derivation from the model's definition, a simulation). **It never sees the formula**: the
   registry passes it only the :class:`Context`, so the evidence cannot use the claim;
-* ``compare(formula, data, ctx)`` — evaluates ``formula`` where the evidence was taken and
-  returns a :class:`Comparison` (agrees or not, errors, fitted rate, an evidence table);
-* optionally ``corrected`` / ``corrected_statement`` — a corrected form, compared against the same
-  evidence, which turns a disagreement into an ``erratum``.
+* ``compare(formula, data, ctx)`` — evaluates ``formula`` where the evidence was taken and returns
+  a :class:`Comparison` (agrees or not, the criteria of its acceptance rule, errors, a rate with
+  its confidence interval, the strength of the evidence, an evidence table);
+* optionally ``corrected`` / ``corrected_statement`` and ``correction`` — a corrected form,
+  compared against the same evidence, and what kind of correction it is.
 
-Verdicts (:data:`VERDICTS`): ``holds`` (an identity proved symbolically, or exact at finite d),
-``holds asymptotically`` (errors shrink with d at a fitted rate), ``erratum`` (the printed form
-disagrees, the corrected form agrees), ``inconclusive`` (neither agrees; the note says why).
+Verdicts (:data:`VERDICTS`), what a referee would sign:
 
-Because evidence and comparison are separate, the perturbation test (every formula deliberately
-perturbed must lose its verdict) costs one cheap comparison per claim.
+``holds``
+    an identity proved symbolically, or exact at finite d;
+``holds asymptotically``
+    the finite-d evidence converges to the printed formula;
+``erratum``
+    the printed formula is wrong; a corrected formula agrees with the same evidence;
+``missing hypothesis``
+    the statement is right where it applies but needs a hypothesis it does not state (named in
+    ``Claim.hypothesis``, e.g. λ₂ ≠ 0); with it added, the same evidence agrees;
+``informal``
+    an informal summary that defers to a precise statement elsewhere ("see paper for precise
+    statements"): as written it does not hold in general, the precise statement does;
+``inconclusive``
+    neither form agrees (the note says why).
+
+Strength (:data:`STRENGTHS`), independent of the verdict: ``proved`` (a symbolic derivation for
+all d, or a symbolic limit of an exact closed form with an explicit error bound), ``certified``
+(finite-d values enclosed rigorously: exact rationals, interval or ball arithmetic),
+``numerical`` (floating point, optimisation, Monte Carlo). Each comparison states its strength
+with a one-line justification; a verdict that rests on two comparisons (an erratum: the printed
+form disagrees, the corrected one agrees) has the weaker of the two.
+
+Because evidence and comparison are separate, the graded self-test (every mutant of the
+agreeing formula must be rejected: :mod:`proofs_check.evidence.mutants`) costs one cheap
+comparison per mutant.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 import time
+import traceback
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "VERDICTS", "Context", "Comparison", "Claim", "Outcome", "REGISTRY", "register", "claim",
-    "get", "all_claims", "run_claim", "perturbed", "fit_rate", "compare_values",
-    "compare_asymptotic", "compare_symbolic", "MIN_RATE",
+    "CORRECTIONS", "STRENGTHS", "VERDICTS", "Claim", "Comparison", "Context", "Mutant", "Outcome",
+    "REGISTRY", "all_claims", "claim", "decide", "get", "register", "run_claim", "weakest",
 ]
 
-VERDICTS = ("holds", "holds asymptotically", "erratum", "inconclusive")
+VERDICTS = ("holds", "holds asymptotically", "erratum", "missing hypothesis", "informal",
+            "inconclusive")
 
-#: An asymptotic claim "holds asymptotically" only if its mean error falls at least as fast as
-#: d^(-MIN_RATE) over the sizes checked, and falls at the last step too. The paper's o(1) terms are
-#: O(d^{-1/2}) fluctuations or O(1/d) biases (rates 0.5, 1); 0.25 leaves room for noise in the fit
-#: while a wrong formula (error → a constant, rate → 0) fails.
-MIN_RATE = 0.25
+#: Strengths of the evidence behind a verdict, strongest first.
+STRENGTHS = ("proved", "certified", "numerical")
+
+#: Kind of a claim's corrected form → the verdict when only the corrected form agrees.
+CORRECTIONS = {"formula": "erratum", "hypothesis": "missing hypothesis",
+               "precise statement": "informal"}
+
+
+def weakest(*strengths: str) -> str:
+    """The weakest of the given strengths (``numerical`` < ``certified`` < ``proved``)."""
+    for s in strengths:
+        if s not in STRENGTHS:
+            raise ValueError(f"unknown strength {s!r}; valid: {STRENGTHS}")
+    return max(strengths, key=STRENGTHS.index) if strengths else "numerical"
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a check may depend on: precision, randomness, size, and a progress callback."""
+    """What a check may depend on: precision, randomness, size, progress, and an executor.
+
+    ``executor`` (a :class:`concurrent.futures.Executor` or None) lets a heavy claim map its
+    independent sweep points over workers; ``None`` runs them in the calling process.
+    """
 
     dps: int = 30
     seed: int = 0
     thorough: bool = False
     progress: Callable[[str], None] = field(default=lambda msg: None, compare=False, repr=False)
+    executor: Any = field(default=None, compare=False, repr=False)
 
-    def rng(self, *keys) -> np.random.Generator:
+    def rng(self, *keys: object) -> np.random.Generator:
         """A Generator determined by ``seed`` and ``keys`` (e.g. the claim id and d)."""
         words = [self.seed] + [zlib.crc32(str(k).encode()) for k in keys]
         return np.random.default_rng(words)
 
-    def pick(self, default, thorough):
+    def pick(self, default: Any, thorough: Any) -> Any:
         """``thorough`` sizes under ``--thorough``, else ``default``."""
         return thorough if self.thorough else default
+
+    def map(self, fn: Callable, items: list) -> list:
+        """``[fn(x) for x in items]``, on ``executor`` when one is given (order preserved)."""
+        if self.executor is None:
+            return [fn(x) for x in items]
+        return list(self.executor.map(fn, items))
 
 
 @dataclass
@@ -72,7 +114,13 @@ class Comparison:
     """A formula held against evidence.
 
     ``kind`` is ``"identity"`` (symbolic or exact finite-d equality) or ``"asymptotic"``.
-    ``table`` rows are dicts (one per d, or per case) that the report prints as they are.
+    ``criteria`` names each criterion of the acceptance rule and whether it held (``agrees`` is
+    their conjunction); ``stats`` carries the numbers the decision used (z-scores, confidence
+    bounds, thresholds), machine-readable. ``table`` rows are dicts with snake_case keys;
+    ``labels`` maps a key to its display label (default: the key with spaces). ``strength`` and
+    ``strength_note`` say how strong the evidence is (:data:`STRENGTHS`). ``proof`` (for
+    ``proved`` comparisons) records the chain: e.g. ``{"closed_form": ..., "limit": ...,
+    "bound": ...}`` as LaTeX or text.
     """
 
     agrees: bool
@@ -81,11 +129,45 @@ class Comparison:
     rate: float | None = None
     table: list[dict] = field(default_factory=list)
     note: str = ""
+    strength: str = "numerical"
+    strength_note: str = ""
+    rate_ci: tuple[float, float] | None = None
+    criteria: dict[str, bool] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    proof: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("identity", "asymptotic"):
+            raise ValueError(f"Comparison.kind must be 'identity' or 'asymptotic'; got {self.kind!r}")
+        if self.strength not in STRENGTHS:
+            raise ValueError(f"Comparison.strength must be one of {STRENGTHS}; got {self.strength!r}")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A deliberately wrong version of a formula that the claim's check must reject.
+
+    ``name`` says what was changed ("2 ↔ 1", "ρ/(1+ρ) → ρ/(1+2ρ)", "d → d+1", "N → N+1"),
+    ``formula`` is the wrong formula (same signature as the form it mutates), ``form`` is
+    ``"printed"`` or ``"corrected"`` (the form that agrees with the evidence).
+    """
+
+    name: str
+    formula: Callable
+    form: str = "printed"
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One statement of the paper, with its evidence. See the module docstring."""
+    """One statement of the paper, with its evidence. See the module docstring.
+
+    Self-test fields: ``graded`` names the generic relative mutants (of
+    :data:`proofs_check.evidence.mutants.GRADED`) the check must reject; ``mutants`` adds the
+    claim's own (a constant changed, an O(1/d) slip); ``tolerated`` maps a mutant name the check
+    cannot reject to the reason and its measured detection threshold. ``perturb`` replaces the
+    generic relative mutants for claims whose formula is not a number (a bound, a boolean).
+    """
 
     id: str
     source: str
@@ -96,31 +178,48 @@ class Claim:
     compare: Callable[[Callable, Any, Context], Comparison]
     corrected: Callable | None = None
     corrected_statement: str | None = None
+    correction: str = "formula"
+    hypothesis: str = ""
     perturb: Callable[[Callable], Callable] | None = None
+    graded: tuple[str, ...] = ("rel+5%", "rel-5%")
+    mutants: tuple[Mutant, ...] = ()
+    tolerated: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
 
-    def perturbed_printed(self) -> Callable:
-        return (self.perturb or perturbed)(self.printed)
-
-    def perturbed_corrected(self) -> Callable | None:
-        return None if self.corrected is None else (self.perturb or perturbed)(self.corrected)
+    def __post_init__(self) -> None:
+        if self.correction not in CORRECTIONS:
+            raise ValueError(f"{self.id}: correction must be one of {sorted(CORRECTIONS)}; "
+                             f"got {self.correction!r}")
+        if self.correction == "hypothesis" and not self.hypothesis:
+            raise ValueError(f"{self.id}: a 'hypothesis' correction must name the hypothesis")
+        if self.corrected is not None and not self.corrected_statement:
+            raise ValueError(f"{self.id}: a corrected form needs its corrected_statement")
 
 
 @dataclass
 class Outcome:
-    """The verdict on one claim, with the comparisons it rests on."""
+    """The verdict on one claim, with the comparisons it rests on.
+
+    ``error`` is set (the exception and its traceback) when the check itself raised: that is
+    an internal error of the package, reported as such (``proofs-check`` exits 3), never a
+    verdict.
+    """
 
     claim: Claim
     verdict: str
+    strength: str
     printed: Comparison | None
     corrected: Comparison | None
     seconds: float
     note: str = ""
+    error: str | None = None
 
     @property
     def main(self) -> Comparison | None:
-        """The comparison behind the verdict (the corrected one for an erratum)."""
-        return self.corrected if self.verdict == "erratum" else self.printed
+        """The comparison behind the verdict (the corrected one when only it agrees)."""
+        if self.verdict in CORRECTIONS.values():
+            return self.corrected
+        return self.printed
 
 
 REGISTRY: dict[str, Claim] = {}
@@ -134,17 +233,18 @@ def register(c: Claim) -> Claim:
     return c
 
 
-def claim(**kwargs) -> Claim:
+def claim(**kwargs: Any) -> Claim:
     """Build and register a :class:`Claim` (keyword arguments as its fields)."""
     return register(Claim(**kwargs))
 
 
 def _load() -> None:
-    from . import claims  # noqa: F401  (imports every claims module, which register)
+    from proofs_check import claims  # noqa: F401  (imports every claims module, which register)
 
 
 def all_claims() -> list[Claim]:
-    """Every registered claim, in registration order."""
+    """Every registered claim, in registration order (the paper's order: §1 → §4, poster,
+    Chizat–Bach; see :mod:`proofs_check.claims`)."""
     _load()
     return list(REGISTRY.values())
 
@@ -158,22 +258,34 @@ def get(cid: str) -> Claim:
     return REGISTRY[cid]
 
 
-def decide(printed: Comparison, corrected: Comparison | None) -> tuple[str, str]:
-    """Verdict and note from the comparison(s)."""
+def decide(printed: Comparison, corrected: Comparison | None,
+           correction: str = "formula") -> tuple[str, str, str]:
+    """(verdict, strength, note) from the comparison(s) and the kind of correction."""
     if printed.agrees:
-        return ("holds" if printed.kind == "identity" else "holds asymptotically"), ""
+        verdict = "holds" if printed.kind == "identity" else "holds asymptotically"
+        return verdict, printed.strength, ""
     if corrected is not None and corrected.agrees:
-        return "erratum", "printed form disagrees with the evidence; the corrected form agrees"
+        verdict = CORRECTIONS[correction]
+        what = {"erratum": "the printed formula disagrees with the evidence; the corrected form "
+                           "agrees",
+                "missing hypothesis": "the printed statement fails without the added hypothesis; "
+                                      "with it, the same evidence agrees",
+                "informal": "the informal statement fails in general; the precise statement "
+                            "agrees"}[verdict]
+        return verdict, weakest(printed.strength, corrected.strength), what
     if corrected is not None:
-        return "inconclusive", "neither the printed nor the corrected form agrees with the evidence"
-    return "inconclusive", "printed form disagrees with the evidence and no corrected form is verified"
+        return ("inconclusive", "numerical",
+                "neither the printed nor the corrected form agrees with the evidence")
+    return ("inconclusive", "numerical",
+            "the printed form disagrees with the evidence and no corrected form is verified")
 
 
 def run_claim(c: Claim, ctx: Context, *, printed: Callable | None = None,
               corrected: Callable | None = None, data: Any = None) -> Outcome:
     """Compute the evidence (unless ``data`` is given) and decide the verdict.
 
-    ``printed``/``corrected`` override the claim's formulas (used by the perturbation test).
+    ``printed``/``corrected`` override the claim's formulas (used by the self-test). An exception
+    inside the check is caught and returned as :attr:`Outcome.error` (verdict ``"error"``).
     """
     t0 = time.perf_counter()
     try:
@@ -182,133 +294,9 @@ def run_claim(c: Claim, ctx: Context, *, printed: Callable | None = None,
         p = c.compare(printed or c.printed, data, ctx)
         corr_f = corrected or c.corrected
         q = c.compare(corr_f, data, ctx) if (corr_f is not None and not p.agrees) else None
-        verdict, note = decide(p, q)
-    except Exception as exc:  # a crashing check is reported, never hidden
-        return Outcome(c, "inconclusive", None, None, time.perf_counter() - t0,
-                       note=f"check raised {type(exc).__name__}: {exc}")
-    return Outcome(c, verdict, p, q, time.perf_counter() - t0, note=note)
-
-
-# --------------------------------------------------------------------------------------------
-# perturbation
-# --------------------------------------------------------------------------------------------
-
-def _perturb_value(v):
-    import sympy as sp
-    if isinstance(v, (bool, np.bool_)):
-        return not v
-    if isinstance(v, sp.Basic):
-        return v * sp.Rational(11, 10) + sp.Rational(1, 20)
-    if isinstance(v, dict):
-        return {k: _perturb_value(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return type(v)(_perturb_value(x) for x in v)
-    if isinstance(v, np.ndarray):
-        return v * 1.1 + 0.05
-    try:
-        import mpmath
-        if isinstance(v, (mpmath.mpf, mpmath.mpc)):
-            return v * mpmath.mpf("1.1") + mpmath.mpf("0.05")
-    except ImportError:  # pragma: no cover
-        pass
-    if isinstance(v, numbers.Number):
-        return v * 1.1 + 0.05
-    raise TypeError(f"cannot perturb a {type(v).__name__}; give the claim its own `perturb`")
-
-
-def perturbed(f: Callable) -> Callable:
-    """``f`` with its value changed: x → 1.1·x + 0.05 (numbers, arrays, SymPy), b → not b."""
-
-    def g(*args, **kwargs):
-        return _perturb_value(f(*args, **kwargs))
-
-    g.__name__ = f"perturbed_{getattr(f, '__name__', 'formula')}"
-    return g
-
-
-# --------------------------------------------------------------------------------------------
-# comparison helpers
-# --------------------------------------------------------------------------------------------
-
-def fit_rate(ds, errors) -> float:
-    """Least-squares slope γ of log(error) against log(d), returned as the rate in error ∝ d^(−γ)."""
-    ds = np.asarray(ds, float)
-    e = np.asarray(errors, float)
-    e = np.maximum(e, 1e-300)
-    slope = np.polyfit(np.log(ds), np.log(e), 1)[0]
-    return float(-slope)
-
-
-def compare_values(formula_values, evidence_values, *, rtol: float, atol: float = 0.0,
-                   rows: list[dict] | None = None, note: str = "") -> Comparison:
-    """Exact (``identity``) agreement of numbers: |f − e| ≤ atol + rtol·|e| for every entry.
-
-    The tolerance must be justified by the caller (float64 round-off of the evidence, or the
-    working precision of an mpmath evaluation).
-    """
-    f = np.asarray(formula_values, dtype=float).ravel()
-    e = np.asarray(evidence_values, dtype=float).ravel()
-    if f.shape != e.shape:
-        return Comparison(False, "identity", math.inf, None, rows or [], "shape mismatch")
-    if not (np.all(np.isfinite(f)) and np.all(np.isfinite(e))):
-        return Comparison(False, "identity", math.inf, None, rows or [], "non-finite value")
-    err = np.abs(f - e)
-    ok = bool(np.all(err <= atol + rtol * np.abs(e)))
-    return Comparison(ok, "identity", float(np.max(err)) if err.size else 0.0, None,
-                      rows or [], note)
-
-
-def compare_asymptotic(ds, exact_by_d, formula_by_d, *, max_final: float,
-                       exact_tol: float = 1e-9, note: str = "") -> Comparison:
-    """Asymptotic agreement: the mean |exact − formula| over draws shrinks with d.
-
-    Parameters
-    ----------
-    ds:
-        Increasing dimensions.
-    exact_by_d:
-        For each d, an array of exact finite-d values (one per draw of W, or of the model).
-    formula_by_d:
-        For each d, the formula's value(s): a scalar, or an array matched to the draws.
-    max_final:
-        The largest mean error tolerated at the largest d (the caller states why). It must be
-        below the size of a deviation that matters: a wrong limit that the finite-d values are
-        still approaching (crossing) also gives a falling error, and only this bound catches it.
-        The perturbation test (value → 1.1·value + 0.05) enforces that it is tight enough.
-    exact_tol:
-        If every error is below this, the formula is exact at finite d (kind ``identity``).
-
-    Agrees when the fitted rate is ≥ :data:`MIN_RATE`, the error decreases over the last step, and
-    the final error is ≤ ``max_final``. The table has, per d: mean exact value, formula value,
-    mean error and the spread (std over draws) of the exact values.
-    """
-    rows, errs = [], []
-    for d, ex, fo in zip(ds, exact_by_d, formula_by_d):
-        ex = np.asarray(ex, float).ravel()
-        fo = np.broadcast_to(np.asarray(fo, float), ex.shape)
-        if not (np.all(np.isfinite(ex)) and np.all(np.isfinite(fo))):
-            return Comparison(False, "asymptotic", math.inf, None, rows, "non-finite value")
-        err = float(np.mean(np.abs(ex - fo)))
-        errs.append(err)
-        rows.append({"d": int(d), "draws": int(ex.size), "exact (mean)": float(np.mean(ex)),
-                     "spread (std)": float(np.std(ex)), "formula": float(np.mean(fo)),
-                     "|error| (mean)": err})
-    if max(errs) <= exact_tol:
-        return Comparison(True, "identity", max(errs), None, rows,
-                          (note + " " if note else "") + "agrees to round-off at every d")
-    rate = fit_rate(ds, errs)
-    ok = rate >= MIN_RATE and errs[-1] < errs[-2] and errs[-1] <= max_final
-    why = "" if ok else (f"rate {rate:.2f} < {MIN_RATE}" if rate < MIN_RATE else
-                         "error did not fall at the last step" if errs[-1] >= errs[-2] else
-                         f"final error {errs[-1]:.3g} > {max_final}")
-    return Comparison(ok, "asymptotic", errs[-1], rate, rows, "; ".join(x for x in (note, why) if x))
-
-
-def compare_symbolic(formula_expr, derived_expr, *, note: str = "", rows=None) -> Comparison:
-    """Exact symbolic identity: ``simplify(formula − derived) == 0`` (decided by SymPy)."""
-    import sympy as sp
-    diff = sp.simplify(sp.expand(sp.sympify(formula_expr) - sp.sympify(derived_expr)))
-    ok = diff == 0
-    return Comparison(bool(ok), "identity", 0.0 if ok else None, None,
-                      rows or [{"printed": sp.sstr(formula_expr), "derived": sp.sstr(derived_expr),
-                                "difference": sp.sstr(diff)}], note)
+        verdict, strength, note = decide(p, q, c.correction)
+    except Exception as exc:  # an internal error is reported as one, never as a verdict
+        return Outcome(c, "error", "numerical", None, None, time.perf_counter() - t0,
+                       note=f"check raised {type(exc).__name__}: {exc}",
+                       error="".join(traceback.format_exception(exc)))
+    return Outcome(c, verdict, strength, p, q, time.perf_counter() - t0, note=note)

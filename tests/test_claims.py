@@ -1,17 +1,27 @@
-"""Every registered claim: its verdict matches the ledger, and a perturbed formula loses it.
+"""Every registered claim: its verdict and strength match the ledger, and its check can fail.
 
-This is the generic guard against checks that cannot fail: for each claim, the printed formula
-(and the corrected one, for an erratum) is perturbed with ``registry.perturbed`` (or the claim's
-own ``perturb``) and compared against the *same* evidence; the comparison must then disagree.
+The graded self-test: for each claim, the form that agrees with the evidence (the printed one, or
+the corrected one when only it agrees) is replaced by each of its mutants
+(:func:`proofs_check.evidence.mutants.mutants_of`: relative ±5 % / ±2 %, constants changed, O(1/d)
+slips) and compared against the *same* evidence; every comparison must disagree, except the
+mutants the claim lists in ``tolerated`` (with their measured detection threshold).
+
+``LEGACY`` lists the claims still on the first version's acceptance rules
+(:mod:`proofs_check.evidence.legacy`); they keep the first version's single perturbation test
+(x → 1.1·x + 0.05) until they move to :mod:`proofs_check.evidence.decisions`.
 """
 
 import pytest
 
+from proofs_check.evidence.legacy import perturbed
+from proofs_check.evidence.mutants import mutants_of
 from proofs_check.ledger import load_ledger
-from proofs_check.registry import Context, all_claims, decide, run_claim
+from proofs_check.registry import CORRECTIONS, Context, all_claims, decide, run_claim
 
 CLAIMS = all_claims()
 LEDGER = load_ledger()
+
+LEGACY = {c.id for c in CLAIMS}
 
 
 def test_ledger_and_registry_agree():
@@ -27,18 +37,33 @@ def test_every_claim_has_a_source_and_statement():
             assert c.corrected_statement, f"{c.id}: a corrected form needs its statement"
 
 
+def _legacy_perturbed(c, f):
+    return c.perturb(f) if c.perturb is not None else perturbed(f)
+
+
 @pytest.mark.parametrize("cid", [c.id for c in CLAIMS])
-def test_claim_verdict_and_perturbation(cid):
+def test_claim_verdict_and_self_test(cid):
     c = next(x for x in CLAIMS if x.id == cid)
     ctx = Context()
     data = c.evidence(ctx)
     out = run_claim(c, ctx, data=data)
-    assert out.verdict == LEDGER.get(cid), (
-        f"{cid}: verdict {out.verdict!r} ({out.note}) but the ledger expects {LEDGER.get(cid)!r}")
-    # the printed formula, perturbed, must not agree with the evidence
-    p = c.compare(c.perturbed_printed(), data, ctx)
-    assert not p.agrees, f"{cid}: a perturbed printed formula still agrees — the check cannot fail"
-    assert decide(p, None)[0] not in ("holds", "holds asymptotically")
-    if c.corrected is not None:
-        q = c.compare(c.perturbed_corrected(), data, ctx)
-        assert not q.agrees, f"{cid}: a perturbed corrected formula still agrees"
+    assert out.error is None, f"{cid}: the check raised:\n{out.error}"
+    assert {"verdict": out.verdict, "strength": out.strength} == LEDGER.get(cid), (
+        f"{cid}: {out.verdict} · {out.strength} ({out.note}) but the ledger expects "
+        f"{LEDGER.get(cid)}")
+    form = "corrected" if out.verdict in CORRECTIONS.values() else "printed"
+    if cid in LEGACY:
+        p = c.compare(_legacy_perturbed(c, c.printed), data, ctx)
+        assert not p.agrees, f"{cid}: a perturbed printed formula still agrees"
+        assert decide(p, None)[0] not in ("holds", "holds asymptotically")
+        if c.corrected is not None:
+            q = c.compare(_legacy_perturbed(c, c.corrected), data, ctx)
+            assert not q.agrees, f"{cid}: a perturbed corrected formula still agrees"
+        return
+    survivors = []
+    for m in mutants_of(c, form):
+        if m.name in c.tolerated:
+            continue
+        if c.compare(m.formula, data, ctx).agrees:
+            survivors.append(m.name)
+    assert not survivors, f"{cid}: mutants of the {form} form still agree: {survivors}"

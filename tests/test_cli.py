@@ -7,6 +7,7 @@ import pytest
 
 from proofs_check import cli, report
 from proofs_check import registry as R
+from proofs_check.evidence import legacy as L
 from tests.test_registry import _exact_claim
 
 
@@ -22,9 +23,11 @@ def fake_registry(monkeypatch):
         id="ok.asym", source="test", statement=r"\frac{1}{2}", method="exact finite-d",
         printed=lambda d: 0.5,
         evidence=lambda ctx: [0.5 + 1 / d for d in ds],
-        compare=lambda f, data, ctx: R.compare_asymptotic(ds, data, [f(d) for d in ds],
+        compare=lambda f, data, ctx: L.compare_asymptotic(ds, data, [f(d) for d in ds],
                                                           max_final=0.1)))
-    ledger = {"ok.exact": "holds", "ok.erratum": "erratum", "ok.asym": "holds asymptotically"}
+    ledger = {"ok.exact": {"verdict": "holds", "strength": "numerical"},
+              "ok.erratum": {"verdict": "erratum", "strength": "numerical"},
+              "ok.asym": {"verdict": "holds asymptotically", "strength": "numerical"}}
     monkeypatch.setattr(cli, "load_ledger", lambda: dict(ledger))
     return ledger
 
@@ -36,7 +39,7 @@ def test_table_and_exit_zero(fake_registry, capsys):
 
 
 def test_mismatch_exits_one_and_says_which(fake_registry, capsys, monkeypatch):
-    fake_registry["ok.exact"] = "erratum"
+    fake_registry["ok.exact"] = {"verdict": "erratum", "strength": "numerical"}
     monkeypatch.setattr(cli, "load_ledger", lambda: dict(fake_registry))
     assert cli.main(["--only", "ok.exact"]) == 1
     assert "ok.exact" in capsys.readouterr().err
@@ -60,7 +63,8 @@ def test_json_validates_against_schema(fake_registry, capsys):
     assert cli.main(["--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     jsonschema.validate(doc, report.schema())
-    assert doc["schema"] == "lazysym.proofs-check/1"
+    assert doc["schema"] == "lazysym.proofs-check/2"
+    assert doc["provenance"]["lazysym"] and doc["summary"]["errors"] == []
     by_id = {c["id"]: c for c in doc["claims"]}
     assert by_id["ok.erratum"]["corrected_statement"] == "c"
     assert by_id["ok.asym"]["rate"] == pytest.approx(1.0, abs=0.2)

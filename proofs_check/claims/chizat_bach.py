@@ -32,7 +32,8 @@ from lazysym.nn import nn_risk_quadratic
 from lazysym.nn.lazy import dh_norm, kappa, lazy_paths, paired_init, relative_gap_ratio, signed_init
 from lazysym.nt import nt_risk_quadratic
 from lazysym.objects.models import paper_quadratic_target
-from proofs_check.registry import MIN_RATE, Comparison, Context, claim, fit_rate
+from proofs_check.registry import Comparison, Context, claim
+from proofs_check.evidence.legacy import MIN_RATE, fit_rate
 
 SRC = "Chizat–Bach poster (lazy training), cited in the paper §1.2 eq. (7)"
 
@@ -207,6 +208,7 @@ def ih_compare(formula, data, ctx: Context) -> Comparison:
 
 claim(
     id="cb.infinite_horizon",
+    correction="precise statement",
     source=SRC + ", 'Lazy Training Theorems: Infinite horizon'",
     statement=r"h(w_0) = 0,\ R \text{ strongly convex} \Rightarrow \lim_{\alpha\to\infty}\sup_{t>0}"
               r"\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\| = 0",

@@ -20,7 +20,8 @@ import numpy as np
 from lazysym.nn import nn_risk_mixture
 from lazysym.nt import nt_risk_mixture
 from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture
-from proofs_check.registry import Comparison, Context, claim, compare_asymptotic
+from proofs_check.registry import Comparison, Context, claim
+from proofs_check.evidence.legacy import compare_asymptotic
 
 # ------------------------------------------------------------------------------------------------
 # Theorem 3 box

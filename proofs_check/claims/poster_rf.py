@@ -117,6 +117,8 @@ POSTER_LIMIT_CASES = [
 
 claim(
     id="poster.rho_inf_any_activation",
+    correction="hypothesis",
+    hypothesis="λ₂ ≠ 0 (the poster says 'for any activation'; odd σ have λ₂ = 0)",
     source="poster, remark after Theorem 1 (\"for any activation function … independent of the "
            "non-linearity\")",
     statement=r"\text{for any activation function: } \lim_{\rho\to\infty}\lim_{d\to\infty,N/d\to\rho}"

@@ -29,7 +29,8 @@ import numpy as np
 import sympy as sp
 
 from lazysym.objects.gaussian import expect_polynomial
-from proofs_check.registry import Comparison, Context, claim, compare_symbolic, fit_rate
+from proofs_check.registry import Comparison, Context, claim
+from proofs_check.evidence.legacy import compare_symbolic, fit_rate
 
 SIGMA = sp.Function("sigma")
 

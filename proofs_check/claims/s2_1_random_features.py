@@ -17,7 +17,8 @@ import numpy as np
 from lazysym import rf
 from lazysym.objects.models import QuadraticTarget, paper_quadratic_target
 from lazysym.rf.exact import rf_solve
-from proofs_check.registry import Comparison, claim, compare_asymptotic, compare_symbolic, compare_values
+from proofs_check.registry import Comparison, claim
+from proofs_check.evidence.legacy import compare_asymptotic, compare_symbolic, compare_values
 
 # ---------------------------------------------------------------------------------------------
 # sizes and tolerances
@@ -373,6 +374,8 @@ EQ11_CASES = [
 
 claim(
     id="thm1.eq11",
+    correction="hypothesis",
+    hypothesis="λ₂ ≠ 0 (not implied by A1: odd σ have λ₂ = 0)",
     source="§2.1, Theorem 1, eq. (11)",
     statement=r"\lim_{\rho \to \infty} \lim_{d \to \infty, N/d \to \rho} \frac{R_{\mathrm{RF},N}(f_*)}"
               r"{\|f_*\|_{L_2}^2} = \lim_{d \to \infty} \left( 1 - \frac{\langle \boldsymbol{\Gamma}, "

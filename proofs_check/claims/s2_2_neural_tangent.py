@@ -16,7 +16,8 @@ import numpy as np
 
 from lazysym.nt import nt_expected_risk_quadratic, theorem2_bound, theorem2_risk, trace_ratio
 from lazysym.objects.models import QuadraticTarget
-from proofs_check.registry import MIN_RATE, Comparison, Context, claim, compare_asymptotic, fit_rate
+from proofs_check.registry import Comparison, Context, claim
+from proofs_check.evidence.legacy import MIN_RATE, compare_asymptotic, fit_rate
 
 RHOS = (0.1, 0.3, 0.5, 0.8, 1.0, 2.0)
 

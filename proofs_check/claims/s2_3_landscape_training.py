@@ -27,7 +27,8 @@ from lazysym.nn.landscape import critical_points, sample_sublevel_points
 from lazysym.nn.training import gradient_flow, random_init, sgd
 from lazysym.objects.models import QuadraticTarget
 from lazysym.testing import psd_with_spectrum
-from proofs_check.registry import Comparison, Context, claim, fit_rate
+from proofs_check.registry import Comparison, Context, claim
+from proofs_check.evidence.legacy import fit_rate
 
 # --------------------------------------------------------------------------------------------
 # prop1

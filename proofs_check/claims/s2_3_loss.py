@@ -21,7 +21,8 @@ from sympy import Identity
 
 from lazysym.nn.loss_symbolic import derive_loss, derive_loss_explicit, loss_symbols
 from lazysym.objects.gaussian import QuadForm, expect_forms, expect_polynomial, frobenius2, trace
-from proofs_check.registry import Comparison, Context, claim, compare_symbolic
+from proofs_check.registry import Comparison, Context, claim
+from proofs_check.evidence.legacy import compare_symbolic
 
 #: explicit size of the coordinate check (d = 2, N = 2: every entry of B and W symbolic)
 EXPLICIT = (2, 2)

@@ -20,7 +20,8 @@ from lazysym.compare.gaps import exp_B, flat_B, nt_minus_nn, power_law_B, spiked
 from lazysym.nn import nn_risk_quadratic
 from lazysym.nt import nt_expected_risk_quadratic
 from lazysym.objects.models import QuadraticTarget
-from proofs_check.registry import Comparison, Context, claim, compare_asymptotic, compare_values
+from proofs_check.registry import Comparison, Context, claim
+from proofs_check.evidence.legacy import compare_asymptotic, compare_values
 
 # ------------------------------------------------------------------------------------------------
 # eq. (13), NN row
@@ -194,6 +195,8 @@ def eq6_compare(formula, data, ctx: Context) -> Comparison:
 
 claim(
     id="eq6",
+    correction="hypothesis",
+    hypothesis="B not proportional to I (GAP depends on B and vanishes for B ∝ I)",
     source="§1.1, eq. (6)",
     statement=r"\lim_{t\to\infty}\lim_{\varepsilon\to 0} R_{\mathrm{NN},N}(f_*;\ell=t/\varepsilon,\varepsilon) "
               r"= \inf_{f\in\mathcal F_{\mathrm{NN},N}} \mathbb E\{(f(\mathbf x)-f_*(\mathbf x))^2\} "

@@ -120,6 +120,8 @@ EQ16_CASES = [
 
 claim(
     id="thm4.eq16",
+    correction="hypothesis",
+    hypothesis="λ₂ ≠ 0 (not implied by A1: odd σ have λ₂ = 0)",
     source="§3.1, Theorem 4, eq. (16)",
     statement=r"\lim_{\rho \to \infty} \lim_{d \to \infty, N/d \to \rho} R_{\mathrm{RF},N}"
               r"(\mathbb{P}_{\mathbf{\Sigma},\mathbf{\Delta}}) = \frac{\zeta_{1,*}}{\zeta_{1,*} + "
@@ -209,6 +211,8 @@ WLOG_CASES = [
 
 claim(
     id="thm4.lambda0_wlog",
+    correction="hypothesis",
+    hypothesis="λ₀ = 0 as an assumption (RF has no offset, so it is not without loss of generality)",
     source="§3.1, Theorem 4 (\"assume without loss of generality λ₀ = 0\")",
     statement=r"\text{Define } \lambda_k = \mathbb{E}[\sigma(G)\mathrm{He}_k(G)] \text{ … and assume "
               r"without loss of generality } \lambda_0 = 0",

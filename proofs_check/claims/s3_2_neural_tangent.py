@@ -26,7 +26,8 @@ from lazysym.nt import (
     theorem5_risk_rho_ge_1,
 )
 from lazysym.objects.models import GaussianMixture
-from proofs_check.registry import Context, claim, compare_asymptotic
+from proofs_check.registry import Context, claim
+from proofs_check.evidence.legacy import compare_asymptotic
 
 
 def _delta(kind: str, d: int, rng) -> np.ndarray:

@@ -22,7 +22,8 @@ import numpy as np
 
 from lazysym.nn import bayes_risk_mixture, nn_risk_mixture, nn_risk_mixture_numerical
 from lazysym.objects.models import GaussianMixture, paper_mixture
-from proofs_check.registry import Comparison, Context, claim, compare_asymptotic
+from proofs_check.registry import Comparison, Context, claim
+from proofs_check.evidence.legacy import compare_asymptotic
 
 RHOS = (0.1, 0.5, 1.0, 2.0)
 
