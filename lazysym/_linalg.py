@@ -25,7 +25,8 @@ def inv_sqrt(A: np.ndarray) -> np.ndarray:
 
 
 def whiten(Sigma: np.ndarray, Delta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""(Σ^{-1/2}, δ, V) with :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2} = V\,\mathrm{diag}(\delta)V^\top`
+    r"""(Σ^{-1/2}, δ, V) with
+    :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2} = V\,\mathrm{diag}(\delta)V^\top`
     (eigenvalues ascending): the whitening used by Theorems 5 and 6.
     """
     isq = inv_sqrt(Sigma)

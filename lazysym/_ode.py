@@ -30,9 +30,10 @@ def dopri(rhs, y0: np.ndarray, t_eval: np.ndarray, *, rtol: float, atol: float,
     """Integrate ẏ = rhs(y), y(0) = y0, stepping exactly onto each time of ``t_eval``.
 
     Error control ``|err_i| ≤ atol + rtol·max(|y_i|, |y_new,i|)`` in the RMS norm, FSAL, step
-    factor clipped to [0.2, 5]. ``on_record(i, t, y, f, steps)`` is called at each record time (``f``
-    is rhs(y), ``steps`` the accepted steps so far); returning True stops early. ``flush_below`` sets |y_i| below it to 0 after each step
-    (decaying components otherwise reach subnormal floats, which slows every product).
+    factor clipped to [0.2, 5]. ``on_record(i, t, y, f, steps)`` is called at each record time
+    (``f`` is rhs(y), ``steps`` the accepted steps so far); returning True stops early.
+    ``flush_below`` sets |y_i| below it to 0 after each step (decaying components otherwise reach
+    subnormal floats, which slows every product).
     ``diagnostics()`` adds entries to a :class:`ConvergenceError`.
 
     Returns ``(times, states, steps)`` for the record times reached.

@@ -7,8 +7,10 @@ least-squares rate fit (:func:`fit_rate`) used by the library and by ``proofs_ch
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["MonteCarloEstimate", "fit_rate", "mean_estimate"]
 
@@ -43,14 +45,16 @@ class MonteCarloEstimate:
             0.0 if self.value == reference else float(np.sign(self.value - reference)) * np.inf)
 
 
-def mean_estimate(s1: float, s2: float, n: int, **extra) -> MonteCarloEstimate:
-    """A :class:`MonteCarloEstimate` from the running sums Σv and Σv² of n samples."""
+def mean_estimate(s1: float, s2: float, n: int, **extra: Any) -> MonteCarloEstimate:
+    """A :class:`MonteCarloEstimate` from the running sums Σv and Σv² of n samples (``extra``:
+    the other fields, ``n_train`` and ``coefficients``).
+    """
     mean = s1 / n
     var = max(s2 / n - mean * mean, 0.0) * n / max(n - 1, 1)
     return MonteCarloEstimate(float(mean), float(np.sqrt(var / n)), int(n), **extra)
 
 
-def fit_rate(xs, errors) -> float:
+def fit_rate(xs: ArrayLike, errors: ArrayLike) -> float:
     """Least-squares slope γ of log(error) against log(x): the rate in error ∝ x^(−γ).
 
     Errors equal to 0 are floored at 1e-300 (an exact agreement counts as a very fast rate).

@@ -12,12 +12,18 @@ they shrink towards simple values); eigenvectors come from a drawn integer seed.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from lazysym._typing import SeedLike
 from lazysym._validate import as_generator, as_real, positive_int
 from lazysym.errors import check
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
+
+if TYPE_CHECKING:  # hypothesis is a test dependency, imported only when a strategy is built
+    from hypothesis.strategies import SearchStrategy
 
 __all__ = [
     "random_orthogonal", "psd_with_spectrum", "random_psd", "random_symmetric", "random_weights",
@@ -26,7 +32,7 @@ __all__ = [
 ]
 
 
-def random_orthogonal(d: int, rng) -> np.ndarray:
+def random_orthogonal(d: int, rng: SeedLike) -> np.ndarray:
     """A Haar-distributed Q ∈ O(d) (QR of a Gaussian matrix with the sign fix)."""
     d = positive_int(d, "d")
     A = as_generator(rng).standard_normal((d, d))
@@ -34,7 +40,7 @@ def random_orthogonal(d: int, rng) -> np.ndarray:
     return Q * np.sign(np.where(np.diag(R) == 0, 1.0, np.diag(R)))
 
 
-def psd_with_spectrum(eigenvalues, rng) -> np.ndarray:
+def psd_with_spectrum(eigenvalues: ArrayLike, rng: SeedLike) -> np.ndarray:
     """Q diag(λ) Qᵀ with Haar Q (exactly symmetrised). Any real λ (PSD iff all λ ≥ 0)."""
     lam = np.asarray(eigenvalues, float).ravel()
     check(lam.size >= 1 and bool(np.all(np.isfinite(lam))), "eigenvalues must be finite reals",
@@ -44,7 +50,8 @@ def psd_with_spectrum(eigenvalues, rng) -> np.ndarray:
     return (B + B.T) / 2
 
 
-def random_psd(d: int, rng, *, cond: float = 10.0, scale: float = 1.0, rank: int | None = None):
+def random_psd(d: int, rng: SeedLike, *, cond: float = 10.0, scale: float = 1.0,
+               rank: int | None = None) -> np.ndarray:
     """A PSD d×d matrix with eigenvalues log-uniform in [scale/cond, scale] (``rank`` of them
     non-zero if given): condition number (on its range) ≤ ``cond``.
     """
@@ -59,14 +66,14 @@ def random_psd(d: int, rng, *, cond: float = 10.0, scale: float = 1.0, rank: int
     return psd_with_spectrum(lam, rng)
 
 
-def random_symmetric(d: int, rng) -> np.ndarray:
+def random_symmetric(d: int, rng: SeedLike) -> np.ndarray:
     """A GOE-like symmetric matrix (A + Aᵀ)/√(2d)."""
     d = positive_int(d, "d")
     A = as_generator(rng).standard_normal((d, d))
     return (A + A.T) / math.sqrt(2 * d)
 
 
-def random_weights(d: int, N: int, rng, *, scale: float = 1.0) -> np.ndarray:
+def random_weights(d: int, N: int, rng: SeedLike, *, scale: float = 1.0) -> np.ndarray:
     """W ∈ R^{d×N} with i.i.d. N(0, scale²/d) entries (columns w_i, E‖w_i‖² = scale², as A2)."""
     d, N = positive_int(d, "d"), positive_int(N, "N")
     return as_generator(rng).standard_normal((d, N)) * (scale / math.sqrt(d))
@@ -76,13 +83,13 @@ def random_weights(d: int, N: int, rng, *, scale: float = 1.0) -> np.ndarray:
 # hypothesis strategies
 # --------------------------------------------------------------------------------------------
 
-def _st():
+def _st() -> Any:
     from hypothesis import strategies as st
     return st
 
 
-def spectra(d, *, min_value: float = 0.0, max_value: float = 4.0, max_cond: float | None = None,
-            allow_ties: bool = True):
+def spectra(d: int | SearchStrategy[int], *, min_value: float = 0.0, max_value: float = 4.0,
+            max_cond: float | None = None, allow_ties: bool = True) -> SearchStrategy[np.ndarray]:
     """Descending spectra of length ``d`` (an int or a strategy) in [min_value, max_value].
 
     ``max_cond`` bounds λ_max/λ_min (requires ``min_value > 0``). ``allow_ties`` lets hypothesis
@@ -110,15 +117,16 @@ def spectra(d, *, min_value: float = 0.0, max_value: float = 4.0, max_cond: floa
     return build()
 
 
-def orthogonal_matrices(d):
+def orthogonal_matrices(d: int | SearchStrategy[int]) -> SearchStrategy[np.ndarray]:
     """Haar orthogonal d×d matrices (from a drawn seed)."""
     st = _st()
     dims = st.just(d) if isinstance(d, int) else d
     return st.builds(lambda n, s: random_orthogonal(n, s), dims, st.integers(0, 2 ** 32 - 1))
 
 
-def psd_matrices(d, *, min_value: float = 0.0, max_value: float = 4.0,
-                 max_cond: float | None = None, allow_ties: bool = True):
+def psd_matrices(d: int | SearchStrategy[int], *, min_value: float = 0.0, max_value: float = 4.0,
+                 max_cond: float | None = None,
+                 allow_ties: bool = True) -> SearchStrategy[np.ndarray]:
     """PSD matrices Q diag(λ) Qᵀ, λ from :func:`spectra` (same options)."""
     st = _st()
     return st.builds(lambda lam, s: psd_with_spectrum(lam, s),
@@ -127,14 +135,16 @@ def psd_matrices(d, *, min_value: float = 0.0, max_value: float = 4.0,
                      st.integers(0, 2 ** 32 - 1))
 
 
-def symmetric_matrices(d, *, bound: float = 4.0):
+def symmetric_matrices(d: int | SearchStrategy[int], *,
+                       bound: float = 4.0) -> SearchStrategy[np.ndarray]:
     """Symmetric (indefinite) matrices with eigenvalues in [−bound, bound]."""
     st = _st()
     return st.builds(lambda lam, s: psd_with_spectrum(lam, s),
                      spectra(d, min_value=-bound, max_value=bound), st.integers(0, 2 ** 32 - 1))
 
 
-def weights(d, N, *, scale: float = 1.0):
+def weights(d: int | SearchStrategy[int], N: int | SearchStrategy[int], *,
+            scale: float = 1.0) -> SearchStrategy[np.ndarray]:
     """W ∈ R^{d×N}, i.i.d. N(0, scale²/d) entries (from a drawn seed); d, N ints or strategies."""
     st = _st()
     ds = st.just(d) if isinstance(d, int) else d
@@ -143,8 +153,9 @@ def weights(d, N, *, scale: float = 1.0):
                      st.integers(0, 2 ** 32 - 1))
 
 
-def quadratic_targets(d, *, psd: bool = True, centred: bool = True, max_value: float = 4.0,
-                      allow_ties: bool = True):
+def quadratic_targets(d: int | SearchStrategy[int], *, psd: bool = True, centred: bool = True,
+                      max_value: float = 4.0,
+                      allow_ties: bool = True) -> SearchStrategy[QuadraticTarget]:
     """:class:`~lazysym.models.QuadraticTarget` with B ⪰ 0 (``psd``) or indefinite; centred
     (b₀ = −Tr B) or with a drawn offset b₀ ∈ [−5, 5].
     """
@@ -155,7 +166,8 @@ def quadratic_targets(d, *, psd: bool = True, centred: bool = True, max_value: f
     return st.builds(QuadraticTarget, Bs, b0s)
 
 
-def gaussian_mixtures(d, *, sigma_cond: float = 4.0, delta_fraction: float = 0.9):
+def gaussian_mixtures(d: int | SearchStrategy[int], *, sigma_cond: float = 4.0,
+                      delta_fraction: float = 0.9) -> SearchStrategy[GaussianMixture]:
     """:class:`~lazysym.models.GaussianMixture` with Σ ≻ 0 (condition ≤ ``sigma_cond``, M1) and
     ‖Δ‖_op ≤ ``delta_fraction``·λ_min(Σ), so that Σ ± Δ ≻ 0. Δ is drawn on the √d scale of M2
     (‖Δ‖_op ≤ 2/√d) when that is smaller.

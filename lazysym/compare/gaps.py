@@ -42,8 +42,13 @@ a rank-k B with k ≤ N (:func:`spiked_B`) R_NN = 0 < R_NT: the ratio is infinit
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Iterable
+from typing import Any
 
+import numpy as np
+from numpy.typing import ArrayLike
+
+from lazysym._typing import SeedLike
 from lazysym._validate import as_generator, as_real, as_weights, positive_int
 from lazysym.errors import check
 from lazysym.nn import nn_risk_quadratic
@@ -58,7 +63,7 @@ __all__ = [
 
 
 
-def nt_minus_nn(W, target: QuadraticTarget) -> float:
+def nt_minus_nn(W: ArrayLike, target: QuadraticTarget) -> float:
     r""":math:`R_{NT,N}(W) - R_{NN,N}` (raw) with N = number of columns of W; ≥ 0 whenever B ⪰ 0.
 
     The proof (Cauchy interlacing) is in the module docstring; for B not PSD the difference can be
@@ -93,7 +98,7 @@ def gap_asymptotic(target: QuadraticTarget, N: int) -> float:
     return nt - nn
 
 
-def gap_finite_d(target: QuadraticTarget, N: int, *, draws: int, rng) -> np.ndarray:
+def gap_finite_d(target: QuadraticTarget, N: int, *, draws: int, rng: SeedLike) -> np.ndarray:
     r"""Exact normalised gaps :math:`(R_{NT,N}(W) - R_{NN,N})/\|f_*\|^2` for ``draws`` independent
     W with i.i.d. N(0, I_d/d) columns (§2.2), one per draw.
     """
@@ -109,15 +114,15 @@ def gap_finite_d(target: QuadraticTarget, N: int, *, draws: int, rng) -> np.ndar
     return out
 
 
-def nt_nn_ratio(target: QuadraticTarget, N: int, *, draws: int, rng) -> np.ndarray:
+def nt_nn_ratio(target: QuadraticTarget, N: int, *, draws: int, rng: SeedLike) -> np.ndarray:
     r""":math:`R_{NT,N}(W)/R_{NN,N}` for ``draws`` Gaussian W (``inf`` where R_NN = 0 < R_NT)."""
     check(isinstance(target, QuadraticTarget), "target must be a QuadraticTarget",
           assumption="qf target")
     N, draws = positive_int(N, "N"), positive_int(draws, "draws")
     rng = as_generator(rng)
     nn = nn_risk_quadratic(target, N)
-    vals = np.array([nt_risk_quadratic(rng.standard_normal((target.d, N)) / np.sqrt(target.d), target)
-                     for _ in range(draws)])
+    vals = np.array([nt_risk_quadratic(rng.standard_normal((target.d, N)) / np.sqrt(target.d),
+                                       target) for _ in range(draws)])
     if nn > 0:
         return vals / nn
     return np.full(draws, np.inf)  # R_NN = 0: every W with R_NT > 0 gives an infinite ratio
@@ -144,7 +149,7 @@ def spiked_B(d: int, kappa: float) -> QuadraticTarget:
     return QuadraticTarget(np.diag(np.r_[np.ones(k), np.zeros(d - k)]))
 
 
-def exp_B(d: int, rng) -> QuadraticTarget:
+def exp_B(d: int, rng: SeedLike) -> QuadraticTarget:
     """§4: B diagonal with i.i.d. Exp(1) entries, centred."""
     d = positive_int(d, "d")
     return QuadraticTarget(np.diag(as_generator(rng).exponential(1.0, size=d)))
@@ -170,7 +175,8 @@ def non_psd_counterexample() -> tuple[QuadraticTarget, np.ndarray, float, float]
     return target, W, nt_risk_quadratic(W, target), nn_risk_quadratic(target, 1)
 
 
-def ratio_growth(alpha: float, rho: float, ds, *, draws: int, rng) -> dict:
+def ratio_growth(alpha: float, rho: float, ds: Iterable[int], *, draws: int,
+                 rng: SeedLike) -> dict[str, Any]:
     r"""Measured growth of :math:`R_{NT}/R_{NN}` for :func:`power_law_B` at N = ⌊ρd⌋.
 
     Returns ``{"d": ds, "ratio": mean ratio per d, "rate": fitted exponent γ in ratio ∝ d^γ,

@@ -1,4 +1,5 @@
-r"""The NN–NT gap with ReLU activation (the paper's poster, "How General are these Phenomena?", Fig. 3).
+r"""The NN–NT gap with ReLU activation (the paper's poster, "How General are these Phenomena?",
+Fig. 3).
 
 The poster: "we performed extensive experiments with other non-linearities. See Figure 3 for fitting
 a quadratic function with ReLu activation. In particular, the positive gap between NN and NT is
@@ -11,8 +12,9 @@ that runs here:
 * **NT**: the class (3) with σ = relu, :math:`\hat f(x) = c + \sum_i \sigma'(\langle w_i, x\rangle)
   \langle a_i, x\rangle` at random :math:`w_i\sim N(0, I_d/d)` (σ' = 1{u > 0}), fitted by least
   squares on ``n_train`` samples (:func:`fit_relu_nt`; normal equations accumulated in chunks).
-* **Test errors** on fresh samples with CLT standard errors (:func:`lazysym.montecarlo.test_error_montecarlo`),
-  normalised by :math:`\|f_*\|^2`; over seeds, the mean and its standard error (:func:`relu_gap_experiment`).
+* **Test errors** on fresh samples with CLT standard errors
+  (:func:`lazysym.rf.montecarlo.test_error_montecarlo`), normalised by :math:`\|f_*\|^2`; over
+  seeds, the mean and its standard error (:func:`relu_gap_experiment`).
 
 SGD works on the target scaled to unit L² norm (y/‖f*‖); the predictor is scaled back, so the
 normalised risk is unchanged. The NT least-squares fit has an estimation excess of order
@@ -24,10 +26,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from lazysym._typing import SeedLike
 from lazysym._validate import as_generator, as_real, as_target, as_weights, positive_int
 from lazysym.errors import ConvergenceError, check
 from lazysym.objects.models import QuadraticTarget
@@ -37,7 +43,7 @@ __all__ = ["ReluNetwork", "train_relu_nn", "fit_relu_nt", "nt_features", "relu_g
            "GapResult"]
 
 
-def _target(target) -> QuadraticTarget:
+def _target(target: QuadraticTarget) -> QuadraticTarget:
     target = as_target(target)
     check(target.norm2 > 0, "the target must be non-zero (‖f*‖ > 0) to normalise the risk",
           assumption="f* ≠ 0")
@@ -51,15 +57,17 @@ class ReluNetwork:
     W: np.ndarray
     a: np.ndarray
     c: float
-    risks: list = field(default_factory=list, repr=False)
+    risks: list[float] = field(default_factory=list, repr=False)
 
-    def __call__(self, X):
+    def __call__(self, X: ArrayLike) -> np.ndarray:
+        """The predictions f̂(x) for the rows of X (n×d)."""
         X = np.asarray(X, float)
         return self.c + np.maximum(X @ self.W, 0.0) @ self.a
 
 
-def train_relu_nn(target, N: int, *, steps: int, rng, batch: int = 64, step: float = 0.05,
-                  decay: float = 0.0, record_every: int = 0) -> ReluNetwork:
+def train_relu_nn(target: QuadraticTarget, N: int, *, steps: int, rng: SeedLike,
+                  batch: int = 64, step: float = 0.05, decay: float = 0.0,
+                  record_every: int = 0) -> ReluNetwork:
     r"""One-pass mini-batch SGD on :math:`\tfrac12(y/\|f_*\| - \hat f(x))^2` for the ReLU network.
 
     Parameters
@@ -117,7 +125,7 @@ def train_relu_nn(target, N: int, *, steps: int, rng, batch: int = 64, step: flo
     return ReluNetwork(W, a * s, c * s, rec)
 
 
-def nt_features(X, W) -> np.ndarray:
+def nt_features(X: ArrayLike, W: np.ndarray) -> np.ndarray:
     r"""NT features of class (3) with σ = relu: :math:`x_a\,\mathbf 1\{\langle w_i, x\rangle > 0\}`
     for all (i, a), then the constant 1 (offset). Shape (n, Nd + 1).
     """
@@ -127,7 +135,8 @@ def nt_features(X, W) -> np.ndarray:
     return np.hstack([F, np.ones((X.shape[0], 1))])
 
 
-def fit_relu_nt(target, W, *, n_train: int, rng, chunk: int = 2000):
+def fit_relu_nt(target: QuadraticTarget, W: ArrayLike, *, n_train: int, rng: SeedLike,
+                chunk: int = 2000) -> Callable[[np.ndarray], np.ndarray]:
     r"""Least-squares fit of the NT class (3) (σ = relu, offset c) at fixed W on ``n_train`` fresh
     samples; returns a predictor ``f(X)``. Normal equations accumulated in chunks, solved by
     ``lstsq`` (rank-safe).
@@ -151,7 +160,7 @@ def fit_relu_nt(target, W, *, n_train: int, rng, chunk: int = 2000):
         done += m
     coef = np.linalg.lstsq(G, b, rcond=None)[0]
 
-    def predict(X):
+    def predict(X: np.ndarray) -> np.ndarray:
         return nt_features(X, W) @ coef
     return predict
 
@@ -163,15 +172,18 @@ class GapResult:
     """
 
     d: int
-    Ns: list
-    nn: dict
-    nt: dict
-    nn_se: dict
-    nt_se: dict
-    settings: dict
+    Ns: list[int]
+    nn: dict[int, list[float]]
+    nt: dict[int, list[float]]
+    nn_se: dict[int, list[float]]
+    nt_se: dict[int, list[float]]
+    settings: dict[str, Any]
     wall: float
 
-    def summary(self) -> list[dict]:
+    def summary(self) -> list[dict[str, Any]]:
+        """One row per N: mean normalised NN and NT test errors over the seeds, the gap NT − NN,
+        its standard error and z-score (the poster's Fig. 3 claim: a positive gap for N < d).
+        """
         rows = []
         for N in self.Ns:
             nn, nt = np.array(self.nn[N]), np.array(self.nt[N])
@@ -187,8 +199,9 @@ class GapResult:
         return rows
 
 
-def relu_gap_experiment(target, Ns, *, seeds, sgd_steps: int, n_test: int, rng_key=0,
-                        batch: int = 64, step: float = 0.05, decay: float = 1.0,
+def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: int,
+                        sgd_steps: int, n_test: int, rng_key: int = 0, batch: int = 64,
+                        step: float = 0.05, decay: float = 1.0,
                         n_train_factor: int = 20) -> GapResult:
     r"""NN (SGD) against NT (least squares) with ReLU on the quadratic target, for each N.
 
@@ -202,7 +215,10 @@ def relu_gap_experiment(target, Ns, *, seeds, sgd_steps: int, n_test: int, rng_k
     n_test = positive_int(n_test, "n_test")
     n2 = target.norm2
     t0 = time.perf_counter()
-    nn, nt, nn_se, nt_se = {}, {}, {}, {}
+    nn: dict[int, list[float]] = {}
+    nt: dict[int, list[float]] = {}
+    nn_se: dict[int, list[float]] = {}
+    nt_se: dict[int, list[float]] = {}
     for N in Ns:
         nn[N], nt[N], nn_se[N], nt_se[N] = [], [], [], []
         for k in range(seeds):

@@ -16,7 +16,8 @@ Left frames (population limit n → ∞), risk against the number of neurons N:
   (:func:`lazysym.nt.theorem5_kappa_risk`), Theorem 6 (:func:`lazysym.nn.theorem6_risk`) and the
   Bayes error (Monte Carlo MMSE, :func:`lazysym.nn.bayes_risk_mixture`, ± its CLT error).
 * **dots** — exact finite-d population risks for random W (no sampling):
-  RF (:func:`lazysym.rf_exact.rf_risk_quadratic_normalized`, :func:`~lazysym.rf_exact.rf_risk_mixture`),
+  RF (:func:`lazysym.rf.exact.rf_risk_quadratic_normalized`,
+  :func:`~lazysym.rf.exact.rf_risk_mixture`),
   NT (:func:`lazysym.nt.nt_risk_quadratic`, :func:`~lazysym.nt.nt_risk_mixture`), mean ± one
   standard deviation over the draws of W. NN: qf — *trained*: gradient descent from a random
   Gaussian initialisation on the closed-form loss L(W, c) of §2.3 with c at its exact minimiser
@@ -37,8 +38,9 @@ title; ``size="paper"`` gives d = 450):
 * NN — one-pass SGD with mini-batches of 100 (every sample used once: n = steps × batch), step
   ε₀ for the first quarter of the steps, then ε₀/3, ε₀/9, ε₀/27 (a constant step stalls at a
   noise floor ∝ ε; Theorem 3 takes ε → 0), 10⁷ samples at the default size; qf with
-  :func:`lazysym.training.sgd` (exact L recorded), mg with a private one-pass SGD on
-  :math:`\sum_i a_i\langle w_i,x\rangle^2 + c` (exact risk by :func:`lazysym.nn.mixture_quadratic_risk`).
+  :func:`lazysym.nn.training.sgd` (exact L recorded), mg with a private one-pass SGD on
+  :math:`\sum_i a_i\langle w_i,x\rangle^2 + c` (exact risk by
+  :func:`lazysym.nn.mixture_quadratic_risk`).
 * dashed — the n → ∞ limits for the same W: the exact population NT risk and the NN optimum.
 
 Every random draw comes from ``seed`` (independent streams by :class:`numpy.random.SeedSequence`).
@@ -49,7 +51,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias, TypedDict
 
 import numpy as np
 
@@ -71,7 +75,11 @@ from lazysym.objects.models import (
 )
 from lazysym.rf import exact as _rx
 
-__all__ = ['DEFAULT_RHOS', 'DEFAULT_NS', 'RIGHT_SIZES', 'FrameData', 'figure1_left_data', 'figure2_left_data', 'figure1_right_data', 'figure2_right_data']
+__all__ = ['DEFAULT_RHOS', 'DEFAULT_NS', 'RIGHT_SIZES', 'FrameData', 'figure1_left_data',
+           'figure2_left_data', 'figure1_right_data', 'figure2_right_data']
+
+#: A progress callback: called with one message per step.
+Progress: TypeAlias = Callable[[str], object]
 
 
 #: N values of the exact dots in the left frames (§4: N ∈ {45, …, 4500} at d = 450), as ρ = N/d.
@@ -81,8 +89,16 @@ DEFAULT_RHOS = (0.1, 0.2, 0.5, 1.0, 2.0, 4.0, 10.0)
 DEFAULT_NS = tuple(int(round(r * 450)) for r in DEFAULT_RHOS)
 
 
+class _RightSize(TypedDict):
+    d: int
+    Ns: tuple[int, ...]
+    nt_max_factor: int
+    sgd_batch: int
+    nn_samples: int
+
+
 #: Right-frame sizes. "default" runs within minutes on 2 shared cores; "paper" is §4's d = 450.
-RIGHT_SIZES = {
+RIGHT_SIZES: dict[str, _RightSize] = {
     "default": dict(d=60, Ns=(15, 30), nt_max_factor=20, sgd_batch=100, nn_samples=10_000_000),
     # paper: NT CGLS keeps the rotated samples, n·d floats (n ≤ 5p: 0.35 GB at N = 45, 0.66 GB
     # at N = 90); not run to completion here (estimated hours: O(n·r·d) per CGLS iteration)
@@ -101,19 +117,20 @@ def _say(progress, msg):
 
 def _rngs(seed, tag, k):
     """K independent Generators determined by (seed, tag)."""
-    check(isinstance(seed, (int, np.integer)) and seed >= 0,
+    check(bool(isinstance(seed, (int, np.integer)) and seed >= 0),
           f"seed must be a non-negative integer; got {seed!r}", assumption="seed")
-    ss = np.random.SeedSequence([int(seed), sum(ord(ch) << (8 * (i % 4)) for i, ch in enumerate(tag))])
+    ss = np.random.SeedSequence([int(seed),
+                                 sum(ord(ch) << (8 * (i % 4)) for i, ch in enumerate(tag))])
     return [np.random.default_rng(s) for s in ss.spawn(k)]
 
 
-def _check_sizes(d, Ns, draws):
-    check(isinstance(d, (int, np.integer)) and d >= 4, f"d must be an integer ≥ 4; got {d!r}",
+def _check_sizes(d: int, Ns: Iterable[int], draws: int) -> tuple[int, list[int], int]:
+    check(bool(isinstance(d, (int, np.integer)) and d >= 4), f"d must be an integer ≥ 4; got {d!r}",
           assumption="d ≥ 4")
     Ns = [int(n) for n in Ns]
     check(len(Ns) > 0 and all(n >= 1 for n in Ns), f"N values must be integers ≥ 1; got {Ns}",
           assumption="N ≥ 1")
-    check(isinstance(draws, (int, np.integer)) and draws >= 1,
+    check(bool(isinstance(draws, (int, np.integer)) and draws >= 1),
           f"draws must be an integer ≥ 1; got {draws!r}", assumption="draws ≥ 1")
     return int(d), sorted(set(Ns)), int(draws)
 
@@ -162,8 +179,9 @@ def _draw_W(rng, d, N, Gamma_sqrt=None):
 
 
 
-def figure1_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_largest: int = 3,
-                      nn_Ns=None, seed: int = 0, progress=None, dps: int = 15) -> FrameData:
+def figure1_left_data(*, d: int = 450, Ns: Iterable[int] = DEFAULT_NS, draws: int = 10,
+                      draws_largest: int = 3, nn_Ns: Sequence[int] | None = None, seed: int = 0,
+                      progress: Progress | None = None, dps: int = 15) -> FrameData:
     r"""The data of Figure 1, left frame (qf, §1 and §2): normalised risks against N.
 
     Parameters
@@ -214,13 +232,16 @@ def figure1_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
 
     timings = {"lines": t_lines}
     ks = [draws_largest if (N == Ns[-1] and len(Ns) > 1) else draws for N in Ns]
-    for label, rng, gsq, key in (("RF, Γ = I/d", r_rf, None, "RF"), ("RF, Γ ∝ B", r_rfo, Go_sqrt, "RF*")):
+    for label, rng, gsq, key in (("RF, Γ = I/d", r_rf, None, "RF"),
+                                 ("RF, Γ ∝ B", r_rfo, Go_sqrt, "RF*")):
         t0 = time.perf_counter()
         mean, sd = [], []
         for N, k in zip(Ns, ks):
             _say(progress, f"figure 1 left: exact {label} at N = {N} ({k} draws of W)")
-            vals = [_rx.rf_risk_quadratic_normalized(_draw_W(rng, d, N, gsq), target) for _ in range(k)]
-            mean.append(np.mean(vals)), sd.append(np.std(vals, ddof=1) if k > 1 else 0.0)
+            vals = [_rx.rf_risk_quadratic_normalized(_draw_W(rng, d, N, gsq), target)
+                    for _ in range(k)]
+            mean.append(np.mean(vals))
+            sd.append(np.std(vals, ddof=1) if k > 1 else 0.0)
         fd.dots[f"{label}: exact, finite d"] = (np.array(Ns), np.array(mean), np.array(sd),
                                                 np.array(ks), dict(color=_COLORS[key], marker="o"))
         timings[key] = time.perf_counter() - t0
@@ -229,7 +250,8 @@ def figure1_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
     for N, k in zip(Ns, ks):
         _say(progress, f"figure 1 left: exact NT at N = {N} ({k} draws of W ~ N(0, I/d))")
         vals = [_nt.nt_risk_quadratic(_draw_W(r_nt, d, N), target) / f2 for _ in range(k)]
-        mean.append(np.mean(vals)), sd.append(np.std(vals, ddof=1) if k > 1 else 0.0)
+        mean.append(np.mean(vals))
+        sd.append(np.std(vals, ddof=1) if k > 1 else 0.0)
     fd.dots["NT: exact, finite d"] = (np.array(Ns), np.array(mean), np.array(sd), np.array(ks),
                                       dict(color=_COLORS["NT"], marker="s"))
     timings["NT"] = time.perf_counter() - t0
@@ -241,7 +263,8 @@ def figure1_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
     for N in nn_Ns:
         _say(progress, f"figure 1 left: training NN (gradient descent on L) at N = {N}")
         L, it = nn_gradient_descent(target, int(N), r_nn)
-        nn_vals.append(L / f2), nn_iters.append(it)
+        nn_vals.append(L / f2)
+        nn_iters.append(it)
     fd.dots["NN: trained (GD on closed-form L)"] = (
         np.array(nn_Ns, int), np.array(nn_vals), np.zeros(len(nn_Ns)), np.ones(len(nn_Ns), int),
         dict(color=_COLORS["NN"], marker="D"))
@@ -251,9 +274,9 @@ def figure1_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
     return fd
 
 
-def figure2_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_largest: int = 3,
-                      bayes_n: int = 100_000, seed: int = 0, progress=None,
-                      dps: int = 15) -> FrameData:
+def figure2_left_data(*, d: int = 450, Ns: Iterable[int] = DEFAULT_NS, draws: int = 10,
+                      draws_largest: int = 3, bayes_n: int = 100_000, seed: int = 0,
+                      progress: Progress | None = None, dps: int = 15) -> FrameData:
     r"""The data of Figure 2, left frame (mg, §3): risks E(y − f̂)² (E y² = 1) against N.
 
     Σ = I, Δ diagonal with i.i.d. entries from {2, 1.5, 1}/√d (§4), w_i ~ N(0, I/d).
@@ -299,7 +322,8 @@ def figure2_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
     for N, k in zip(Ns, ks):
         _say(progress, f"figure 2 left: exact RF at N = {N} ({k} draws of W)")
         vals = [_rx.rf_risk_mixture(_draw_W(r_rf, d, N), mix) for _ in range(k)]
-        mean.append(np.mean(vals)), sd.append(np.std(vals, ddof=1) if k > 1 else 0.0)
+        mean.append(np.mean(vals))
+        sd.append(np.std(vals, ddof=1) if k > 1 else 0.0)
     fd.dots["RF, Γ = I/d: exact, finite d"] = (np.array(Ns), np.array(mean), np.array(sd),
                                                np.array(ks), dict(color=_COLORS["RF"], marker="o"))
     timings["RF"] = time.perf_counter() - t0
@@ -308,7 +332,8 @@ def figure2_left_data(*, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_lar
     for N, k in zip(Ns, ks):
         _say(progress, f"figure 2 left: exact NT at N = {N} ({k} draws of W)")
         vals = [_nt.nt_risk_mixture(_draw_W(r_nt, d, N), mix) for _ in range(k)]
-        mean.append(np.mean(vals)), sd.append(np.std(vals, ddof=1) if k > 1 else 0.0)
+        mean.append(np.mean(vals))
+        sd.append(np.std(vals, ddof=1) if k > 1 else 0.0)
     fd.dots["NT: exact, finite d"] = (np.array(Ns), np.array(mean), np.array(sd), np.array(ks),
                                       dict(color=_COLORS["NT"], marker="s"))
     timings["NT"] = time.perf_counter() - t0
@@ -325,10 +350,10 @@ def _sample_grid(lo, hi, k=14):
     return sorted(set(np.round(np.geomspace(lo, hi, k)).astype(int).tolist()))
 
 
-def _right_setup(size, d, Ns):
+def _right_setup(size: str, d: int | None, Ns: Iterable[int] | None) -> _RightSize:
     check(size in RIGHT_SIZES, f"size must be one of {sorted(RIGHT_SIZES)}; got {size!r}",
           assumption="size")
-    cfg = dict(RIGHT_SIZES[size])
+    cfg = RIGHT_SIZES[size].copy()
     if d is not None:
         cfg["d"] = int(d)
     if Ns is not None:
@@ -337,8 +362,9 @@ def _right_setup(size, d, Ns):
     return cfg
 
 
-def figure1_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=None, seed: int = 0,
-                       progress=None) -> FrameData:
+def figure1_right_data(*, size: str = "default", d: int | None = None,
+                       Ns: Iterable[int] | None = None, nn_samples: int | None = None,
+                       seed: int = 0, progress: Progress | None = None) -> FrameData:
     r"""Figure 1, right frame (qf): normalised risk of NT (least squares on n samples) and NN
     (one-pass SGD, n = steps × batch) against n, with the n → ∞ limits dashed (exact population
     NT risk for the same W; Theorem 3's inf L, exact).
@@ -352,9 +378,9 @@ def figure1_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
     rm, *rs = _rngs(seed, "figure1_right", 1 + 3 * len(Ns))
     target = paper_quadratic_target(d, rm)
     f2 = target.norm2
-    fd = FrameData(title=f"Figure 1 (qf), finite samples: d = {d}, N ∈ {{{', '.join(map(str, Ns))}}}, "
-                         f"B = diag(Exp(1)); NT: least squares, NN: one-pass SGD "
-                         f"(batch {cfg['sgd_batch']})",
+    fd = FrameData(title=f"Figure 1 (qf), finite samples: d = {d}, "
+                         f"N ∈ {{{', '.join(map(str, Ns))}}}, B = diag(Exp(1)); "
+                         f"NT: least squares, NN: one-pass SGD (batch {cfg['sgd_batch']})",
                    xlabel="number of samples n", ylabel="risk  R / ‖f*‖²", ylim=(0.0, 1.5))
     timings = {}
     shades = np.linspace(1.0, 0.55, len(Ns))
@@ -396,8 +422,9 @@ def figure1_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
     return fd
 
 
-def figure2_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=None, seed: int = 0,
-                       progress=None) -> FrameData:
+def figure2_right_data(*, size: str = "default", d: int | None = None,
+                       Ns: Iterable[int] | None = None, nn_samples: int | None = None,
+                       seed: int = 0, progress: Progress | None = None) -> FrameData:
     r"""Figure 2, right frame (mg): risk E(y − f̂)² of NT (least squares on n samples) and NN
     (one-pass SGD on Σ a_i⟨w_i,x⟩² + c, n = steps × batch) against n; dashed: the exact
     population NT risk for the same W and the exact finite-d NN optimum (Theorem 6's finite-d
@@ -408,9 +435,9 @@ def figure2_right_data(*, size: str = "default", d=None, Ns=None, nn_samples=Non
     nn_samples = int(nn_samples or cfg["nn_samples"])
     rm, *rs = _rngs(seed, "figure2_right", 1 + 3 * len(Ns))
     mix = paper_mixture(d, rm)
-    fd = FrameData(title=f"Figure 2 (mg), finite samples: d = {d}, N ∈ {{{', '.join(map(str, Ns))}}}, Σ = I, "
-                         f"Δ = diag({{2, 1.5, 1}}/√d); NT: least squares, NN: one-pass SGD "
-                         f"(batch {cfg['sgd_batch']})",
+    fd = FrameData(title=f"Figure 2 (mg), finite samples: d = {d}, "
+                         f"N ∈ {{{', '.join(map(str, Ns))}}}, Σ = I, Δ = diag({{2, 1.5, 1}}/√d); "
+                         f"NT: least squares, NN: one-pass SGD (batch {cfg['sgd_batch']})",
                    xlabel="number of samples n", ylabel="risk  E(y − f̂)²", ylim=(0.0, 1.5))
     timings = {}
     shades = np.linspace(1.0, 0.55, len(Ns))

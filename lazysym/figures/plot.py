@@ -4,13 +4,17 @@ it). The numbers come from :mod:`lazysym.figures.data`; this module only draws t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from os import PathLike
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import numpy as np
 
 from lazysym.figures.data import (
     DEFAULT_NS,
     FrameData,
+    Progress,
     figure1_left_data,
     figure1_right_data,
     figure2_left_data,
@@ -18,12 +22,16 @@ from lazysym.figures.data import (
 )
 from lazysym.objects.models import paper_quadratic_target
 
-__all__ = ['plot_frame', 'figure1_left', 'figure2_left', 'figure1_right', 'figure2_right', 'lazy_alpha_figure', 'draw_all', 'plot_alpha_sweep']
+#: Where a figure is written: a path as a string or a path object.
+PathArg: TypeAlias = "str | PathLike[str]"
+
+__all__ = ['plot_frame', 'figure1_left', 'figure2_left', 'figure1_right', 'figure2_right',
+           'lazy_alpha_figure', 'draw_all', 'plot_alpha_sweep']
 
 
 
 
-def plot_frame(fd: FrameData, path) -> Path:
+def plot_frame(fd: FrameData, path: PathArg) -> Path:
     """Draw a :class:`FrameData` to a PNG at ``path`` (matplotlib Agg canvas) and return the path."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -66,33 +74,39 @@ def plot_frame(fd: FrameData, path) -> Path:
     return path
 
 
-def figure1_left(path, *, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_largest: int = 3,
-                 seed: int = 0, progress=None) -> Path:
+def figure1_left(path: PathArg, *, d: int = 450, Ns: Iterable[int] = DEFAULT_NS,
+                 draws: int = 10, draws_largest: int = 3, seed: int = 0,
+                 progress: Progress | None = None) -> Path:
     """Figure 1, left frame (qf) written to ``path`` (PNG); data: :func:`figure1_left_data`."""
     return plot_frame(figure1_left_data(d=d, Ns=Ns, draws=draws, draws_largest=draws_largest,
                                         seed=seed, progress=progress), path)
 
 
-def figure2_left(path, *, d: int = 450, Ns=DEFAULT_NS, draws: int = 10, draws_largest: int = 3,
-                 seed: int = 0, progress=None) -> Path:
+def figure2_left(path: PathArg, *, d: int = 450, Ns: Iterable[int] = DEFAULT_NS,
+                 draws: int = 10, draws_largest: int = 3, seed: int = 0,
+                 progress: Progress | None = None) -> Path:
     """Figure 2, left frame (mg) written to ``path`` (PNG); data: :func:`figure2_left_data`."""
     return plot_frame(figure2_left_data(d=d, Ns=Ns, draws=draws, draws_largest=draws_largest,
                                         seed=seed, progress=progress), path)
 
 
-def figure1_right(path, *, size: str = "default", d=None, Ns=None, seed: int = 0,
-                  progress=None) -> Path:
+def figure1_right(path: PathArg, *, size: str = "default", d: int | None = None,
+                  Ns: Iterable[int] | None = None, seed: int = 0,
+                  progress: Progress | None = None) -> Path:
     """Figure 1, right frame (qf) written to ``path``; data: :func:`figure1_right_data`."""
-    return plot_frame(figure1_right_data(size=size, d=d, Ns=Ns, seed=seed, progress=progress), path)
+    return plot_frame(figure1_right_data(size=size, d=d, Ns=Ns, seed=seed, progress=progress),
+                      path)
 
 
-def figure2_right(path, *, size: str = "default", d=None, Ns=None, seed: int = 0,
-                  progress=None) -> Path:
+def figure2_right(path: PathArg, *, size: str = "default", d: int | None = None,
+                  Ns: Iterable[int] | None = None, seed: int = 0,
+                  progress: Progress | None = None) -> Path:
     """Figure 2, right frame (mg) written to ``path``; data: :func:`figure2_right_data`."""
-    return plot_frame(figure2_right_data(size=size, d=d, Ns=Ns, seed=seed, progress=progress), path)
+    return plot_frame(figure2_right_data(size=size, d=d, Ns=Ns, seed=seed, progress=progress),
+                      path)
 
 
-def lazy_alpha_figure(path, *, seed: int = 0, progress=None) -> Path:
+def lazy_alpha_figure(path: PathArg, *, seed: int = 0, progress: Progress | None = None) -> Path:
     """Issue "lazy against non-lazy": the risk reached at a fixed horizon against the Chizat–Bach
     scale α (d = 6, M = 3 and M = 6 neurons), with the NN value (Theorem 3) and the linearised
     (NT) value marked (:func:`lazysym.nn.lazy.alpha_sweep`, :func:`plot_alpha_sweep`).
@@ -110,7 +124,8 @@ def lazy_alpha_figure(path, *, seed: int = 0, progress=None) -> Path:
     return path
 
 
-def draw_all(outdir, *, seed: int = 0, progress=None, right: bool = True) -> list[Path]:
+def draw_all(outdir: PathArg, *, seed: int = 0, progress: Progress | None = None,
+             right: bool = True) -> list[Path]:
     """Write figure1_left.png, figure2_left.png (and the right frames), and lazy_alpha_sweep.png
     into ``outdir``.
     """
@@ -125,7 +140,7 @@ def draw_all(outdir, *, seed: int = 0, progress=None, right: bool = True) -> lis
     return out
 
 
-def plot_alpha_sweep(sweeps, path) -> None:
+def plot_alpha_sweep(sweeps: Sequence[dict[str, Any]], path: PathArg) -> None:
     """Normalised risk at the horizon against α (log scale), with the NT and NN values as lines.
 
     ``sweeps``: a list of :func:`alpha_sweep` results; writes a PNG to ``path`` (Agg backend).

@@ -8,8 +8,10 @@ of the mixture risk of a quadratic predictor.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lazysym._linalg import whiten
+from lazysym._typing import SeedLike
 from lazysym._validate import (
     as_generator,
     as_mixture,
@@ -24,20 +26,21 @@ __all__ = ['bayes_risk_mixture', 'mixture_risk_monte_carlo']
 
 
 
-def _whitened_sampler(mixture: GaussianMixture):
+def _whitened_sampler(mixture: GaussianMixture) -> np.ndarray:
     """δ (eigenvalues of Δ̃): in z = Vᵀ Σ^{-1/2} x the classes are N(0, I − yδ) (diagonal)."""
     _, delta, _ = whiten(mixture.Sigma, mixture.Delta)
     return delta
 
 
-def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng,
+def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng: SeedLike,
                        batch: int = 20000) -> MonteCarloEstimate:
     r"""The Bayes error (MMSE) :math:`E[1 - E[y|x]^2]` of the (mg) model (§3), by Monte Carlo.
 
-    :math:`E[y|x] = \tanh(\mathrm{LLR}(x)/2)` with :math:`\mathrm{LLR} = \log p_{+}(x) - \log p_{-}(x)`
-    for the two Gaussian densities. The invertible map :math:`z = V^\top\Sigma^{-1/2}x`
-    (V the eigenvectors of Δ̃) leaves E[y|x] unchanged and makes both classes diagonal,
-    :math:`z | y \sim N(0, I - y\,\mathrm{diag}(\delta))`, so each sample costs O(d):
+    :math:`E[y|x] = \tanh(\mathrm{LLR}(x)/2)` with
+    :math:`\mathrm{LLR} = \log p_{+}(x) - \log p_{-}(x)` for the two Gaussian densities. The
+    invertible map :math:`z = V^\top\Sigma^{-1/2}x` (V the eigenvectors of Δ̃) leaves E[y|x]
+    unchanged and makes both classes diagonal, :math:`z | y \sim N(0, I - y\,\mathrm{diag}(\delta))`,
+    so each sample costs O(d):
 
     .. math::  \mathrm{LLR} = \tfrac12\sum_i\Big[\log\frac{1+\delta_i}{1-\delta_i}
                - z_i^2\Big(\frac{1}{1-\delta_i} - \frac{1}{1+\delta_i}\Big)\Big].
@@ -79,8 +82,8 @@ def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng,
     return mean_estimate(s1, s2, n)
 
 
-def mixture_risk_monte_carlo(S, c, mixture: GaussianMixture, *, n: int, rng,
-                             batch: int = 20000) -> MonteCarloEstimate:
+def mixture_risk_monte_carlo(S: ArrayLike, c: float, mixture: GaussianMixture, *, n: int,
+                             rng: SeedLike, batch: int = 20000) -> MonteCarloEstimate:
     r"""Monte Carlo :math:`E(y - \langle x,Sx\rangle - c)^2` from samples of the (mg) model itself
     (:meth:`GaussianMixture.sample`, no whitening): the independent check of
     :func:`mixture_quadratic_risk`.

@@ -14,6 +14,7 @@ import mpmath
 import numpy as np
 
 from lazysym._linalg import whiten
+from lazysym._typing import MPF
 from lazysym._validate import (
     GUARD_DIGITS,
     as_mixture,
@@ -27,14 +28,14 @@ from lazysym.objects.models import GaussianMixture, QuadraticTarget
 __all__ = ['theorem3_value', 'theorem6_risk', 'theorem6_risk_rho_ge_1']
 
 
-def _sorted_eigs_mp(M: np.ndarray, dps: int):
+def _sorted_eigs_mp(M: np.ndarray, dps: int) -> list[MPF]:
     """Eigenvalues of the symmetric float64 matrix M in mpmath at ``dps`` digits (descending)."""
     with mpmath.workdps(dps + GUARD_DIGITS):
         ev = mpmath.eigsy(mpmath.matrix(M.tolist()), eigvals_only=True)
         return sorted((ev[i] for i in range(M.shape[0])), reverse=True)
 
 
-def theorem3_value(target: QuadraticTarget, N: int, *, dps: int | None = None):
+def theorem3_value(target: QuadraticTarget, N: int, *, dps: int | None = None) -> float | MPF:
     r"""Theorem 3's printed value :math:`\inf_{W,c}L(W,c) = 2\sum_{i=N+1}^{d}\lambda_i(B)^2`.
 
     Theorem 3 assumes :math:`B\succeq 0`; a B with a negative eigenvalue raises
@@ -69,12 +70,13 @@ def _singular_values_desc(mixture: GaussianMixture) -> np.ndarray:
     return np.sort(np.abs(delta))[::-1]
 
 
-def theorem6_risk(mixture: GaussianMixture, N: int, *, dps: int | None = None):
-    r"""Theorem 6's printed asymptotic NN risk :math:`2/(2 + \sum_{i=1}^{N\wedge d}\lambda_i(\tilde\Delta)^2)`.
+def theorem6_risk(mixture: GaussianMixture, N: int, *, dps: int | None = None) -> float | MPF:
+    r"""Theorem 6's printed asymptotic NN risk
+    :math:`2/(2 + \sum_{i=1}^{N\wedge d}\lambda_i(\tilde\Delta)^2)`.
 
     :math:`\lambda_i(\tilde\Delta)` are the singular values of
-    :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}` in decreasing order (as Theorem 6 defines
-    them). Assumes M1 and M2 (the model checks Σ ≻ 0 and Σ ± Δ ≻ 0). The exact finite-d value is
+    :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}` in decreasing order (as Theorem 6
+    defines them). Assumes M1 and M2 (the model checks Σ ≻ 0 and Σ ± Δ ≻ 0). The exact finite-d value is
     :func:`nn_risk_mixture`; the difference is :math:`O(\sum_i\lambda_i^4) = O(1/d)` under M2.
     ``dps``: return an ``mpf`` evaluated at that precision (the singular values are float64).
     """
@@ -91,7 +93,9 @@ def theorem6_risk(mixture: GaussianMixture, N: int, *, dps: int | None = None):
 
 
 def theorem6_risk_rho_ge_1(mixture: GaussianMixture) -> float:
-    r"""Theorem 6, case ρ ≥ 1: :math:`1/(1 + \|\tilde\Delta\|_F^2/2)` (the paper states it for Σ = I)."""
+    r"""Theorem 6, case ρ ≥ 1: :math:`1/(1 + \|\tilde\Delta\|_F^2/2)` (the paper states it for
+    Σ = I).
+    """
     mixture = as_mixture(mixture)
     Dt = mixture.delta_tilde
     return 1.0 / (1.0 + float(np.sum(Dt * Dt)) / 2.0)

@@ -67,11 +67,15 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import mpmath
 import numpy as np
+from numpy.typing import ArrayLike
 
+from lazysym._typing import MPF, SeedLike
 from lazysym._validate import as_generator, as_real, as_target, check_dps, positive_int
 from lazysym.errors import AssumptionError, check
 from lazysym.nn.loss import loss_gradient, loss_hessian, population_loss
@@ -144,14 +148,14 @@ class CriticalPoint:
     family_dim: int
 
 
-class CriticalPointList(list):
+class CriticalPointList(list[CriticalPoint]):
     """A list of :class:`CriticalPoint` with ``total`` (number of families) and ``complete``."""
 
     total: int = 0
     complete: bool = True
 
 
-def count_critical_families(target, N: int) -> int:
+def count_critical_families(target: QuadraticTarget, N: int) -> int:
     """Number of critical families of L up to rotation: #{(k_ν) : 0 ≤ k_ν ≤ m_ν, Σ k_ν ≤ N},
     ν over the distinct positive eigenvalues of B with multiplicities m_ν.
     """
@@ -237,7 +241,8 @@ def _kind(ev, S, N, lmin) -> str:
     return "spurious local minimum" if lmin > tol_h else "degenerate critical point"
 
 
-def critical_point(target, S, N: int, *, dps: int = 30) -> CriticalPoint:
+def critical_point(target: QuadraticTarget, S: Iterable[int], N: int, *,
+                   dps: int = 30) -> CriticalPoint:
     """The representative critical point for the eigen-index set ``S`` (|S| ≤ N, λ_i > 0 on S)."""
     target = as_target(target)
     N = positive_int(N, "N")
@@ -256,7 +261,7 @@ def critical_point(target, S, N: int, *, dps: int = 30) -> CriticalPoint:
     return CriticalPoint(S, W, c, loss, _kind(ev, S, N, lmin), lmin, dim)
 
 
-def _check_S(ev, S, N):
+def _check_S(ev: np.ndarray, S: Iterable[int], N: int) -> tuple[int, ...]:
     try:
         S = tuple(sorted(int(i) for i in S))
     except (TypeError, ValueError) as exc:
@@ -275,8 +280,8 @@ def _check_S(ev, S, N):
     return S
 
 
-def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool = False,
-                    dps: int = 30) -> CriticalPointList:
+def critical_points(target: QuadraticTarget, N: int, *, limit: int | None = 4096,
+                    truncate: bool = False, dps: int = 30) -> CriticalPointList:
     """All critical points of L(W, c) (§2.3) up to rotation, one representative per family.
 
     Parameters
@@ -290,14 +295,15 @@ def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool 
         The number of families is :func:`count_critical_families` (Σ_{r ≤ N} C(p, r) for p
         distinct positive eigenvalues: it grows like 2^d). If it exceeds ``limit`` this raises
         :class:`AssumptionError`, unless ``truncate=True``, in which case the first ``limit``
-        families (largest eigenvalues first, so the first is a global minimum) are returned with ``complete=False``.
+        families (largest eigenvalues first, so the first is a global minimum) are returned with
+        ``complete=False``.
         ``limit=None`` enumerates everything.
 
     Returns
     -------
     CriticalPointList
-        Representatives, global minima first, then by loss, each with its type (global minimum / strict saddle / …),
-        smallest Hessian eigenvalue (closed form, :func:`closed_form_spectrum`) and family
+        Representatives, global minima first, then by loss, each with its type (global minimum /
+        strict saddle / …), smallest Hessian eigenvalue (closed form, :func:`closed_form_spectrum`) and family
         dimension. ``total`` is the number of families.
 
     Notes
@@ -340,7 +346,8 @@ def critical_points(target, N: int, *, limit: int | None = 4096, truncate: bool 
     return typed
 
 
-def family_member(target, cp: CriticalPoint, rng) -> tuple[np.ndarray, float]:
+def family_member(target: QuadraticTarget, cp: CriticalPoint,
+                  rng: SeedLike) -> tuple[np.ndarray, float]:
     """A random point of ``cp``'s family: a random orthonormal basis inside each eigenspace that
     S touches (a random point of the Grassmannian) and a random rotation W → WQ, Q ∈ O(N).
     """
@@ -365,7 +372,8 @@ def family_member(target, cp: CriticalPoint, rng) -> tuple[np.ndarray, float]:
     return W @ Q, cp.c
 
 
-def closed_form_spectrum(eigenvalues, S, N: int, *, dps: int = 30):
+def closed_form_spectrum(eigenvalues: ArrayLike, S: Iterable[int], N: int, *,
+                         dps: int = 30) -> list[tuple[MPF, int, str]]:
     """Hessian spectrum of L at the critical point (S, N), in closed form (module docstring).
 
     Parameters
@@ -387,7 +395,7 @@ def closed_form_spectrum(eigenvalues, S, N: int, *, dps: int = 30):
     dps = check_dps(dps)
     N = positive_int(N, "N")
     ev = np.asarray(eigenvalues, dtype=float)
-    check(ev.ndim == 1 and np.all(np.diff(ev) <= 0),
+    check(ev.ndim == 1 and bool(np.all(np.diff(ev) <= 0)),
           "eigenvalues must be a 1-d array in descending order", assumption="λ₁ ≥ … ≥ λ_d")
     S = _check_S(ev, S, N)
     d, r = len(ev), len(S)
@@ -402,14 +410,15 @@ def closed_form_spectrum(eigenvalues, S, N: int, *, dps: int = 30):
                 out.append((mpmath.mpf(0), (N - r) * r, "zero column, direction in span(S)"))
         for b in S:
             for a in notS:
-                out.append((8 * (lam[b] - lam[a]), 1, f"column u_{b + 1}, direction u_{a + 1}: 8(λ_b-λ_a)"))
+                out.append((8 * (lam[b] - lam[a]), 1,
+                            f"column u_{b + 1}, direction u_{a + 1}: 8(λ_b-λ_a)"))
         if r >= 2:
             out.append((mpmath.mpf(0), r * (r - 1) // 2, "rotation W→WQ"))
             for b, b2 in itertools.combinations(S, 2):
                 out.append((8 * (lam[b] + lam[b2]), 1, f"pair ({b + 1},{b2 + 1}): 8(λ_b+λ_b')"))
         # the (diag, c) block: distinct values among λ_S
         tol = EIG_RTOL * _scale(ev)
-        vals = []
+        vals: list[list[Any]] = []        # [λ (mpf), multiplicity in S]
         for b in S:
             for v in vals:
                 if abs(float(v[0]) - ev[b]) <= tol:
@@ -452,7 +461,8 @@ def _secular_roots(vals, dps):
     return roots
 
 
-def hessian_spectrum(target, S, N: int, *, dps: int = 30) -> np.ndarray:
+def hessian_spectrum(target: QuadraticTarget, S: Iterable[int], N: int, *,
+                     dps: int = 30) -> np.ndarray:
     """Closed-form Hessian eigenvalues at the critical point (S, N), ascending, with
     multiplicity, as float64 (length Nd + 1). See :func:`closed_form_spectrum`.
     """
@@ -462,7 +472,7 @@ def hessian_spectrum(target, S, N: int, *, dps: int = 30) -> np.ndarray:
     return np.sort(vals)
 
 
-def numeric_hessian_spectrum(W, c, target) -> np.ndarray:
+def numeric_hessian_spectrum(W: ArrayLike, c: float, target: QuadraticTarget) -> np.ndarray:
     """Numpy ``eigvalsh`` of :func:`lazysym.loss.loss_hessian` at (W, c), ascending."""
     return np.linalg.eigvalsh(loss_hessian(W, c, as_target(target)))
 
@@ -498,9 +508,10 @@ def _point_stats(W, c, target):
     return g, lam, population_loss(W, c, target)
 
 
-def sample_sublevel_points(target, N: int, B0: float, rng, *, n_random: int = 60,
-                           radii=(1e-6, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1), n_flows: int = 4,
-                           limit: int = 512) -> SublevelSample:
+def sample_sublevel_points(target: QuadraticTarget, N: int, B0: float, rng: SeedLike, *,
+                           n_random: int = 60,
+                           radii: Sequence[float] = (1e-6, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1),
+                           n_flows: int = 4, limit: int = 512) -> SublevelSample:
     """Sample Ω(B₀) (Proposition 1) at every kind of point it speaks of.
 
     Critical points (every family, a random member each), points near each critical point at the
@@ -547,8 +558,8 @@ def sample_sublevel_points(target, N: int, B0: float, rng, *, n_random: int = 60
                             rtol=1e-6, n_record=40, keep_path=True)
         for W, c in res.path:
             add(W, c, "flow")
-    g, lam, L, src, kind = zip(*rows)
-    L = np.array(L)
+    g, lam, losses, src, kind = zip(*rows)
+    L = np.array(losses)
     return SublevelSample(np.array(g), np.array(lam), L - min_loss, L, list(src), list(kind),
                           float(min_loss), float(B0))
 
@@ -584,8 +595,9 @@ class StrictSaddleConstants:
     sample: SublevelSample = field(repr=False)
 
 
-def strict_saddle_constants(target, N: int, B0: float, rng, *, eta: float | None = None,
-                            dps: int = 30, **sample_kw) -> StrictSaddleConstants:
+def strict_saddle_constants(target: QuadraticTarget, N: int, B0: float, rng: SeedLike, *,
+                            eta: float | None = None, dps: int = 30,
+                            **sample_kw: Any) -> StrictSaddleConstants:
     """Estimate (ε, δ) of Proposition 1 on the sub-level set Ω(B₀).
 
     Proposition 1 (as printed): for any x ∈ Ω(B₀) with ‖∇L(x)‖₂ ≤ ε, λ_min(∇²L(x)) < −δ.

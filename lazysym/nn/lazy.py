@@ -72,10 +72,13 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lazysym._ode import dopri
+from lazysym._typing import SeedLike
 from lazysym._validate import (
     as_finite_array,
     as_generator,
@@ -121,7 +124,7 @@ class LazyNetwork:
     c0: float = 0.0
     offset: bool = True
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         W0 = as_weights(self.W0, None, "W0")
         a = as_finite_array(self.a, "a", ndim=1)
         check(a.size == W0.shape[1], f"a must have one entry per neuron (m = {W0.shape[1]}); "
@@ -129,15 +132,17 @@ class LazyNetwork:
         object.__setattr__(self, "W0", W0)
         object.__setattr__(self, "a", a)
         object.__setattr__(self, "c0", as_real(self.c0, "c0"))
-        check(isinstance(self.offset, (bool, np.bool_)), f"offset must be a bool; got {self.offset!r}",
-              assumption="offset flag")
+        check(isinstance(self.offset, (bool, np.bool_)),
+              f"offset must be a bool; got {self.offset!r}", assumption="offset flag")
 
     @property
     def d(self) -> int:
+        """The input dimension d (rows of W₀)."""
         return self.W0.shape[0]
 
     @property
     def m(self) -> int:
+        """The number of neurons m (columns of W₀)."""
         return self.W0.shape[1]
 
     @property
@@ -147,6 +152,7 @@ class LazyNetwork:
 
     @property
     def n_params(self) -> int:
+        """The number of trained parameters: d·m weights, plus c when ``offset``."""
         return self.d * self.m + int(self.offset)
 
 
@@ -163,8 +169,8 @@ def _frame(d: int, M: int, rng, frame: str) -> np.ndarray:
     return (Q * np.sign(np.diag(R))).T * math.sqrt(M / d)
 
 
-def paired_init(d: int, M: int, tau: float, rng, *, a: float = 1.0, frame: str = "orthonormal",
-                offset: bool = True) -> LazyNetwork:
+def paired_init(d: int, M: int, tau: float, rng: SeedLike, *, a: float = 1.0,
+                frame: str = "orthonormal", offset: bool = True) -> LazyNetwork:
     r"""Paired initialisation with :math:`h(w_0) = 0`: :math:`W_0 = [U, U]`, output weights
     :math:`(+a, \dots, +a, -a, \dots, -a)`, :math:`c_0 = 0`, :math:`U = \tau Q`.
 
@@ -182,7 +188,8 @@ def paired_init(d: int, M: int, tau: float, rng, *, a: float = 1.0, frame: str =
                        offset)
 
 
-def signed_init(d: int, m: int, rng, *, tau: float = 1.0, offset: bool = False) -> LazyNetwork:
+def signed_init(d: int, m: int, rng: SeedLike, *, tau: float = 1.0,
+                offset: bool = False) -> LazyNetwork:
     r"""i.i.d. neurons :math:`\theta_i = (w_i, a_i)`, :math:`w_i\sim N(0, \tau^2 I_d/d)`,
     :math:`a_i = \pm1` with probability 1/2: :math:`E\,\varphi(\theta_i) = 0` for
     :math:`\varphi(\theta) = a\langle w, x\rangle^2` (the poster's "Case 3: wide neural networks").
@@ -200,14 +207,16 @@ def signed_init(d: int, m: int, rng, *, tau: float = 1.0, offset: bool = False) 
 # L² geometry of the quadratic forms c + xᵀSx
 # --------------------------------------------------------------------------------------------
 
-def l2_norm(S, c) -> float:
-    r""":math:`\|c + x^\top S x\|_{L^2}` for x ~ N(0, I_d): :math:`\sqrt{2\|S\|_F^2 + (c + \operatorname{Tr}S)^2}`."""
+def l2_norm(S: ArrayLike, c: float) -> float:
+    r""":math:`\|c + x^\top S x\|_{L^2}` for x ~ N(0, I_d):
+    :math:`\sqrt{2\|S\|_F^2 + (c + \operatorname{Tr}S)^2}`.
+    """
     S = np.asarray(S, float)
     s = float(c) + float(np.trace(S))
     return math.sqrt(2.0 * float(np.sum(S * S)) + s * s)
 
 
-def l2_inner_coords(S, c) -> np.ndarray:
+def l2_inner_coords(S: ArrayLike, c: ArrayLike) -> np.ndarray:
     r"""Coordinates φ of :math:`c + x^\top Sx` (S symmetric) in an L²-orthonormal basis:
     :math:`(\sqrt2 S_{ii})_i, (2S_{ik})_{i<k}, c + \operatorname{Tr}S`, so that
     :math:`\langle f, f'\rangle_{L^2} = \varphi\cdot\varphi'`. ``S`` may be a stack (..., d, d).
@@ -221,10 +230,11 @@ def l2_inner_coords(S, c) -> np.ndarray:
                            (c + diag.sum(-1))[..., None]], axis=-1)
 
 
-def jacobian(net: LazyNetwork, W=None) -> np.ndarray:
+def jacobian(net: LazyNetwork, W: ArrayLike | None = None) -> np.ndarray:
     r"""The exact Jacobian :math:`Dh(w)` (default :math:`w = w_0`) as a matrix
     (L²-orthonormal coordinates of :func:`l2_inner_coords`) × (parameters: W row-major by neuron,
-    i.e. ``W.T.ravel()``, then c when trained). Shape :math:`(d(d+1)/2 + 1)\times(dm + [\text{offset}])`.
+    i.e. ``W.T.ravel()``, then c when trained). Shape
+    :math:`(d(d+1)/2 + 1)\times(dm + [\text{offset}])`.
     """
     W = net.W0 if W is None else as_weights(W, net.d)
     d, m = W.shape
@@ -265,12 +275,13 @@ def _net_target(net, target):
     return target
 
 
-def kappa(net: LazyNetwork, target, *, alpha: float = 1.0) -> float:
+def kappa(net: LazyNetwork, target: QuadraticTarget, *, alpha: float = 1.0) -> float:
     r"""Chizat–Bach's laziness criterion for the model αh at :math:`w_0` and :math:`y^* = f_*`:
 
     .. math::
 
-        \kappa_{\alpha h}(w_0) = \frac{\|\alpha h(w_0) - f_*\|_{L^2}\,\alpha\|D^2h\|}{\alpha^2\|Dh(w_0)\|^2}.
+        \kappa_{\alpha h}(w_0)
+        = \frac{\|\alpha h(w_0) - f_*\|_{L^2}\,\alpha\|D^2h\|}{\alpha^2\|Dh(w_0)\|^2}.
 
     With :math:`h(w_0) = 0` it is :math:`\|f_*\|\,\|D^2h\|/(\alpha\|Dh(w_0)\|^2)` (the poster's
     "Case 1: rescaled models", κ ∝ 1/α).
@@ -371,7 +382,8 @@ class LazyPaths:
     times:
         Flow times t (of F, including t = 0).
     gap:
-        :math:`\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\|_{L^2}` (raw, not normalised).
+        :math:`\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\|_{L^2}` (raw, not
+        normalised).
     risk, risk_tangent:
         Raw population risks :math:`E(\alpha h - f_*)^2` of the two paths (= 2R).
     norm_fstar:
@@ -390,7 +402,7 @@ class LazyPaths:
     alpha: float
     steps: int
     wall: float
-    V: np.ndarray = field(repr=False, default=None)
+    V: np.ndarray | None = field(repr=False, default=None)
     gamma: float = 0.0
 
     @property
@@ -404,10 +416,10 @@ class LazyPaths:
         return self.gap / self.norm_fstar
 
 
-def lazy_paths(net: LazyNetwork, target, alpha: float, *, t_max: float | None = None,
-               t_eval=None, n_record: int = 100, rtol: float = 1e-10, atol: float = 1e-12,
-               max_steps: int = 200_000, tangent: bool = True,
-               stop_gap: float | None = None) -> LazyPaths:
+def lazy_paths(net: LazyNetwork, target: QuadraticTarget, alpha: float, *,
+               t_max: float | None = None, t_eval: ArrayLike | None = None, n_record: int = 100,
+               rtol: float = 1e-10, atol: float = 1e-12, max_steps: int = 200_000,
+               tangent: bool = True, stop_gap: float | None = None) -> LazyPaths:
     r"""Gradient flows of :math:`F(w) = R(\alpha h(w))/\alpha^2` and of its tangent model.
 
     :math:`R(f) = \frac12\|f - f_*\|^2_{L^2}` in closed form; :math:`\dot w = -\nabla F(w)`
@@ -483,7 +495,7 @@ def lazy_paths(net: LazyNetwork, target, alpha: float, *, t_max: float | None = 
                      time.perf_counter() - t0, V.copy(), float(g))
 
 
-def tangent_limit_risk(net: LazyNetwork, target) -> float:
+def tangent_limit_risk(net: LazyNetwork, target: QuadraticTarget) -> float:
     r"""Raw risk at the end (t → ∞) of the tangent flow from :math:`h(w_0)`: the L² distance² from
     :math:`f_*` to the affine space :math:`h(w_0) + \operatorname{range}Dh(w_0)`, by least squares
     on the exact Jacobian (for :func:`paired_init` this is the NT risk of eq. (3) with the M neurons
@@ -497,9 +509,9 @@ def tangent_limit_risk(net: LazyNetwork, target) -> float:
     return float(res @ res)
 
 
-def nn_limit_risk(target, M: int) -> float:
-    r"""Theorem 3's value :math:`2\sum_{i>M}\lambda_i(B)^2` (B ⪰ 0, raw risk): the infimum of the risk
-    of the paired network with M positive neurons (the negative ones cannot help when B ⪰ 0).
+def nn_limit_risk(target: QuadraticTarget, M: int) -> float:
+    r"""Theorem 3's value :math:`2\sum_{i>M}\lambda_i(B)^2` (B ⪰ 0, raw risk): the infimum of the
+    risk of the paired network with M positive neurons (the negative ones cannot help when B ⪰ 0).
     """
     target = as_target(target)
     M = positive_int(M, "M")
@@ -509,10 +521,11 @@ def nn_limit_risk(target, M: int) -> float:
 
 
 
-def finite_horizon_sweep(net: LazyNetwork, target, alphas, *, t_max: float,
-                         n_record: int = 100, rtol: float = 1e-10) -> dict:
-    r"""Sup over t ≤ T of :math:`\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\|/\|f_*\|` for each α,
-    and the fitted rate γ in sup-gap ∝ α^(−γ) (expected 1: the perturbation is O(1/α)).
+def finite_horizon_sweep(net: LazyNetwork, target: QuadraticTarget, alphas: ArrayLike, *,
+                         t_max: float, n_record: int = 100,
+                         rtol: float = 1e-10) -> dict[str, Any]:
+    r"""Sup over t ≤ T of :math:`\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\|/\|f_*\|`
+    for each α, and the fitted rate γ in sup-gap ∝ α^(−γ) (expected 1: the perturbation is O(1/α)).
     """
     alphas = as_finite_array(alphas, "alphas", ndim=1)
     check(alphas.size >= 2 and bool(np.all(alphas > 0)), "give at least two α > 0",
@@ -522,13 +535,13 @@ def finite_horizon_sweep(net: LazyNetwork, target, alphas, *, t_max: float,
         p = lazy_paths(net, target, float(al), t_max=t_max, n_record=n_record, rtol=rtol)
         sups.append(p.sup_gap / p.norm_fstar)
         walls.append(p.wall)
-    sups = np.array(sups)
-    return {"alphas": alphas, "sup_gap": sups, "rate": fit_rate(alphas, sups), "wall": walls,
-            "t_max": t_max}
+    sup_gap = np.array(sups)
+    return {"alphas": alphas, "sup_gap": sup_gap, "rate": fit_rate(alphas, sup_gap),
+            "wall": walls, "t_max": t_max}
 
 
-def relative_gap_ratio(net: LazyNetwork, target, alpha: float, *, t_tilde_max: float = 1.0,
-                       n_record: int = 40) -> dict:
+def relative_gap_ratio(net: LazyNetwork, target: QuadraticTarget, alpha: float, *,
+                       t_tilde_max: float = 1.0, n_record: int = 40) -> dict[str, Any]:
     r"""Δ(t) along the paths against :math:`\tilde t^2\kappa_{\alpha h}(w_0)`,
     :math:`\tilde t = t\|Dh(w_0)\|^2` (t the time of F), for :math:`\tilde t \le` ``t_tilde_max``.
 
@@ -546,7 +559,8 @@ def relative_gap_ratio(net: LazyNetwork, target, alpha: float, *, t_tilde_max: f
             "sup_ratio": float(np.max(delta / bound)), "alpha": alpha}
 
 
-def width_kappa(d: int, m: int, alpha: float, target, rng, *, tau: float = 1.0) -> float:
+def width_kappa(d: int, m: int, alpha: float, target: QuadraticTarget, rng: SeedLike, *,
+                tau: float = 1.0) -> float:
     r"""κ of the wide network :math:`h_m(w) = \alpha\sum_{i\le m} a_i\langle w_i, x\rangle^2` at a
     random i.i.d. initialisation (:func:`signed_init`, :math:`E\varphi(\theta_i) = 0`), exactly:
     :math:`\|h_m(w_0) - f_*\|\,\|D^2h_m\|/\|Dh_m(w_0)\|^2` with the α inside :math:`h_m`.
@@ -556,17 +570,18 @@ def width_kappa(d: int, m: int, alpha: float, target, rng, *, tau: float = 1.0) 
     return kappa(net, target, alpha=alpha)
 
 
-def width_kappa_bound(m, alpha):
+def width_kappa_bound(m: float, alpha: float) -> float:
     r"""The poster's rate :math:`m^{-1/2} + (\alpha m)^{-1}` ("Case 3: wide neural networks")."""
     return m ** -0.5 + 1.0 / (alpha * m)
 
 
-def alpha_sweep(target, M: int, alphas, *, tau: float = 1.0, t_max: float, rng,
-                frame: str = "orthonormal", rtol: float = 1e-9, max_steps: int = 400_000) -> dict:
+def alpha_sweep(target: QuadraticTarget, M: int, alphas: ArrayLike, *, tau: float = 1.0,
+                t_max: float, rng: SeedLike, frame: str = "orthonormal", rtol: float = 1e-9,
+                max_steps: int = 400_000) -> dict[str, Any]:
     r"""Where training ends: the raw risk of the original flow at the horizon T for each α.
 
-    Also returns the NT value (end of the tangent flow, :func:`tangent_limit_risk`) and the NN value
-    of Theorem 3 (:func:`nn_limit_risk`), all raw; divide by ``norm2`` (= ‖f*‖²) to normalise.
+    Also returns the NT value (end of the tangent flow, :func:`tangent_limit_risk`) and the NN
+    value of Theorem 3 (:func:`nn_limit_risk`), all raw; divide by ``norm2`` (= ‖f*‖²) to normalise.
     One initialisation (drawn from ``rng``) serves every α.
     """
     target = as_target(target)

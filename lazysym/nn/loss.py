@@ -16,6 +16,7 @@ where W ∈ R^{d×N} has the neurons as columns (the paper's convention).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lazysym._validate import as_real, as_weights
 from lazysym.objects.models import QuadraticTarget
@@ -23,7 +24,8 @@ from lazysym.objects.models import QuadraticTarget
 __all__ = ["population_loss", "loss_gradient", "loss_hessian", "pack", "unpack"]
 
 
-def _residual(W, c, target: QuadraticTarget):
+def _residual(W: ArrayLike, c: float,
+              target: QuadraticTarget) -> tuple[np.ndarray, np.ndarray, float]:
     W = as_weights(W, target.d)
     c = as_real(c, "c")
     M = target.B - W @ W.T
@@ -31,19 +33,19 @@ def _residual(W, c, target: QuadraticTarget):
     return W, M, s
 
 
-def population_loss(W, c, target: QuadraticTarget) -> float:
+def population_loss(W: ArrayLike, c: float, target: QuadraticTarget) -> float:
     """L(W, c) = 2‖B − WWᵀ‖²_F + (Tr(B − WWᵀ) + b₀ − c)² (§2.3), exactly (no sampling)."""
     _, M, s = _residual(W, c, target)
     return 2.0 * float(np.sum(M * M)) + s * s
 
 
-def loss_gradient(W, c, target: QuadraticTarget) -> tuple[np.ndarray, float]:
+def loss_gradient(W: ArrayLike, c: float, target: QuadraticTarget) -> tuple[np.ndarray, float]:
     """(∇_W L, ∂_c L) = (−8(B − WWᵀ)W − 4sW, −2s) with s = Tr(B − WWᵀ) + b₀ − c."""
     W, M, s = _residual(W, c, target)
     return -8.0 * M @ W - 4.0 * s * W, -2.0 * s
 
 
-def loss_hessian(W, c, target: QuadraticTarget) -> np.ndarray:
+def loss_hessian(W: ArrayLike, c: float, target: QuadraticTarget) -> np.ndarray:
     """∇²L at (W, c) as a (Nd+1)×(Nd+1) matrix in the ordering θ = (w₁, …, w_N, c).
 
     Block (j, i) of the W–W part is
@@ -65,12 +67,12 @@ def loss_hessian(W, c, target: QuadraticTarget) -> np.ndarray:
     return H
 
 
-def pack(W: np.ndarray, c: float) -> np.ndarray:
+def pack(W: ArrayLike, c: float) -> np.ndarray:
     """θ = (w₁, …, w_N, c) as one vector."""
     return np.concatenate([np.asarray(W, float).T.ravel(), [float(c)]])
 
 
-def unpack(theta: np.ndarray, d: int) -> tuple[np.ndarray, float]:
+def unpack(theta: ArrayLike, d: int) -> tuple[np.ndarray, float]:
     """Inverse of :func:`pack`."""
     theta = np.asarray(theta, float)
     N = (theta.size - 1) // d

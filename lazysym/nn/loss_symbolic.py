@@ -30,6 +30,7 @@ from functools import cache
 
 import numpy as np
 import sympy as sp
+from numpy.typing import ArrayLike
 from sympy import Identity, MatrixSymbol
 
 from lazysym._validate import as_real, as_symmetric, as_weights, positive_int
@@ -118,7 +119,7 @@ class ExplicitLoss:
     _g: Callable
     _h: Callable
 
-    def _args(self, W, c, B, b0):
+    def _args(self, W: ArrayLike, c: float, B: ArrayLike, b0: float) -> tuple[float, ...]:
         W = as_weights(W, self.d)
         check(W.shape[1] == self.N, f"W must have N = {self.N} columns; got {W.shape[1]}",
               assumption="W shape")
@@ -128,16 +129,17 @@ class ExplicitLoss:
         iu = np.triu_indices(self.d)
         return (*W.T.ravel(), as_real(c, "c"), *B[iu], as_real(b0, "b0"))
 
-    def loss(self, W, c, B, b0) -> float:
+    def loss(self, W: ArrayLike, c: float, B: ArrayLike, b0: float) -> float:
         """L(W, c) (numpy, from the lambdified derivation)."""
         return float(self._f(*self._args(W, c, B, b0)))
 
-    def gradient(self, W, c, B, b0) -> tuple[np.ndarray, float]:
+    def gradient(self, W: ArrayLike, c: float, B: ArrayLike,
+                 b0: float) -> tuple[np.ndarray, float]:
         """(∇_W L as d×N, ∂L/∂c) from the symbolic gradient."""
         g = np.asarray(self._g(*self._args(W, c, B, b0)), dtype=float).ravel()
         return g[:-1].reshape(self.N, self.d).T.copy(), float(g[-1])
 
-    def hessian(self, W, c, B, b0) -> np.ndarray:
+    def hessian(self, W: ArrayLike, c: float, B: ArrayLike, b0: float) -> np.ndarray:
         """∇²L in the ordering θ = (w₁, …, w_N, c) from the symbolic Hessian."""
         return np.asarray(self._h(*self._args(W, c, B, b0)), dtype=float)
 

@@ -37,8 +37,9 @@ so S is any symmetric matrix of rank :math:`\le N`. With x | y ~ N(0, Σ − yΔ
            \qquad \tau = \operatorname{Tr}(S\Delta)
 
 (:func:`mixture_quadratic_risk`). **Exact optimum** (:func:`nn_risk_mixture`): put
-:math:`\tilde S = \Sigma^{1/2}S\Sigma^{1/2}` (same rank) and :math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}`;
-the risk with c optimised is :math:`(1+\langle\tilde S,\tilde\Delta\rangle)^2 + 2\|\tilde S\|_F^2 +
+:math:`\tilde S = \Sigma^{1/2}S\Sigma^{1/2}` (same rank) and
+:math:`\tilde\Delta = \Sigma^{-1/2}\Delta\Sigma^{-1/2}`; the risk with c optimised is
+:math:`(1+\langle\tilde S,\tilde\Delta\rangle)^2 + 2\|\tilde S\|_F^2 +
 2\operatorname{Tr}(\tilde S\tilde\Delta\tilde S\tilde\Delta)`, which depends on Σ, Δ only through
 :math:`\tilde\Delta`. *So Σ and Δ never need to commute*: after whitening, rotate to the eigenbasis of
 :math:`\tilde\Delta` (eigenvalues :math:`\delta_i`, :math:`|\delta_i|<1` because Σ ± Δ ≻ 0). For
@@ -67,8 +68,10 @@ from many random starts (:func:`nn_risk_mixture_numerical`), and against Monte C
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lazysym._linalg import whiten
+from lazysym._typing import SeedLike
 from lazysym._validate import (
     as_generator,
     as_mixture,
@@ -79,7 +82,8 @@ from lazysym._validate import (
 from lazysym.errors import ConvergenceError, check
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
-__all__ = ['nn_risk_quadratic', 'nn_minimizer', 'mixture_quadratic_risk', 'nn_risk_mixture', 'nn_minimizer_mixture', 'nn_risk_mixture_numerical']
+__all__ = ['nn_risk_quadratic', 'nn_minimizer', 'mixture_quadratic_risk', 'nn_risk_mixture',
+           'nn_minimizer_mixture', 'nn_risk_mixture_numerical']
 
 
 
@@ -154,7 +158,7 @@ def nn_minimizer(target: QuadraticTarget, N: int) -> tuple[np.ndarray, float]:
     return W, c
 
 
-def mixture_quadratic_risk(S, c, mixture: GaussianMixture) -> float:
+def mixture_quadratic_risk(S: ArrayLike, c: float | None, mixture: GaussianMixture) -> float:
     r"""Exact :math:`E(y - \langle x, Sx\rangle - c)^2` under the (mg) model (§3), any symmetric S.
 
     .. math::  (1+\operatorname{Tr}S\Delta)^2 + (\operatorname{Tr}S\Sigma + c)^2
@@ -180,7 +184,8 @@ def mixture_quadratic_risk(S, c, mixture: GaussianMixture) -> float:
 
 
 def nn_risk_mixture(mixture: GaussianMixture, N: int) -> float:
-    r"""Exact :math:`R_{NN,N}(\mathbb P_{\Sigma,\Delta}) = \inf_{a, W, c} E(y - \sum_i a_i\langle w_i,x\rangle^2 - c)^2`.
+    r"""Exact :math:`R_{NN,N}(\mathbb P_{\Sigma,\Delta})
+    = \inf_{a, W, c} E(y - \sum_i a_i\langle w_i,x\rangle^2 - c)^2`.
 
     .. math::  R_{NN,N} = \frac{2}{2 + \sum_{i\le N\wedge d}\sigma_i^2/(1+\sigma_i^2)}
 
@@ -216,13 +221,15 @@ def nn_minimizer_mixture(mixture: GaussianMixture, N: int) -> tuple[np.ndarray, 
     return S, -float(np.sum(S * mixture.Sigma))
 
 
-def nn_risk_mixture_numerical(mixture: GaussianMixture, N: int, *, rng, starts: int = 8,
-                              max_iter: int = 20000, tol: float = 1e-13) -> float:
+def nn_risk_mixture_numerical(mixture: GaussianMixture, N: int, *, rng: SeedLike,
+                              starts: int = 8, max_iter: int = 20000,
+                              tol: float = 1e-13) -> float:
     r"""Numerical :math:`\min` of :func:`mixture_quadratic_risk` over symmetric S of rank ≤ N.
 
     Projected gradient descent (iterative hard thresholding) on S itself: a gradient step on the
-    strongly convex quadratic :math:`R(S) = (1+\operatorname{Tr}S\Delta)^2 + 2\operatorname{Tr}(S\Sigma S\Sigma)
-    + 2\operatorname{Tr}(S\Delta S\Delta)` (offset optimised in closed form) with step 1/L,
+    strongly convex quadratic :math:`R(S) = (1+\operatorname{Tr}S\Delta)^2
+    + 2\operatorname{Tr}(S\Sigma S\Sigma) + 2\operatorname{Tr}(S\Delta S\Delta)` (offset optimised
+    in closed form) with step 1/L,
     :math:`L = 4\|\Sigma\|_{op}^2 + 4\|\Delta\|_{op}^2 + 2\|\Delta\|_F^2`, then the projection on
     rank ≤ N (keep the N eigenvalues of largest modulus), from ``starts`` random symmetric starts;
     returns the smallest value reached. It does not assume the structure of the optimum and works

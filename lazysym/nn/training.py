@@ -26,19 +26,26 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lazysym._ode import dopri
+from lazysym._typing import SeedLike
 from lazysym._validate import as_generator, as_real, as_target, as_weights, positive_int
 from lazysym.errors import ConvergenceError, check
 from lazysym.nn.loss import population_loss
 from lazysym.nn.optimum import mixture_quadratic_risk
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
-__all__ = ["TrainingResult", "sgd", "gradient_flow", "random_init", "nn_gradient_descent", "sgd_mixture",
-           "sgd_staged"]
+__all__ = ["TrainingResult", "sgd", "gradient_flow", "random_init", "nn_gradient_descent",
+           "sgd_mixture", "sgd_staged"]
+
+#: A progress callback: ``progress(k, total, risk)`` at each record.
+ProgressCallback: TypeAlias = Callable[[int, int, float], object]
 
 
 @dataclass
@@ -76,6 +83,7 @@ class TrainingResult:
 
     @property
     def final_risk(self) -> float:
+        """The risk at the last record (raw)."""
         return float(self.risks[-1])
 
 
@@ -92,7 +100,8 @@ class _Rotated:
     def loss(self, Wt, c) -> float:
         G = Wt.T @ Wt                                   # N×N
         # ‖Λ − W̃W̃ᵀ‖² = ‖Λ‖² − 2 Σ λ_i ‖row_i(W̃)‖² + ‖W̃ᵀW̃‖²
-        fro = self.lam2 - 2.0 * float(np.sum(self.lam * np.sum(Wt * Wt, axis=1))) + float(np.sum(G * G))
+        fro = (self.lam2 - 2.0 * float(np.sum(self.lam * np.sum(Wt * Wt, axis=1)))
+               + float(np.sum(G * G)))
         s = self.trB - float(np.trace(G)) + self.b0 - c
         return 2.0 * max(fro, 0.0) + s * s
 
@@ -103,7 +112,7 @@ class _Rotated:
         return -8.0 * MW - 4.0 * s * Wt, -2.0 * s
 
 
-def random_init(d: int, N: int, rng, scale: float = 1.0) -> tuple[np.ndarray, float]:
+def random_init(d: int, N: int, rng: SeedLike, scale: float = 1.0) -> tuple[np.ndarray, float]:
     """Gaussian initialisation (absolutely continuous, as Theorem 3 assumes).
 
     :math:`W_{ai} \\sim N(0, \\mathrm{scale}^2/d)` i.i.d. (so :math:`E\\|w_i\\|^2 = \\mathrm{scale}^2`)
@@ -133,8 +142,9 @@ def _progress_fn(progress, label):
     return progress
 
 
-def sgd(target, W0, c0, *, step: float, steps: int, rng, batch: int = 1,
-        record_every: int | None = None, progress=None, keep_path: bool = False,
+def sgd(target: QuadraticTarget, W0: ArrayLike, c0: float, *, step: float, steps: int,
+        rng: SeedLike, batch: int = 1, record_every: int | None = None,
+        progress: bool | ProgressCallback | None = None, keep_path: bool = False,
         blowup: float = 1e6) -> TrainingResult:
     """One-pass SGD of §2.3 on the population of the quadratic target.
 
@@ -237,9 +247,10 @@ def sgd(target, W0, c0, *, step: float, steps: int, rng, batch: int = 1,
                           time.perf_counter() - t0, path)
 
 
-def gradient_flow(target, W0, c0, *, t_max: float, rtol: float = 1e-8, atol: float = 1e-10,
-                  n_record: int = 100, t_eval=None, gtol: float | None = None,
-                  max_steps: int = 1_000_000, progress=None,
+def gradient_flow(target: QuadraticTarget, W0: ArrayLike, c0: float, *, t_max: float,
+                  rtol: float = 1e-8, atol: float = 1e-10, n_record: int = 100,
+                  t_eval: ArrayLike | None = None, gtol: float | None = None,
+                  max_steps: int = 1_000_000, progress: bool | ProgressCallback | None = None,
                   keep_path: bool = False) -> TrainingResult:
     """Gradient flow :math:`\\dot\\theta = -\\nabla L(\\theta)` on the closed-form L of §2.3.
 
@@ -283,8 +294,8 @@ def gradient_flow(target, W0, c0, *, t_max: float, rtol: float = 1e-8, atol: flo
         t_eval = np.linspace(0.0, t_max, n_record + 1)[1:]
     else:
         t_eval = np.asarray(t_eval, float).ravel()
-        check(t_eval.size >= 1 and np.all(np.isfinite(t_eval)) and np.all(np.diff(t_eval) > 0)
-              and t_eval[0] >= 0 and t_eval[-1] <= t_max,
+        check(bool(t_eval.size >= 1 and np.all(np.isfinite(t_eval))
+                   and np.all(np.diff(t_eval) > 0) and t_eval[0] >= 0 and t_eval[-1] <= t_max),
               "t_eval must be increasing times in [0, t_max]", assumption="t_eval")
     show = _progress_fn(progress, "gradient flow")
     rot = _Rotated(target)
@@ -333,8 +344,8 @@ def gradient_flow(target, W0, c0, *, t_max: float, rtol: float = 1e-8, atol: flo
 # loops used by the figures (moved from lazysym.figures)
 # --------------------------------------------------------------------------------------------
 
-def nn_gradient_descent(target: QuadraticTarget, N: int, rng, *, iters: int = 3000,
-                            scale: float = 0.5, rtol: float = 1e-4):
+def nn_gradient_descent(target: QuadraticTarget, N: int, rng: SeedLike, *, iters: int = 3000,
+                        scale: float = 0.5, rtol: float = 1e-4) -> tuple[float, int]:
     """Gradient descent on L(W, c*(W)) = 2‖B − WWᵀ‖²_F (c at its exact minimiser, §2.3).
 
     Runs in the eigenbasis of B (cost O(dN²) per step). Returns the exact risk
@@ -372,8 +383,9 @@ def _stage_steps(steps: int, stages: int):
     return [s for s in base if s > 0]
 
 
-def sgd_mixture(mix: GaussianMixture, N: int, rng, *, step: float, steps: int, batch: int,
-                 stages: int = 4, decay: float = 3.0, record: int = 60):
+def sgd_mixture(mix: GaussianMixture, N: int, rng: np.random.Generator, *, step: float,
+                steps: int, batch: int, stages: int = 4, decay: float = 3.0,
+                record: int = 60) -> tuple[np.ndarray, np.ndarray]:
     r"""One-pass SGD on E(y − Σ_i a_i⟨w_i,x⟩² − c)² (§3.3 network) with mini-batches.
 
     Initialisation: W_{ai} ~ N(0, 1/d), a = 1/N (small), c = 0. The step is ε, ε/decay, … in
@@ -414,8 +426,9 @@ def sgd_mixture(mix: GaussianMixture, N: int, rng, *, step: float, steps: int, b
     return np.array(out_n), np.array(out_r)
 
 
-def sgd_staged(target: QuadraticTarget, W0, c0, rng, *, step: float, steps: int, batch: int,
-                   stages: int = 4, decay: float = 3.0, record: int = 60):
+def sgd_staged(target: QuadraticTarget, W0: ArrayLike, c0: float, rng: np.random.Generator, *,
+               step: float, steps: int, batch: int, stages: int = 4, decay: float = 3.0,
+               record: int = 60) -> tuple[np.ndarray, np.ndarray]:
     """:func:`lazysym.training.sgd` with steps ε, ε/decay, … in ``stages`` equal blocks (one
     pass: the same Generator continues, so every sample is fresh), run in segments between
     ~``record`` log-spaced checkpoints where the exact L is recorded. Returns (samples, raw risks).

@@ -1,6 +1,7 @@
 r"""The neural-tangent (NT) model with quadratic activation, exactly at finite d.
 
-Paper: §1 eq. (3) (the class), §2.2 Theorem 2 (qf), §3.2 Theorem 5 (mg), eq. (13) and (17) (NT rows).
+Paper: §1 eq. (3) (the class), §2.2 Theorem 2 (qf), §3.2 Theorem 5 (mg), eq. (13) and (17)
+(NT rows).
 
 The NT class and its tangent space
 ----------------------------------
@@ -30,13 +31,16 @@ Hence :math:`\dim\mathcal T = rd - r(r-1)/2` (``= Nd − N(N−1)/2`` for full c
 
 qf (Gaussian x, :math:`f_* = b_0 + x^\top B x`)
 ---------------------------------------------
-By Isserlis, :math:`E[(m + x^\top M x)(m' + x^\top M' x)] = (m + \operatorname{Tr}M)(m' + \operatorname{Tr}M')
-+ 2\operatorname{Tr}(MM')`. With :math:`E = B - S`, the risk of :math:`c + x^\top S x` is
+By Isserlis, :math:`E[(m + x^\top M x)(m' + x^\top M' x)] =
+(m + \operatorname{Tr}M)(m' + \operatorname{Tr}M') + 2\operatorname{Tr}(MM')`. With
+:math:`E = B - S`, the risk of :math:`c + x^\top S x` is
 :math:`(b_0 - c + \operatorname{Tr}E)^2 + 2\|E\|_F^2`.
 
 * With the offset c (eq. (3)): c kills the first term, and the closest point of
-  :math:`B + \mathcal T` to 0 is :math:`P_\perp B P_\perp`, so :math:`R_{NT} = 2\|P_\perp B P_\perp\|_F^2`.
-* Without it (the poster's class): write :math:`E = P_\perp B P_\perp + T'`, :math:`T' \in \mathcal T`.
+  :math:`B + \mathcal T` to 0 is :math:`P_\perp B P_\perp`, so
+  :math:`R_{NT} = 2\|P_\perp B P_\perp\|_F^2`.
+* Without it (the poster's class): write :math:`E = P_\perp B P_\perp + T'`,
+  :math:`T' \in \mathcal T`.
   Since :math:`P \in \mathcal T` and :math:`\langle T', P_\perp\rangle = 0`,
   :math:`\operatorname{Tr}T' = \langle T', P\rangle` and the least :math:`\|T'\|_F^2` with trace t is
   :math:`t^2/r`. Minimising :math:`(a + t)^2 + 2t^2/r` over t gives
@@ -58,13 +62,15 @@ Isserlis, average). With the offset free, the risk of :math:`c + g` is
 :math:`\tilde S = \Sigma^{1/2} S \Sigma^{1/2}` maps :math:`\mathcal T(W)` onto
 :math:`\mathcal T(\Sigma^{1/2}W)` and the risk to
 :math:`1 + 2\langle\tilde S, u\rangle + \langle\tilde S, u\rangle^2 + \langle \tilde S, K\tilde S\rangle`,
-:math:`u = P_{\mathcal T}\tilde\Delta`, :math:`K = 2P_{\mathcal T}(\tilde S + \tilde\Delta\tilde S\tilde\Delta)`.
+:math:`u = P_{\mathcal T}\tilde\Delta`,
+:math:`K = 2P_{\mathcal T}(\tilde S + \tilde\Delta\tilde S\tilde\Delta)`.
 The normal equations :math:`(K + uu^\top)\tilde S = -u` and Sherman–Morrison give exactly
 
 .. math:: R_{NT} = \frac{1}{1 + s},\qquad s = \langle u, K^{-1} u\rangle,
 
-and K is positive definite on :math:`\mathcal T` (its quadratic form is :math:`E_y\operatorname{Var}(g\mid y)`),
-with spectrum in :math:`2[1 - \|\tilde\Delta\|_{op}^2, 1 + \|\tilde\Delta\|_{op}^2]`; one conjugate-gradient
+and K is positive definite on :math:`\mathcal T` (its quadratic form is
+:math:`E_y\operatorname{Var}(g\mid y)`), with spectrum in
+:math:`2[1 - \|\tilde\Delta\|_{op}^2, 1 + \|\tilde\Delta\|_{op}^2]`; one conjugate-gradient
 solve does it. Dropping the :math:`\tilde\Delta\tilde S\tilde\Delta` term (relative size
 :math:`\|\tilde\Delta\|_{op}^2 = O(1/d)` under M2) gives :math:`s = \|P_{\mathcal T}\tilde\Delta\|_F^2/2`,
 i.e. the first display of Theorem 5.
@@ -72,7 +78,10 @@ i.e. the first display of Theorem 5.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lazysym._linalg import sigma_factors
 from lazysym._validate import (
@@ -84,15 +93,17 @@ from lazysym._validate import (
     positive_int,
 )
 from lazysym.errors import ConvergenceError, check
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
-__all__ = ['span_projection', 'tangent_space_basis', 'nt_risk_quadratic', 'mixture_moments', 'nt_risk_mixture']
-
-
-
-
+__all__ = ['span_projection', 'tangent_space_basis', 'nt_risk_quadratic', 'mixture_moments',
+           'nt_risk_mixture']
 
 
-def span_projection(W) -> tuple[np.ndarray, int]:
+
+
+
+
+def span_projection(W: ArrayLike) -> tuple[np.ndarray, int]:
     """An orthonormal basis U (d×d) adapted to span W, and the numerical rank r.
 
     ``U[:, :r]`` spans the column space of W, ``U[:, r:]`` its orthogonal complement. The rank
@@ -109,14 +120,16 @@ def span_projection(W) -> tuple[np.ndarray, int]:
         Ur, s, _ = np.linalg.svd(R[:N], full_matrices=True)
         U = np.hstack([Q[:, :N] @ Ur, Q[:, N:]])
     else:
-        R = np.linalg.qr(W.T, mode="r")  # Wᵀ = Q R, so span W = span Rᵀ
+        # Wᵀ = Q R, so span W = span Rᵀ. mode="r" returns R alone; numpy's stubs type every
+        # mode as the (Q, R) pair
+        R = cast(np.ndarray, np.linalg.qr(W.T, mode="r"))
         U, s, _ = np.linalg.svd(R.T, full_matrices=True)
     smax = float(s[0]) if s.size else 0.0
     r = int(np.sum(s > smax * max(d, N) * np.finfo(float).eps)) if smax > 0 else 0
     return U, r
 
 
-def tangent_space_basis(W) -> np.ndarray:
+def tangent_space_basis(W: ArrayLike) -> np.ndarray:
     r"""An explicit (redundant) spanning set of :math:`\mathcal T(W)`: the N·d matrices
     :math:`w_i e_j^\top + e_j w_i^\top`, stacked as an array of shape (N·d, d, d).
 
@@ -132,7 +145,7 @@ def tangent_space_basis(W) -> np.ndarray:
     return E.reshape(N * d, d, d)
 
 
-def nt_risk_quadratic(W, target, *, offset: bool = True) -> float:
+def nt_risk_quadratic(W: ArrayLike, target: QuadraticTarget, *, offset: bool = True) -> float:
     r"""Exact NT risk for the quadratic target, σ(x) = x² (eq. (3), (4); §2.2).
 
     .. math::
@@ -174,7 +187,7 @@ def nt_risk_quadratic(W, target, *, offset: bool = True) -> float:
     return risk
 
 
-def mixture_moments(S, mixture) -> dict[str, float]:
+def mixture_moments(S: ArrayLike, mixture: GaussianMixture) -> dict[str, float]:
     r"""Exact moments of :math:`g = x^\top S x` under the mixture (§3): ``mean`` = Tr(SΣ),
     ``cov_y`` = E[y g] = −Tr(SΔ), ``var`` = Tr(SΔ)² + 2Tr(SΣSΣ) + 2Tr(SΔSΔ).
     """
@@ -200,12 +213,15 @@ def _whitened(W, mixture):
     return (Dt + Dt.T) / 2, r
 
 
-def nt_risk_mixture(W, mixture, *, tol: float = 1e-12, maxiter: int | None = None) -> float:
-    r"""Exact NT risk :math:`R_{NT,N}(\mathbb P_{\Sigma,\Delta}) = \min_{f\in\mathcal F_{NT,N}(W)} E(y - f(x))^2`
-    for the Gaussian mixture, σ(x) = x², every term included (§3.2, the exact counterpart of Theorem 5).
+def nt_risk_mixture(W: ArrayLike, mixture: GaussianMixture, *, tol: float = 1e-12,
+                    maxiter: int | None = None) -> float:
+    r"""Exact NT risk :math:`R_{NT,N}(\mathbb P_{\Sigma,\Delta}) =
+    \min_{f\in\mathcal F_{NT,N}(W)} E(y - f(x))^2` for the Gaussian mixture, σ(x) = x², every
+    term included (§3.2, the exact counterpart of Theorem 5).
 
     .. math:: R_{NT} = \frac{1}{1 + s},\qquad s = \langle u, K^{-1}u\rangle,\quad
-              u = P_{\mathcal T}\tilde\Delta,\quad K\tilde S = 2P_{\mathcal T}(\tilde S + \tilde\Delta\tilde S\tilde\Delta),
+              u = P_{\mathcal T}\tilde\Delta,\quad
+              K\tilde S = 2P_{\mathcal T}(\tilde S + \tilde\Delta\tilde S\tilde\Delta),
 
     in the whitened coordinates of the module docstring (the rank-one part Tr(SΔ)Δ of the normal
     equations is inverted exactly by Sherman–Morrison). K is solved matrix-free by conjugate

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import mpmath
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lazysym._linalg import sigma_factors
+from lazysym._typing import MPF, RealLike
 from lazysym._validate import (
     as_mixture,
     as_mpf,
@@ -21,14 +23,15 @@ from lazysym._validate import (
 )
 from lazysym.errors import check
 from lazysym.nt.exact import span_projection
-from lazysym.objects.models import QuadraticTarget
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
-__all__ = ['trace_ratio', 'theorem2_risk', 'theorem2_bound', 'nt_limit_no_offset', 'theorem5_risk', 'theorem5_kappa', 'theorem5_kappa_risk', 'theorem5_risk_rho_ge_1']
+__all__ = ['trace_ratio', 'theorem2_risk', 'theorem2_bound', 'nt_limit_no_offset', 'theorem5_risk',
+           'theorem5_kappa', 'theorem5_kappa_risk', 'theorem5_risk_rho_ge_1']
 
 
 
 
-def _ratio(ratio):
+def _ratio(ratio: RealLike) -> RealLike:
     """Tr(B)²/(d‖B‖²_F) validated; returned as given, clipped to [0, 1] only if outside."""
     with mpmath.workdps(30):
         v = as_mpf(ratio, "Tr(B)²/(d‖B‖²_F)")
@@ -39,9 +42,9 @@ def _ratio(ratio):
     return 0 if v < 0 else 1 if v > 1 else ratio
 
 
-def trace_ratio(B, *, name: str = "B") -> float:
-    r""":math:`\operatorname{Tr}(B)^2/(d\|B\|_F^2) \in [0, 1]` (Theorem 2, eq. (13); κ of Theorem 5 with
-    B = Δ); B ≠ 0. ``name`` labels the matrix in error messages.
+def trace_ratio(B: QuadraticTarget | ArrayLike, *, name: str = "B") -> float:
+    r""":math:`\operatorname{Tr}(B)^2/(d\|B\|_F^2) \in [0, 1]` (Theorem 2, eq. (13); κ of
+    Theorem 5 with B = Δ); B ≠ 0. ``name`` labels the matrix in error messages.
     """
     if isinstance(B, QuadraticTarget):
         B = B.B
@@ -52,7 +55,7 @@ def trace_ratio(B, *, name: str = "B") -> float:
     return float(np.trace(B)) ** 2 / (B.shape[0] * f2)
 
 
-def theorem2_risk(rho, ratio, *, dps: int = 30):
+def theorem2_risk(rho: RealLike, ratio: RealLike, *, dps: int = 30) -> MPF:
     r"""Theorem 2 (§2.2) as printed: the limit of :math:`E[R_{NT,N}(f_*)]/\|f_*\|^2_{L^2}`.
 
     .. math:: (1-\rho)_+^2\Big(1 - \frac{\operatorname{Tr}(B)^2}{d\|B\|_F^2}\Big)
@@ -73,8 +76,10 @@ def theorem2_risk(rho, ratio, *, dps: int = 30):
         return +val
 
 
-def theorem2_bound(rho, *, dps: int = 30):
-    r"""The remark after Theorem 2: :math:`E[R_{NT}] \le (1-\rho)_+\|f_*\|^2 + o(1)` (normalised bound)."""
+def theorem2_bound(rho: RealLike, *, dps: int = 30) -> MPF:
+    r"""The remark after Theorem 2: :math:`E[R_{NT}] \le (1-\rho)_+\|f_*\|^2 + o(1)`
+    (normalised bound).
+    """
     rho, dps = check_rho(rho, "Theorem 2"), check_dps(dps)
     with mpmath.workdps(dps + 5):
         val = max(mpmath.mpf(1) - as_mpf(rho, 'ρ'), mpmath.mpf(0))
@@ -82,13 +87,16 @@ def theorem2_bound(rho, *, dps: int = 30):
         return +val
 
 
-def nt_limit_no_offset(rho, ratio, *, dps: int = 30):
-    r"""Limit of :math:`E[R^{\text{no }c}_{NT}]/\|f_*\|^2` for the poster's class (no offset), centred f*.
+def nt_limit_no_offset(rho: RealLike, ratio: RealLike, *, dps: int = 30) -> MPF:
+    r"""Limit of :math:`E[R^{\text{no }c}_{NT}]/\|f_*\|^2` for the poster's class (no offset),
+    centred f*.
 
     Derived here (not printed anywhere): the limit of :func:`nt_expected_risk_quadratic` with
-    ``offset=False`` is Theorem 2's value plus :math:`\min(\rho, 1)\operatorname{Tr}(B)^2/(d\|B\|_F^2)`,
+    ``offset=False`` is Theorem 2's value plus
+    :math:`\min(\rho, 1)\operatorname{Tr}(B)^2/(d\|B\|_F^2)`,
 
-    .. math:: (1-\rho)_+^2 + \rho(1-\rho)_+ r + \min(\rho, 1)\, r, \qquad r = \frac{\operatorname{Tr}(B)^2}{d\|B\|_F^2},
+    .. math:: (1-\rho)_+^2 + \rho(1-\rho)_+ r + \min(\rho, 1)\, r, \qquad
+              r = \frac{\operatorname{Tr}(B)^2}{d\|B\|_F^2},
 
     because :math:`2E[\operatorname{Tr}(PB)^2]/(N+2) \to 2\min(\rho,1)\operatorname{Tr}(B)^2/d`.
     """
@@ -101,7 +109,7 @@ def nt_limit_no_offset(rho, ratio, *, dps: int = 30):
         return +val
 
 
-def theorem5_risk(W, mixture) -> float:
+def theorem5_risk(W: ArrayLike, mixture: GaussianMixture) -> float:
     r"""Theorem 5, first display, for the given W (§3.2):
 
     .. math:: \frac{2}{2 + \|\tilde\Delta\|_F^2 - \|P_\perp\tilde\Delta P_\perp\|_F^2},\qquad
@@ -126,10 +134,11 @@ def theorem5_risk(W, mixture) -> float:
     return 2.0 / (2.0 + float(np.sum(Dt * Dt)) - float(np.sum(C * C)))
 
 
-def theorem5_kappa(rho, Delta, *, dps: int = 30):
+def theorem5_kappa(rho: RealLike, Delta: ArrayLike, *, dps: int = 30) -> MPF:
     r"""κ(ρ, Δ) of Theorem 5 (second display):
 
-    .. math:: \kappa = 1 - (1-\rho)_+^2\Big(1 - \frac{\operatorname{Tr}(\Delta)^2}{d\|\Delta\|_F^2}\Big)
+    .. math:: \kappa = 1
+              - (1-\rho)_+^2\Big(1 - \frac{\operatorname{Tr}(\Delta)^2}{d\|\Delta\|_F^2}\Big)
               - (1-\rho)_+\frac{\operatorname{Tr}(\Delta)^2}{d\|\Delta\|_F^2}.
     """
     rho, dps = check_rho(rho, "Theorem 2"), check_dps(dps)
@@ -142,8 +151,10 @@ def theorem5_kappa(rho, Delta, *, dps: int = 30):
         return +val
 
 
-def theorem5_kappa_risk(rho, Delta, *, dps: int = 30):
-    r"""Theorem 5, second display (Σ = I, w_i ~ N(0, I/d)): :math:`2/(2 + \kappa(\rho,\Delta)\|\Delta\|_F^2)`."""
+def theorem5_kappa_risk(rho: RealLike, Delta: ArrayLike, *, dps: int = 30) -> MPF:
+    r"""Theorem 5, second display (Σ = I, w_i ~ N(0, I/d)):
+    :math:`2/(2 + \kappa(\rho,\Delta)\|\Delta\|_F^2)`.
+    """
     Dl = as_symmetric(Delta, "Δ")
     dps = check_dps(dps)
     with mpmath.workdps(dps + 5):
@@ -153,7 +164,7 @@ def theorem5_kappa_risk(rho, Delta, *, dps: int = 30):
         return +val
 
 
-def theorem5_risk_rho_ge_1(Delta, *, dps: int = 30):
+def theorem5_risk_rho_ge_1(Delta: ArrayLike, *, dps: int = 30) -> MPF:
     r"""Theorem 5, ρ ≥ 1 (Σ = I): :math:`1/(1 + \|\Delta\|_F^2/2)`."""
     Dl = as_symmetric(Delta, "Δ")
     dps = check_dps(dps)

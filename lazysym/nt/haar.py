@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numbers
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,6 +36,10 @@ from lazysym._validate import (
     positive_int,
 )
 from lazysym.errors import check
+from lazysym.objects.models import QuadraticTarget
+
+if TYPE_CHECKING:  # SymPy is imported by the one function that needs it
+    import sympy as sp
 
 __all__ = ['haar_projection_moments', 'nt_expected_risk_quadratic', 'theorem2_limit_symbolic']
 
@@ -63,7 +68,7 @@ def haar_projection_moments(d: int, k: int) -> dict[str, Fraction]:
             "gamma": Fraction(k * (k * (d + 1) - 2), den), "delta": Fraction(2 * k * (d - k), den)}
 
 
-def nt_expected_risk_quadratic(target, N: int, *, offset: bool = True) -> float:
+def nt_expected_risk_quadratic(target: QuadraticTarget, N: int, *, offset: bool = True) -> float:
     r"""Exact :math:`E_W[R_{NT,N}(f_*)]` over W with i.i.d. columns N(0, I_d/d), at finite d.
 
     .. math::
@@ -98,7 +103,7 @@ def nt_expected_risk_quadratic(target, N: int, *, offset: bool = True) -> float:
     return risk
 
 
-def theorem2_limit_symbolic():
+def theorem2_limit_symbolic() -> tuple[sp.Expr, tuple[sp.Symbol, sp.Symbol]]:
     r"""SymPy: the limit d → ∞ (N = ρd, ρ < 1, Tr(B)² = r·d‖B‖²_F) of the exact normalised
     expectation built from the Haar moments — an independent derivation of Theorem 2's right side.
 

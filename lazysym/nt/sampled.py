@@ -13,15 +13,16 @@ eigendecomposition (pseudo-inverse); large p: matrix-free CGLS. The risk of the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from lazysym._typing import SeedLike
 from lazysym.errors import check
 from lazysym.nn.optimum import mixture_quadratic_risk
 from lazysym.nt.exact import span_projection
-from lazysym.objects.models import (
-    QuadraticTarget,
-)
+from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 __all__ = ['NTFeatures', 'nt_least_squares']
 
@@ -33,13 +34,14 @@ class NTFeatures:
     (a < b < r), z_a z_j (a < r ≤ j) and the constant 1 — orthonormal in L²(N(0, I)).
     """
 
-    def __init__(self, W):
+    def __init__(self, W: ArrayLike) -> None:
         U, r = span_projection(W)
         self.U, self.r, self.d = U, r, U.shape[0]
         self.iu = np.triu_indices(r, 1)
         self.p = r + len(self.iu[0]) + r * (self.d - r) + 1
 
-    def __call__(self, X):
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        """The n×p feature matrix Φ for the rows of X (n×d)."""
         Z = X @ self.U
         Z1, Z2 = Z[:, :self.r], Z[:, self.r:]
         n = X.shape[0]
@@ -47,7 +49,7 @@ class NTFeatures:
                  (Z1[:, :, None] * Z2[:, None, :]).reshape(n, -1), np.ones((n, 1))]
         return np.hstack(parts)
 
-    def rotate(self, X):
+    def rotate(self, X: np.ndarray) -> np.ndarray:
         """Z = Uᵀx for the rows of X (what :meth:`matvec` / :meth:`rmatvec` take)."""
         return X @ self.U
 
@@ -60,13 +62,13 @@ class NTFeatures:
         C = theta[r + m:r + m + r * (d - r)].reshape(r, d - r)
         return M, C, float(theta[-1]) - float(np.sum(theta[:r])) / math.sqrt(2.0)
 
-    def matvec(self, Z, theta):
+    def matvec(self, Z: np.ndarray, theta: np.ndarray) -> np.ndarray:
         """Φθ for rotated samples Z, without forming Φ: O(n·r·d)."""
         M, C, c0 = self._split(theta)
         Z1, Z2 = Z[:, :self.r], Z[:, self.r:]
         return np.sum((Z1 @ M) * Z1, axis=1) + np.sum((Z1 @ C) * Z2, axis=1) + c0
 
-    def rmatvec(self, Z, v):
+    def rmatvec(self, Z: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Φᵀv for rotated samples Z, without forming Φ: O(n·r·d)."""
         r = self.r
         Z1, Z2 = Z[:, :r], Z[:, r:]
@@ -76,7 +78,7 @@ class NTFeatures:
         return np.concatenate([(np.diag(G) - sv) / math.sqrt(2.0), G[self.iu],
                                (Vz1.T @ Z2).ravel(), [sv]])
 
-    def to_quadratic(self, theta):
+    def to_quadratic(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
         """Coefficients → (S, c) with f(x) = c + xᵀSx."""
         r, d = self.r, self.d
         St = np.zeros((d, d))
@@ -120,8 +122,9 @@ def _cgls(feats, Zs, ys, p, *, tol=1e-10, maxiter=3000):
     return theta
 
 
-def nt_least_squares(W, model, ns, rng, *, chunk: int = 4000, dense_max_p: int = 6000,
-                     progress=None):
+def nt_least_squares(W: ArrayLike, model: QuadraticTarget | GaussianMixture, ns: Iterable[int],
+                     rng: SeedLike, *, chunk: int = 4000, dense_max_p: int = 6000,
+                     progress: Callable[[str], object] | None = None) -> tuple[np.ndarray, int]:
     r"""NT fitted by least squares on n fresh samples, for each n in ``ns`` (nested samples).
 
     The NT class of eq. (3) with σ(x) = x² is :math:`\{c + x^\top Sx : S\in\mathcal T(W)\}`
@@ -147,9 +150,9 @@ def nt_least_squares(W, model, ns, rng, *, chunk: int = 4000, dense_max_p: int =
     rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
     feats = NTFeatures(W)
     p = feats.p
-    risks = []
+    risks: list[float] = []
 
-    def risk_of(theta):
+    def risk_of(theta: np.ndarray) -> float:
         S, c = feats.to_quadratic(theta)
         if isinstance(model, QuadraticTarget):
             M = model.B - S
@@ -158,24 +161,27 @@ def nt_least_squares(W, model, ns, rng, *, chunk: int = 4000, dense_max_p: int =
         return mixture_quadratic_risk(S, c, model)
 
     dense = p <= dense_max_p
+    # the normal equations Φᵀ Φ θ = Φᵀ y when dense (G, h not None iff dense), else the samples
     G = np.zeros((p, p)) if dense else None
     h = np.zeros(p) if dense else None
-    Zs, ys = [], []
+    Zs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
     have = 0
     for n in ns:
         while have < n:
             m = min(chunk, n - have)
             X, y = model.sample(m, rng)
-            if dense:
+            if G is not None and h is not None:
                 F = feats(X)
                 G += F.T @ F
                 h += F.T @ y
             else:
-                Zs.append(feats.rotate(X)), ys.append(y)
+                Zs.append(feats.rotate(X))
+                ys.append(y)
             have += m
         if progress is not None:
             progress(f"NT least squares: n = {n} (p = {p})")
-        if dense:
+        if G is not None and h is not None:
             ev, V = np.linalg.eigh(G)
             keep = ev > ev[-1] * p * np.finfo(float).eps * 10
             theta = V[:, keep] @ ((V[:, keep].T @ h) / ev[keep])

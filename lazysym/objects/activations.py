@@ -33,12 +33,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
+from typing import TypeAlias
 
 import mpmath
 import numpy as np
 import sympy as sp
+from numpy.typing import ArrayLike
 
+from lazysym._typing import MPF, RealLike
 from lazysym._validate import as_finite_array, as_real
 from lazysym.errors import AssumptionError, check
 
@@ -112,7 +116,7 @@ def _find_kinks(expr: sp.Expr) -> tuple:
             for _, cond in node.args:
                 if cond not in (sp.true, sp.false):
                     pts += _relational_roots(cond)
-    uniq = []
+    uniq: list[sp.Expr] = []
     for p in sorted(set(sp.nsimplify(p) if p.is_Float else p for p in pts),
                     key=lambda r: float(r)):
         if not uniq or float(p) != float(uniq[-1]):
@@ -171,7 +175,7 @@ class Activation:
     _np_fn: Callable = field(init=False, repr=False, compare=False)
     _mp_fn: Callable = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check(isinstance(self.name, str) and self.name != "",
               f"activation name must be a non-empty string; got {self.name!r}",
               assumption="activation name")
@@ -204,7 +208,7 @@ class Activation:
         object.__setattr__(self, "_mp_fn", mp_fn)
 
     # ---------------------------------------------------------------------------------------
-    def numeric(self, u) -> np.ndarray:
+    def numeric(self, u: ArrayLike) -> np.ndarray:
         """σ(u) elementwise, float64, same shape as ``u`` (finite input required)."""
         arr = as_finite_array(u, "u")
         with np.errstate(over="ignore"):
@@ -212,7 +216,7 @@ class Activation:
         out = np.array(np.broadcast_to(np.asarray(out, dtype=float), arr.shape))
         return out
 
-    def mp(self, u) -> mpmath.mpf:
+    def mp(self, u: RealLike) -> MPF:
         """σ(u) as an ``mpmath.mpf`` at the ambient working precision (``mpmath.mp``)."""
         if not isinstance(u, mpmath.mpf):
             u = mpmath.mpf(as_real(u, "u")) if not isinstance(u, str) else mpmath.mpf(u)
@@ -225,11 +229,11 @@ class Activation:
             v = v.real
         return mpmath.mpf(v)
 
-    def __call__(self, u):
+    def __call__(self, u: ArrayLike) -> np.ndarray:
         """Shorthand for :meth:`numeric`."""
         return self.numeric(u)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[Activation], tuple[str, sp.Expr]]:
         # the lambdified forms do not pickle; rebuild them from (name, expr)
         return (Activation, (self.name, self.expr))
 
@@ -290,7 +294,12 @@ class Activation:
         return all(b.is_polynomial(x) for _, _, b in self.pieces())
 
 
-def from_expr(expr, name: str | None = None) -> Activation:
+#: What the functions taking an activation accept: an :class:`Activation`, one of :data:`NAMES`,
+#: or an expression in ``x`` as a string (resolved by :func:`activation`).
+ActivationLike: TypeAlias = "Activation | str"
+
+
+def from_expr(expr: sp.Expr | str, name: str | None = None) -> Activation:
     """An :class:`Activation` from a SymPy expression (or string) in :data:`x`.
 
     The numeric and mpmath forms come from ``sympy.lambdify``. ``name`` defaults to
@@ -320,7 +329,7 @@ _NAMED = {a.name: a for a in (QUADRATIC, QUADRATIC_CENTERED, RELU, RELU_CENTERED
 NAMES = tuple(_NAMED)
 
 
-def quadratic(c0=0) -> Activation:
+def quadratic(c0: float | Fraction | sp.Expr = 0) -> Activation:
     r"""σ(x) = x² + c₀ (``c0 = -1`` is Corollary 1's :math:`x^2 - 1`; ``c0 = 0`` is Theorem 2's x²).
 
     Integers, fractions and SymPy numbers stay exact; a float stays a float.
@@ -332,7 +341,6 @@ def quadratic(c0=0) -> Activation:
     elif isinstance(c0, int) and not isinstance(c0, bool):
         c = sp.Integer(c0)
     else:
-        from fractions import Fraction
         if isinstance(c0, Fraction):
             c = sp.Rational(c0.numerator, c0.denominator)
         else:
@@ -340,7 +348,7 @@ def quadratic(c0=0) -> Activation:
     return Activation(f"quadratic(c0={c})", x**2 + c)
 
 
-def activation(name) -> Activation:
+def activation(name: ActivationLike) -> Activation:
     """Resolve an activation: the package's one resolver (every module that takes an activation
     calls it, so a name means the same function everywhere).
 

@@ -68,6 +68,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
+from lazysym._typing import MPF, RealLike
 from lazysym._validate import check_dps
 from lazysym.errors import ConvergenceError, check
 from lazysym.objects.spectra import Atoms, Density, Spectrum, _exact, _to_mpf
@@ -124,6 +125,7 @@ class _Param:
         return out
 
     def mid(self, bits: int = 120) -> Fraction:
+        """The midpoint of :meth:`bounds` at ``bits`` bits (x itself if exact)."""
         lo, hi = self.bounds(bits)
         return (lo + hi) / 2
 
@@ -196,9 +198,9 @@ class PsiResult:
         How ψ was computed.
     """
 
-    value: mpmath.mpf
-    lower: mpmath.mpf
-    upper: mpmath.mpf
+    value: MPF
+    lower: MPF
+    upper: MPF
     dps: int
     iterations: int
     verified: bool
@@ -310,7 +312,8 @@ def _square_bounds(l1: _Param, bits: int) -> tuple[Fraction, Fraction]:
 # the solver
 # ---------------------------------------------------------------------------------------------
 
-def solve_psi(rho, lambda1, lambda_tilde, spectrum: Spectrum, *, dps: int = 30) -> PsiResult:
+def solve_psi(rho: RealLike, lambda1: RealLike, lambda_tilde: RealLike, spectrum: Spectrum, *,
+              dps: int = 30) -> PsiResult:
     r"""The unique ψ > 0 of eq. (9) (Theorem 1) / eq. (14) (Theorem 4), with a certified bracket.
 
     .. math::
@@ -404,7 +407,7 @@ class _AtomData:
             W_lo.append(wb[0])
             W_hi.append(wb[1])
         self.A_lo, self.A_hi, self.W_lo, self.W_hi = A_lo, A_hi, W_lo, W_hi
-        self._q = None
+        self._q: tuple[list[int], list[int], int] | None = None
 
     def h(self, Psi: int) -> int:
         """h(Ψ/2^P)·2^P, approximately (rounded-down data, floor arithmetic)."""
@@ -421,9 +424,11 @@ class _AtomData:
         P = self.P
         Q = min(P, max(P // 2 + 32, 96))
         sh = P - Q
-        if self._q is None:
-            self._q = ([a >> sh for a in self.A_lo], [w >> sh for w in self.W_lo], self.L_lo >> sh)
-        Aq, Wq, Lq = self._q
+        q = self._q
+        if q is None:
+            q = self._q = ([a >> sh for a in self.A_lo], [w >> sh for w in self.W_lo],
+                           self.L_lo >> sh)
+        Aq, Wq, Lq = q
         Pq = Psi >> sh
         one = 1 << Q
         acc = 0
@@ -523,16 +528,16 @@ def _solve_atoms(r: _Param, l1: _Param, lt: _Param, spectrum: Atoms, dps: int) -
     start_q = Fraction(start) if start is not None else psi_lo_q
     # ---- precision schedule: each stage's accurate bits (P − G) squared reach the next stage
     P_final = K + G
-    for attempt in range(6):
+    for _attempt in range(6):
         levels = [P_final]
         while levels[0] > 2 * G + 128:
             levels.insert(0, levels[0] // 2 + G)
-        Psi, prevP = None, None
+        Psi, prevP = _fix(start_q, levels[0])[0], levels[0]
         for k, P in enumerate(levels):
             data = _AtomData(spectrum, r, l1, lt, P)
             lo_b = _fix(psi_lo_q, P)[0] // 2          # safeguard bracket (halved/doubled: slack
             hi_b = 2 * _fix(psi_hi_q, P)[1] + 2       # for the approximate sign tests)
-            Psi = _fix(start_q, P)[0] if Psi is None else Psi << (P - prevP)
+            Psi <<= P - prevP                         # the previous stage's Ψ at scale 2^P
             # first stage: iterate to convergence; later stages: one quadratic step each
             for _ in range(200 + 2 * P if k == 0 else 1):
                 Psi, delta, lo_b, hi_b = _newton_step(data, Psi, lo_b, hi_b)
@@ -547,7 +552,7 @@ def _solve_atoms(r: _Param, l1: _Param, lt: _Param, spectrum: Atoms, dps: int) -
             lower, upper = Psi - half, Psi + half
             hl = data.h_lower_bound(lower)
             hu = data.h_upper_bound(upper) if hl > 0 else None
-            if hl > 0 and hu < 0 and lower > 0:
+            if hl > 0 and hu is not None and hu < 0 and lower > 0:
                 lo_f, hi_f = Fraction(lower, 1 << P), Fraction(upper, 1 << P)
                 if (hi_f - lo_f) * 10 ** dps <= lo_f:
                     return _make_result(lo_f, hi_f, dps, iterations, True,
@@ -622,7 +627,7 @@ def _solve_continuous(r: _Param, l1: _Param, lt: _Param, spectrum: Spectrum,
             new = (lo_b + hi_b) / 2
         return new, abs(new - psi), lo_b, hi_b
 
-    for attempt in range(4):
+    for _attempt in range(4):
         levels = [d_final]
         while levels[0] > 2 * guard + 40:
             levels.insert(0, levels[0] // 2 + guard)
@@ -668,7 +673,8 @@ def _solve_continuous(r: _Param, l1: _Param, lt: _Param, spectrum: Spectrum,
 # residual and bracket
 # ---------------------------------------------------------------------------------------------
 
-def psi_residual(psi, rho, lambda1, lambda_tilde, spectrum: Spectrum, *, dps: int = 30):
+def psi_residual(psi: RealLike, rho: RealLike, lambda1: RealLike, lambda_tilde: RealLike,
+                 spectrum: Spectrum, *, dps: int = 30) -> MPF:
     r"""Residual of eq. (9)/(14) at ψ: RHS − LHS,
 
     .. math::
@@ -694,7 +700,8 @@ def psi_residual(psi, rho, lambda1, lambda_tilde, spectrum: Spectrum, *, dps: in
         return +res
 
 
-def psi_bracket(rho, lambda1, lambda_tilde, spectrum: Spectrum, *, dps: int = 30):
+def psi_bracket(rho: RealLike, lambda1: RealLike, lambda_tilde: RealLike, spectrum: Spectrum, *,
+                dps: int = 30) -> tuple[MPF, MPF]:
     r"""The a-priori bracket of ψ (module docstring): ``(isotropic root, ρ/λ̃)`` as mpf.
 
     The lower end is the positive root of :math:`\tilde\lambda a\psi^2 + (\tilde\lambda + a -

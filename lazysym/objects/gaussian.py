@@ -27,7 +27,8 @@ and one transposition, a self-loop by one pairing; so each cycle of π of length
     E\Big[\prod_{k=1}^m x^\top A_k x\Big] = \sum_{\pi \in S_m} 2^{\,m - \#\mathrm{cyc}(\pi)}
     \prod_{c \in \mathrm{cyc}(\pi)} \operatorname{Tr}\Big(\prod_{k \in c} A_k \Sigma\Big),
 
-e.g. :math:`E[q_A q_C] = \operatorname{Tr}(A\Sigma)\operatorname{Tr}(C\Sigma) + 2\operatorname{Tr}(A\Sigma C\Sigma)`;
+e.g. :math:`E[q_A q_C] = \operatorname{Tr}(A\Sigma)\operatorname{Tr}(C\Sigma) +
+2\operatorname{Tr}(A\Sigma C\Sigma)`;
 :func:`wick_permutation_formula` implements that second form independently (they are tested
 against each other, against explicit coordinates and against quadrature).
 
@@ -55,6 +56,7 @@ from functools import cache
 
 import numpy as np
 import sympy as sp
+from numpy.typing import ArrayLike
 from sympy import (
     Identity,
     MatAdd,
@@ -85,7 +87,9 @@ __all__ = [
 class SymmetricMatrixSymbol(MatrixSymbol):
     """A :class:`~sympy.MatrixSymbol` known to be symmetric: its transpose is itself."""
 
-    def __new__(cls, name, n, m=None):
+    def __new__(cls, name: str, n: int | sp.Expr,
+                m: int | sp.Expr | None = None) -> SymmetricMatrixSymbol:
+        """A symmetric ``n × n`` matrix symbol (``m``, if given, must equal ``n``)."""
         m = n if m is None else m
         obj = super().__new__(cls, name, n, m)
         if obj.shape[0] != obj.shape[1]:
@@ -97,7 +101,7 @@ class SymmetricMatrixSymbol(MatrixSymbol):
         return self
 
 
-def symmetric_matrix(name: str, d) -> SymmetricMatrixSymbol:
+def symmetric_matrix(name: str, d: int | sp.Expr) -> SymmetricMatrixSymbol:
     """A symmetric ``d × d`` matrix symbol (``d`` an integer or a SymPy symbol)."""
     return SymmetricMatrixSymbol(name, d, d)
 
@@ -123,12 +127,13 @@ def _canonical_word(letters: Sequence) -> tuple:
     if n == 0:
         return ()
     rev = [_tp_letter(x) for x in reversed(letters)]
-    best, best_key = None, None
+    best = list(letters)
+    best_key = tuple(_letter_key(x) for x in best)
     for w in (list(letters), rev):
         for r in range(n):
             cand = w[r:] + w[:r]
             key = tuple(_letter_key(x) for x in cand)
-            if best_key is None or key < best_key:
+            if key < best_key:
                 best, best_key = cand, key
     return tuple(best)
 
@@ -156,7 +161,8 @@ class Tr(sp.Function):
     is_commutative = True
 
     @classmethod
-    def eval(cls, *letters):
+    def eval(cls, *letters: MatrixExpr) -> Tr | None:
+        """Canonicalise the letters under rotation and transposition (SymPy's construction hook)."""
         if not letters:
             raise AssumptionError("Tr needs at least one matrix letter; use the dimension for Tr(I)",
                                   assumption="non-empty product")
@@ -197,7 +203,7 @@ def _as_matrix_expr(M) -> MatrixExpr:
     return M
 
 
-def matrix_words(M) -> list[tuple[sp.Expr, tuple]]:
+def matrix_words(M: MatrixExpr) -> list[tuple[sp.Expr, tuple]]:
     """Expand a matrix expression into ``[(coefficient, letters), ...]`` (letters: symbols or
     transposed symbols; an empty tuple is the identity). Sums, scalar multiples, products,
     transposes and non-negative integer powers are expanded; nothing else is accepted.
@@ -244,7 +250,7 @@ def _trace_of_words(words: Iterable[tuple[sp.Expr, tuple]], dim) -> sp.Expr:
     return total
 
 
-def trace(M) -> sp.Expr:
+def trace(M: MatrixExpr | MatrixBase | np.ndarray) -> sp.Expr:
     """Tr(M): for an explicit SymPy/numpy matrix its trace; for a matrix expression the expanded
     sum of canonical :class:`Tr` atoms (Tr(I_d) = d).
     """
@@ -256,7 +262,7 @@ def trace(M) -> sp.Expr:
     return sp.expand(_trace_of_words(matrix_words(M), M.shape[0]))
 
 
-def frobenius2(M) -> sp.Expr:
+def frobenius2(M: MatrixExpr | MatrixBase | np.ndarray) -> sp.Expr:
     r""":math:`\|M\|_F^2 = \operatorname{Tr}(M M^\top)`, explicit or in trace form."""
     if isinstance(M, (MatrixBase, np.ndarray)):
         M = sp.Matrix(M)
@@ -287,10 +293,10 @@ def _check_sigma(Sigma) -> MatrixExpr:
     Sigma = _as_matrix_expr(Sigma)
     check(sp.simplify(Sigma.shape[0] - Sigma.shape[1]) == 0,
           f"Σ must be square; got shape {Sigma.shape}", assumption="Σ covariance")
-    fw = {}
+    fw: dict[tuple, sp.Expr] = {}
     for c, w in matrix_words(Sigma):
         fw[tuple(w)] = fw.get(tuple(w), 0) + c
-    bw = {}
+    bw: dict[tuple, sp.Expr] = {}
     for c, w in matrix_words(Sigma.T):
         bw[tuple(w)] = bw.get(tuple(w), 0) + c
     diff = {k: sp.simplify(fw.get(k, 0) - bw.get(k, 0)) for k in set(fw) | set(bw)}
@@ -339,7 +345,7 @@ def _cycles_of_pairing(m: int, pairing) -> list[tuple]:
     return cycles
 
 
-def expect_quadratic_forms(mats: Sequence, Sigma=None) -> sp.Expr:
+def expect_quadratic_forms(mats: Sequence[MatrixExpr], Sigma: MatrixExpr | None = None) -> sp.Expr:
     r"""Trace form of :math:`E[\prod_k x^\top A_k x]`, :math:`x \sim N(0, \Sigma)`, by Isserlis.
 
     Enumerates the (2m−1)!! Wick pairings of the 2m indices and sums, over each, the product of
@@ -358,7 +364,8 @@ def expect_quadratic_forms(mats: Sequence, Sigma=None) -> sp.Expr:
     -------
     sympy.Expr
         Expanded polynomial in :class:`Tr` atoms (and ``d`` for Tr(I)). For m = 2:
-        :math:`\operatorname{Tr}(A\Sigma)\operatorname{Tr}(C\Sigma) + \operatorname{Tr}(A\Sigma C\Sigma) + \operatorname{Tr}(A\Sigma C^\top\Sigma)`.
+        :math:`\operatorname{Tr}(A\Sigma)\operatorname{Tr}(C\Sigma)
+        + \operatorname{Tr}(A\Sigma C\Sigma) + \operatorname{Tr}(A\Sigma C^\top\Sigma)`.
     """
     mats = [_as_matrix_expr(A) for A in mats]
     if not mats:
@@ -401,8 +408,10 @@ def _perm_cycles(perm: Sequence[int]) -> list[list[int]]:
     return out
 
 
-def wick_permutation_formula(mats: Sequence, Sigma=None) -> sp.Expr:
-    r"""The permutation form :math:`\sum_{\pi\in S_m} 2^{m-\#\mathrm{cyc}(\pi)}\prod_c \operatorname{Tr}(\prod_{k\in c}A_k\Sigma)`.
+def wick_permutation_formula(mats: Sequence[MatrixExpr],
+                             Sigma: MatrixExpr | None = None) -> sp.Expr:
+    r"""The permutation form :math:`\sum_{\pi\in S_m} 2^{m-\#\mathrm{cyc}(\pi)}
+    \prod_c \operatorname{Tr}(\prod_{k\in c}A_k\Sigma)`.
 
     Valid for **symmetric** :math:`A_k` only (checked); an independent implementation of
     :func:`expect_quadratic_forms` (same value, different combinatorics), used as a cross-check.
@@ -433,7 +442,8 @@ class QuadForm(sp.Function):
     is_commutative = True
 
     @classmethod
-    def eval(cls, A):
+    def eval(cls, A: MatrixExpr) -> None:
+        """Check that ``A`` is a matrix expression (SymPy's construction hook; never simplifies)."""
         _as_matrix_expr(A)
         return None
 
@@ -451,7 +461,7 @@ class QuadForm(sp.Function):
         return tex if exp is None else f"{tex}^{{{exp}}}"
 
 
-def expect_forms(expr, Sigma=None) -> sp.Expr:
+def expect_forms(expr: sp.Expr, Sigma: MatrixExpr | None = None) -> sp.Expr:
     r""":math:`E[\text{expr}]` for ``expr`` a polynomial in :class:`QuadForm` atoms with scalar
     (commutative) coefficients, :math:`x \sim N(0, \Sigma)`; each monomial by
     :func:`expect_quadratic_forms`. ``Sigma`` defaults to the identity.
@@ -468,12 +478,13 @@ def expect_forms(expr, Sigma=None) -> sp.Expr:
     return sp.expand(total)
 
 
-def form_mean(A, Sigma=None, const=0) -> sp.Expr:
+def form_mean(A: MatrixExpr, Sigma: MatrixExpr | None = None,
+              const: sp.Expr | float = 0) -> sp.Expr:
     r""":math:`E[x^\top A x + c] = \operatorname{Tr}(A\Sigma) + c`."""
     return expect_forms(QuadForm(A) + const, Sigma)
 
 
-def form_covariance(A, C, Sigma=None) -> sp.Expr:
+def form_covariance(A: MatrixExpr, C: MatrixExpr, Sigma: MatrixExpr | None = None) -> sp.Expr:
     r""":math:`\operatorname{Cov}(x^\top A x + a, x^\top C x + c)` (constants drop out); for symmetric
     A, C this is :math:`2\operatorname{Tr}(A\Sigma C\Sigma)`.
     """
@@ -520,7 +531,7 @@ def _moment(alpha: tuple, S: sp.ImmutableMatrix) -> sp.Expr:
     return sp.expand(total)
 
 
-def isserlis_moment(alpha: Sequence[int], Sigma) -> sp.Expr:
+def isserlis_moment(alpha: Sequence[int], Sigma: MatrixBase | ArrayLike) -> sp.Expr:
     r""":math:`E[x_1^{\alpha_1} \cdots x_d^{\alpha_d}]` for :math:`x \sim N(0, \Sigma)` (Isserlis).
 
     By the recursion :math:`E[x_i x^\beta] = \sum_j \beta_j \Sigma_{ij} E[x^{\beta - e_j}]`
@@ -535,7 +546,8 @@ def isserlis_moment(alpha: Sequence[int], Sigma) -> sp.Expr:
     return _moment(alpha, S)
 
 
-def expect_polynomial(poly, Sigma, xs: Sequence[sp.Symbol] | None = None) -> sp.Expr:
+def expect_polynomial(poly: sp.Expr, Sigma: MatrixBase | ArrayLike,
+                      xs: Sequence[sp.Symbol] | None = None) -> sp.Expr:
     r""":math:`E[p(x)]` for a polynomial p in :math:`x_1, \dots, x_d`, :math:`x \sim N(0, \Sigma)`.
 
     Parameters
@@ -568,7 +580,8 @@ def expect_polynomial(poly, Sigma, xs: Sequence[sp.Symbol] | None = None) -> sp.
     return sp.expand(total)
 
 
-def evaluate_traces(expr, values: dict, dims: dict | None = None) -> sp.Expr:
+def evaluate_traces(expr: sp.Expr, values: dict[MatrixSymbol, MatrixBase | ArrayLike],
+                    dims: dict[sp.Symbol, int] | None = None) -> sp.Expr:
     """Substitute explicit matrices for the matrix symbols of a trace-form expression.
 
     ``values`` maps each :class:`~sympy.MatrixSymbol` to an explicit matrix (SymPy or numpy);
@@ -595,22 +608,25 @@ def evaluate_traces(expr, values: dict, dims: dict | None = None) -> sp.Expr:
         vals[sym] = M
     rep = {}
     for t in expr.atoms(Tr):
-        P = None
+        factors = []
         for x in t.args:
             if isinstance(x, Transpose):
                 check(x.arg in vals, f"no value for {x.arg}", assumption="all matrices given")
-                M = vals[x.arg].T
+                factors.append(vals[x.arg].T)
             else:
                 check(x in vals, f"no value for {x}", assumption="all matrices given")
-                M = vals[x]
-            P = M if P is None else P * M
+                factors.append(vals[x])
+        P = factors[0]                 # a Tr atom has at least one letter
+        for M in factors[1:]:
+            P = P * M
         rep[t] = P.trace()
     check(not expr.atoms(QuadForm), "evaluate_traces takes an expectation (no QuadForm left)",
           assumption="trace form")
     return sp.expand(expr.xreplace(rep).subs(dims))
 
 
-def gauss_hermite_expectation(f: Callable[[np.ndarray], np.ndarray], Sigma, order: int = 8) -> float:
+def gauss_hermite_expectation(f: Callable[[np.ndarray], ArrayLike], Sigma: ArrayLike,
+                              order: int = 8) -> float:
     r""":math:`E[f(x)]`, :math:`x \sim N(0, \Sigma)`, by tensor Gauss–Hermite quadrature (numpy).
 
     Uses ``order`` probabilists' Hermite nodes per axis (``order**d`` points) and

@@ -32,15 +32,18 @@ from __future__ import annotations
 
 import math
 import numbers
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 
 import mpmath
 import numpy as np
 import sympy as sp
+from numpy.typing import ArrayLike
 
+from lazysym._typing import MPF
 from lazysym._validate import as_finite_array, check_dps
 from lazysym.errors import AssumptionError, ConvergenceError, check
-from lazysym.objects.activations import Activation, activation, x
+from lazysym.objects.activations import Activation, ActivationLike, activation, x
 
 __all__ = [
     "hermite_polynomial", "hermite_coefficient", "hermite_coefficients", "second_moment",
@@ -55,7 +58,7 @@ _PHI = sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)
 # input helpers
 # --------------------------------------------------------------------------------------------
 
-def _as_act(act) -> Activation:
+def _as_act(act: ActivationLike) -> Activation:
     if isinstance(act, Activation):
         return act
     if isinstance(act, str):
@@ -182,13 +185,13 @@ def _mp_coefficients(act: Activation, ks, dps: int, *, moment2: bool = False, sc
     ks = list(ks)
     kmax = max(ks) if ks else 0
     wd = dps + _guard(kmax)
-    out = {}
+    out: dict[tuple[str, int | None], MPF] = {}
     with mpmath.workdps(wd):
         a = None if scale is None else mpmath.mpf(scale)
         pts = [mpmath.ninf] + _split_points(act, kmax, wd, a) + [mpmath.inf]
-        memo = {}
+        memo: dict[MPF, tuple[MPF, MPF, list[MPF]]] = {}
 
-        def node(t):
+        def node(t: MPF) -> tuple[MPF, MPF, list[MPF]]:
             # σ(at), σ(at)·exp(−t²/2) and [He_0(t), ..., He_kmax(t)], shared by every quadrature
             v = memo.get(t)
             if v is None:
@@ -197,27 +200,37 @@ def _mp_coefficients(act: Activation, ks, dps: int, *, moment2: bool = False, sc
                 memo[t] = v
             return v
 
+        def coefficient_integrand(t: MPF, k: int) -> MPF:
+            return node(t)[1] * node(t)[2][k]
+
+        def moment2_integrand(t: MPF) -> MPF:
+            return node(t)[0] * node(t)[1]
+
         norm = 1 / mpmath.sqrt(2 * mpmath.pi)
         tol = mpmath.mpf(10) ** (-(dps + 2))
-        jobs = [("k", k) for k in ks] + ([("m2", None)] if moment2 else [])
-        for kind, k in jobs:
-            if kind == "k" and act.parity != 0 and (k % 2 == 0) != (act.parity == 1):
+        jobs: list[tuple[str, int | None]] = [("k", k) for k in ks]
+        if moment2:
+            jobs.append(("m2", None))
+        f: Callable[[MPF], MPF]
+        for kind, k in jobs:   # k is None exactly for the job "m2"
+            if k is not None and act.parity != 0 and (k % 2 == 0) != (act.parity == 1):
                 out[(kind, k)] = mpmath.mpf(0)   # symmetry: odd σ has λ_even = 0, even σ λ_odd = 0
                 continue
-            if kind == "k":
-                f = lambda t, k=k: node(t)[1] * node(t)[2][k]  # noqa: E731
+            if k is not None:
+                f = partial(coefficient_integrand, k=k)
                 # Cauchy–Schwarz scale of λ_k: sqrt(E σ² · k!) ≤ this; relative to 1 for safety
                 ref = mpmath.sqrt(mpmath.factorial(k))
             else:
-                f = lambda t: node(t)[0] * node(t)[1]  # noqa: E731
+                f = moment2_integrand
                 ref = mpmath.mpf(1)
             val, err = mpmath.quad(f, pts, error=True, maxdegree=10)
             val, err = val * norm, err * norm
             if not err <= tol * max(ref, abs(val)):
                 raise ConvergenceError(
-                    f"mpmath.quad did not reach {dps} digits for {'λ_%d' % k if kind == 'k' else 'E[σ²]'}"
-                    f" of {act.name}", diagnostics={"estimate": mpmath.nstr(err, 5),
-                                                    "value": mpmath.nstr(val, 20), "dps": dps},
+                    f"mpmath.quad did not reach {dps} digits for "
+                    f"{f'λ_{k}' if kind == 'k' else 'E[σ²]'} of {act.name}",
+                    diagnostics={"estimate": mpmath.nstr(err, 5), "value": mpmath.nstr(val, 20),
+                                 "dps": dps},
                     fix="lower dps or k")
             out[(kind, k)] = val
     with mpmath.workdps(dps):
@@ -228,7 +241,8 @@ def _mp_coefficients(act: Activation, ks, dps: int, *, moment2: bool = False, sc
 # public API
 # --------------------------------------------------------------------------------------------
 
-def hermite_coefficient(act, k: int, *, exact: bool = False, dps: int = 30):
+def hermite_coefficient(act: ActivationLike, k: int, *, exact: bool = False,
+                        dps: int = 30) -> sp.Expr | MPF:
     r"""The k-th Hermite coefficient :math:`\lambda_k = E[\sigma(G)\mathrm{He}_k(G)]` (Theorem 1).
 
     Parameters
@@ -259,7 +273,8 @@ def hermite_coefficient(act, k: int, *, exact: bool = False, dps: int = 30):
     return _mp_coefficients(act, [k], dps)[("k", k)]
 
 
-def hermite_coefficients(act, kmax: int, *, exact: bool = False, dps: int = 30) -> list:
+def hermite_coefficients(act: ActivationLike, kmax: int, *, exact: bool = False,
+                         dps: int = 30) -> list[sp.Expr | MPF]:
     """``[λ_0, ..., λ_kmax]`` (see :func:`hermite_coefficient`)."""
     act = _as_act(act)
     kmax = _order(kmax, "kmax")
@@ -270,7 +285,7 @@ def hermite_coefficients(act, kmax: int, *, exact: bool = False, dps: int = 30) 
     return [vals[("k", k)] for k in range(kmax + 1)]
 
 
-def second_moment(act, *, exact: bool = False, dps: int = 30):
+def second_moment(act: ActivationLike, *, exact: bool = False, dps: int = 30) -> sp.Expr | MPF:
     r""":math:`E[\sigma(G)^2]`, G ~ N(0, 1) (enters :math:`\tilde\lambda` of Theorem 1).
 
     ``exact=True`` handles piecewise-polynomial σ and :math:`A\,\mathrm{erf}(cx) + B`
@@ -283,7 +298,7 @@ def second_moment(act, *, exact: bool = False, dps: int = 30):
     return _mp_coefficients(act, [], dps, moment2=True)[("m2", None)]
 
 
-def lambda_tilde(act, *, exact: bool = False, dps: int = 30):
+def lambda_tilde(act: ActivationLike, *, exact: bool = False, dps: int = 30) -> sp.Expr | MPF:
     r""":math:`\tilde\lambda = E[\sigma(G)^2] - \lambda_1^2` (Theorem 1, Theorem 4).
 
     It is the variance of the part of σ(G) orthogonal to He₀ and He₁ plus λ₀²; > 0 for any
@@ -298,7 +313,7 @@ def lambda_tilde(act, *, exact: bool = False, dps: int = 30):
         return +(vals[("m2", None)] - vals[("k", 1)] ** 2)
 
 
-def parseval_partial_sums(act, kmax: int, *, dps: int = 30) -> list:
+def parseval_partial_sums(act: ActivationLike, kmax: int, *, dps: int = 30) -> list[MPF]:
     r"""Partial Parseval sums :math:`S_K = \sum_{k \le K} \lambda_k^2 / k!` for K = 0..kmax.
 
     They increase to :math:`E[\sigma(G)^2]` (Parseval in :math:`L^2(\gamma)`); the tail
@@ -317,7 +332,7 @@ def parseval_partial_sums(act, kmax: int, *, dps: int = 30) -> list:
         return [+v for v in out]
 
 
-def check_a1(act) -> None:
+def check_a1(act: ActivationLike) -> None:
     r"""Check assumption **A1** of the paper for σ; raise if it fails, return ``None`` if it holds.
 
     A1: :math:`\sigma(u)^2 \le c_0 \exp(c_1 u^2/2)` for some :math:`c_0` and :math:`c_1 < 1`,
@@ -363,7 +378,7 @@ def check_a1(act) -> None:
                         f"A1 needs σ bounded on compacts; σ = {act.expr} → {lim} as u → {end}",
                         assumption="A1")
     # (ii) growth on the outer branches
-    for (lo, hi, b), direction in ((pieces[0], -sp.oo), (pieces[-1], sp.oo)):
+    for (_lo, _hi, b), direction in ((pieces[0], -sp.oo), (pieces[-1], sp.oo)):
         if b.is_polynomial(x):
             continue
         try:
@@ -569,7 +584,8 @@ def _scaled_normalized(act: Activation, a: np.ndarray, kmax: int, square: bool) 
     return res
 
 
-def scaled_hermite_coefficients(act, scales, kmax: int, *, normalized: bool = False) -> np.ndarray:
+def scaled_hermite_coefficients(act: ActivationLike, scales: ArrayLike, kmax: int, *,
+                                normalized: bool = False) -> np.ndarray:
     r""":math:`\mu_k(a) = E[\sigma(aG)\,\mathrm{He}_k(G)]` for every scale a and k = 0..kmax.
 
     Used for the exact finite-d random-features kernel
@@ -620,7 +636,7 @@ def scaled_hermite_coefficients(act, scales, kmax: int, *, normalized: bool = Fa
         return c * _sqrt_factorials(kmax)[None, :]
 
 
-def scaled_second_moment(act, scales) -> np.ndarray:
+def scaled_second_moment(act: ActivationLike, scales: ArrayLike) -> np.ndarray:
     r""":math:`E[\sigma(aG)^2]` for every scale a (float64, shape ``(len(scales),)``).
 
     Same methods and accuracy as :func:`scaled_hermite_coefficients` (applied to σ²).

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from lazysym._typing import SeedLike
 from lazysym._validate import (
     as_generator,
     as_real,
@@ -21,7 +23,7 @@ from lazysym.errors import check
 __all__ = ["QuadraticTarget", "GaussianMixture", "paper_quadratic_target", "paper_mixture"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class QuadraticTarget:
     r"""The target :math:`f_*(x) = b_0 + \langle x, Bx\rangle`, :math:`x \sim N(0, I_d)` (eq. (8)).
 
@@ -36,18 +38,20 @@ class QuadraticTarget:
     """
 
     B: np.ndarray
-    b0: float | None = None
+    b0: float
     _eig: np.ndarray = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
-        B = as_symmetric(self.B, "B")
-        object.__setattr__(self, "B", B)
-        b0 = -float(np.trace(B)) if self.b0 is None else as_real(self.b0, "b0")
-        object.__setattr__(self, "b0", b0)
-        object.__setattr__(self, "_eig", np.linalg.eigvalsh(B)[::-1].copy())
+    # written out (not generated) so that ``b0`` is a float once constructed: ``None`` is only an
+    # argument, meaning "centre the target"
+    def __init__(self, B: ArrayLike, b0: float | None = None) -> None:
+        Bs = as_symmetric(B, "B")
+        object.__setattr__(self, "B", Bs)
+        object.__setattr__(self, "b0", -float(np.trace(Bs)) if b0 is None else as_real(b0, "b0"))
+        object.__setattr__(self, "_eig", np.linalg.eigvalsh(Bs)[::-1].copy())
 
     @property
     def d(self) -> int:
+        """The dimension d of x (B is d×d)."""
         return self.B.shape[0]
 
     @property
@@ -71,11 +75,14 @@ class QuadraticTarget:
         return self.variance + self.mean ** 2
 
     def is_psd(self) -> bool:
+        """Whether B ⪰ 0 up to round-off (Theorem 3 and Proposition 1 assume it)."""
         scale = max(1.0, float(np.max(np.abs(self._eig))))
         return bool(self._eig[-1] >= -1e-10 * scale * self.d)
 
     def require_psd(self, context: str) -> np.ndarray:
-        """Eigenvalues (descending), raising the package error unless B ⪰ 0 (``context`` names the result)."""
+        """Eigenvalues (descending), raising the package error unless B ⪰ 0 (``context`` names the
+        result).
+        """
         return check_psd(self.B, "B", assumption="B ⪰ 0", context=context)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
@@ -84,7 +91,7 @@ class QuadraticTarget:
         # (X B) ∘ X summed over columns: one BLAS product, ~15x faster than a 3-operand einsum
         return self.b0 + np.einsum("ij,ij->i", X @ self.B, X)
 
-    def sample(self, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    def sample(self, n: int, rng: SeedLike) -> tuple[np.ndarray, np.ndarray]:
         """N i.i.d. pairs (x, f*(x)), x ~ N(0, I_d); returns ``(X (n×d), y (n,))``."""
         n = positive_int(n, "n")
         X = as_generator(rng).standard_normal((n, self.d))
@@ -93,7 +100,8 @@ class QuadraticTarget:
 
 @dataclass(frozen=True)
 class GaussianMixture:
-    r"""The (mg) model of §3: y = ±1 with probability 1/2, x | y=+1 ~ N(0, Σ − Δ), x | y=−1 ~ N(0, Σ + Δ).
+    r"""The (mg) model of §3: y = ±1 with probability 1/2, x | y=+1 ~ N(0, Σ − Δ),
+    x | y=−1 ~ N(0, Σ + Δ).
 
     Assumption M1 (:math:`c_1 I \preceq \Sigma \preceq c_2 I`, :math:`c_1 > 0`) is checked as Σ ≻ 0,
     and both class covariances Σ ∓ Δ must be positive definite for the model to exist. M2
@@ -104,9 +112,9 @@ class GaussianMixture:
 
     Sigma: np.ndarray
     Delta: np.ndarray
-    _chol: dict = field(init=False, repr=False, compare=False)
+    _chol: dict[int, np.ndarray] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         S = as_symmetric(self.Sigma, "Σ")
         D = as_symmetric(self.Delta, "Δ")
         check(S.shape == D.shape, f"Σ and Δ must have the same shape; got {S.shape} and {D.shape}",
@@ -122,10 +130,12 @@ class GaussianMixture:
         object.__setattr__(self, "Sigma", S)
         object.__setattr__(self, "Delta", D)
         # Cholesky factors of the two class covariances, computed once (sampling reuses them)
-        object.__setattr__(self, "_chol", {1: np.linalg.cholesky(S - D), -1: np.linalg.cholesky(S + D)})
+        object.__setattr__(self, "_chol",
+                           {1: np.linalg.cholesky(S - D), -1: np.linalg.cholesky(S + D)})
 
     @property
     def d(self) -> int:
+        """The dimension d of x (Σ and Δ are d×d)."""
         return self.Sigma.shape[0]
 
     @property
@@ -135,6 +145,7 @@ class GaussianMixture:
 
     @property
     def sigma_sqrt(self) -> np.ndarray:
+        """Σ^{1/2}, the symmetric square root of Σ (M1: Σ ≻ 0)."""
         ev, V = np.linalg.eigh(self.Sigma)
         return (V * np.sqrt(ev)) @ V.T
 
@@ -150,7 +161,7 @@ class GaussianMixture:
         check(y in (1, -1), f"y must be +1 or -1; got {y!r}", assumption="labels ±1")
         return self.Sigma - y * self.Delta
 
-    def sample(self, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    def sample(self, n: int, rng: SeedLike) -> tuple[np.ndarray, np.ndarray]:
         """N i.i.d. pairs (x, y); returns ``(X (n×d), y (n,))`` with y ∈ {−1, +1}."""
         n = positive_int(n, "n")
         rng = as_generator(rng)
@@ -162,13 +173,13 @@ class GaussianMixture:
         return X, y
 
 
-def paper_quadratic_target(d: int, rng) -> QuadraticTarget:
+def paper_quadratic_target(d: int, rng: SeedLike) -> QuadraticTarget:
     """§4: B diagonal with i.i.d. Exp(1) entries, centred (b₀ = −Tr B)."""
     d = positive_int(d, "d")
     return QuadraticTarget(np.diag(as_generator(rng).exponential(1.0, size=d)))
 
 
-def paper_mixture(d: int, rng) -> GaussianMixture:
+def paper_mixture(d: int, rng: SeedLike) -> GaussianMixture:
     """§4: Σ = I, Δ diagonal with entries drawn uniformly from {2, 1.5, 1}/√d."""
     d = positive_int(d, "d")
     vals = as_generator(rng).choice(np.array([2.0, 1.5, 1.0]), size=d) / np.sqrt(d)

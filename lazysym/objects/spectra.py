@@ -38,8 +38,10 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lazysym._linalg import psd_sqrt
+from lazysym._typing import MPF, RealLike
 from lazysym._validate import as_symmetric, check_dps, check_psd
 from lazysym.errors import AssumptionError, check
 
@@ -103,9 +105,10 @@ def _exact(x, name: str, *, assumption: str) -> Fraction:
         return v
     mpf_t = getattr(x, "_mpf_", None)
     if isinstance(mpf_t, tuple):  # mpmath.mpf, sympy.Float
-        v = _mpf_tuple_to_fraction(mpf_t)
-        check(v is not None, f"{name} must be finite; got {x!r}", assumption=assumption)
-        return v
+        exact = _mpf_tuple_to_fraction(mpf_t)
+        if exact is None:
+            raise AssumptionError(f"{name} must be finite; got {x!r}", assumption=assumption)
+        return exact
     p, q = getattr(x, "p", None), getattr(x, "q", None)  # sympy.Rational / Integer
     if isinstance(p, numbers.Integral) and isinstance(q, numbers.Integral) and q != 0:
         return Fraction(int(p), int(q))
@@ -143,11 +146,11 @@ class Spectrum:
     is_atomic: bool = False
     name: str = "spectrum"
 
-    def integrate(self, f: Callable, *, dps: int = 30):
+    def integrate(self, f: Callable[[MPF], MPF], *, dps: int = 30) -> MPF:
         r""":math:`\int f(t)\,\mathcal D(dt)` at ``dps`` significant digits (``f`` takes an mpf)."""
         raise NotImplementedError
 
-    def mean(self, *, dps: int = 30):
+    def mean(self, *, dps: int = 30) -> MPF:
         r""":math:`\int t\,\mathcal D(dt)` (equal to 1 under A2/B2 normalisation)."""
         return self.integrate(lambda t: t, dps=dps)
 
@@ -200,7 +203,8 @@ class Atoms(Spectrum):
 
     is_atomic = True
 
-    def __init__(self, values, weights=None):
+    def __init__(self, values: ArrayLike | Iterable[RealLike],
+                 weights: ArrayLike | Iterable[RealLike] | None = None) -> None:
         vals = _as_list(values, "values")
         check(len(vals) >= 1, "a spectral distribution needs at least one atom",
               assumption=PROBABILITY)
@@ -278,7 +282,7 @@ class Atoms(Spectrum):
         return self._mean_exact
 
     # integrals -----------------------------------------------------------------------------
-    def integrate(self, f: Callable, *, dps: int = 30):
+    def integrate(self, f: Callable[[MPF], MPF], *, dps: int = 30) -> MPF:
         r""":math:`\sum_i w_i f(t_i)`, summed at ``dps`` + 10 digits and rounded to ``dps``."""
         dps = check_dps(dps)
         with mpmath.workdps(dps + _GUARD):
@@ -286,7 +290,7 @@ class Atoms(Spectrum):
         with mpmath.workdps(dps):
             return +s
 
-    def mean(self, *, dps: int = 30):
+    def mean(self, *, dps: int = 30) -> MPF:
         """The exact mean, rounded to ``dps`` digits."""
         dps = check_dps(dps)
         with mpmath.workdps(dps):
@@ -315,7 +319,7 @@ def _as_list(x, name: str) -> list:
     return list(x)
 
 
-def point_mass(t=1) -> Atoms:
+def point_mass(t: RealLike = 1) -> Atoms:
     r"""The point mass :math:`\delta_t` (the isotropic case Γ = I/d of A2 is :math:`\delta_1`)."""
     return Atoms([t])
 
@@ -352,8 +356,9 @@ class Density(Spectrum):
 
     is_atomic = False
 
-    def __init__(self, pdf: Callable, a, b, name: str = "density", *, points=(),
-                 _validate: bool = True):
+    def __init__(self, pdf: Callable[[MPF], MPF], a: RealLike, b: RealLike,
+                 name: str = "density", *, points: Iterable[RealLike] = (),
+                 _validate: bool = True) -> None:
         check(callable(pdf), f"pdf must be callable; got {type(pdf).__name__}",
               assumption=PROBABILITY)
         a_f = _exact(a, "support start a", assumption=PROBABILITY)
@@ -410,7 +415,7 @@ class Density(Spectrum):
             val, err = mpmath.quad(lambda t: g(t) * self.pdf(t), self._nodes(), error=True)
         return val, err
 
-    def integrate(self, f: Callable, *, dps: int = 30):
+    def integrate(self, f: Callable[[MPF], MPF], *, dps: int = 30) -> MPF:
         r""":math:`\int_a^b f(t)p(t)\,dt` by tanh–sinh at ``dps`` + 10 digits, rounded to ``dps``."""
         dps = check_dps(dps)
         val, _ = self._quad(f, dps + _GUARD)
@@ -446,6 +451,7 @@ class _Uniform(Density):
         check(0 <= a_f < b_f, f"uniform(a, b) needs 0 ≤ a < b; got a = {float(a_f):.6g}, "
               f"b = {float(b_f):.6g}", assumption=PROBABILITY)
         self._len = b_f - a_f
+        self._end = b_f     # = self._b, never None here (finite support)
 
         def pdf(t, _inv=1 / self._len):
             return _to_mpf(_inv)
@@ -455,12 +461,12 @@ class _Uniform(Density):
 
     def mean(self, *, dps: int = 30):
         with mpmath.workdps(check_dps(dps)):
-            return _to_mpf((self._a + self._b) / 2)
+            return _to_mpf((self._a + self._end) / 2)
 
     def _resolvent(self, c, *, dps: int):
         with mpmath.workdps(dps + _GUARD):
             c = mpmath.mpf(c)
-            a, b, L = _to_mpf(self._a), _to_mpf(self._b), _to_mpf(self._len)
+            a, b, L = _to_mpf(self._a), _to_mpf(self._end), _to_mpf(self._len)
             if c == 0:
                 return mpmath.mpf(1), -(a + b) / 2, mpmath.mpf(0)
             x = c * L / (1 + c * a)
@@ -469,7 +475,7 @@ class _Uniform(Density):
             # to O((cL)²), so evaluate it with 2·log10(1/(cL)) extra digits.
             extra = 2 * max(0, int(-mpmath.log10(c * (L + a) + mpmath.eps))) + 5
         with mpmath.workdps(dps // 2 + _GUARD + extra):
-            c2, a2, b2 = mpmath.mpf(c), _to_mpf(self._a), _to_mpf(self._b)
+            c2, a2, b2 = mpmath.mpf(c), _to_mpf(self._a), _to_mpf(self._end)
             L2 = _to_mpf(self._len)
             dr = -(mpmath.log1p(c2 * L2 / (1 + c2 * a2)) + 1 / (1 + c2 * b2)
                    - 1 / (1 + c2 * a2)) / (c2 ** 2 * L2)
@@ -477,7 +483,7 @@ class _Uniform(Density):
             return r, +dr, mpmath.mpf(10) ** (-(dps + _GUARD - 2))
 
 
-def uniform(a=0, b=2) -> Density:
+def uniform(a: RealLike = 0, b: RealLike = 2) -> Density:
     r"""The uniform law on :math:`[a, b]`, :math:`0\le a<b` (default [0, 2], mean 1 as A2 wants).
 
     Has a closed-form resolvent :math:`\int \frac{\mathcal D(dt)}{1+ct} =
@@ -523,7 +529,7 @@ class _Exponential(Density):
             return +r, +dr, mpmath.mpf(10) ** (-(dps + _GUARD - 2))
 
 
-def exponential(rate=1) -> Density:
+def exponential(rate: RealLike = 1) -> Density:
     r"""The exponential law :math:`r e^{-rt}\,dt` on :math:`[0,\infty)` (mean 1/r).
 
     Closed-form resolvent :math:`\int \frac{\mathcal D(dt)}{1+ct} = x e^{x}E_1(x)`, :math:`x=r/c`.
@@ -546,7 +552,7 @@ class MarchenkoPastur(Spectrum):
 
     is_atomic = False
 
-    def __init__(self, ratio, scale=1):
+    def __init__(self, ratio: RealLike, scale: RealLike = 1) -> None:
         y = _exact(ratio, "ratio", assumption=PROBABILITY)
         s = _exact(scale, "scale", assumption=PROBABILITY)
         check(y > 0, f"marchenko_pastur needs ratio > 0; got {float(y):.6g}",
@@ -557,18 +563,20 @@ class MarchenkoPastur(Spectrum):
         self.name = f"Marchenko–Pastur(ratio={float(y):g}, scale={float(s):g})"
 
     @property
-    def ratio(self):
+    def ratio(self) -> float:
+        """The ratio y = lim p/n (as a float)."""
         return float(self._y)
 
     @property
-    def scale(self):
+    def scale(self) -> float:
+        """The scale σ², which is also the mean (as a float)."""
         return float(self._s)
 
     def _edges(self):
         y, s = _to_mpf(self._y), _to_mpf(self._s)
         return s * (1 - mpmath.sqrt(y)) ** 2, s * (1 + mpmath.sqrt(y)) ** 2
 
-    def pdf(self, t):
+    def pdf(self, t: MPF) -> MPF:
         """Density of the continuous part (total mass min(1, 1/y))."""
         a, b = self._edges()
         y, s = _to_mpf(self._y), _to_mpf(self._s)
@@ -576,7 +584,7 @@ class MarchenkoPastur(Spectrum):
             return mpmath.mpf(0)
         return mpmath.sqrt((b - t) * (t - a)) / (2 * mpmath.pi * s * y * t)
 
-    def integrate(self, f: Callable, *, dps: int = 30):
+    def integrate(self, f: Callable[[MPF], MPF], *, dps: int = 30) -> MPF:
         r"""Atom at 0 (if y > 1) plus tanh–sinh quadrature over [a, b] at ``dps`` + 10 digits.
 
         The substitution :math:`t = a + (b-a)(1-\cos\theta)/2` turns the density into the smooth
@@ -605,7 +613,8 @@ class MarchenkoPastur(Spectrum):
         with mpmath.workdps(dps):
             return +val
 
-    def mean(self, *, dps: int = 30):
+    def mean(self, *, dps: int = 30) -> MPF:
+        """The exact mean σ², rounded to ``dps`` digits."""
         with mpmath.workdps(check_dps(dps)):
             return _to_mpf(self._s)
 
@@ -625,7 +634,7 @@ class MarchenkoPastur(Spectrum):
             return r, dr, mpmath.mpf(10) ** (-(dps + _GUARD - 2))
 
 
-def marchenko_pastur(ratio, scale=1) -> MarchenkoPastur:
+def marchenko_pastur(ratio: RealLike, scale: RealLike = 1) -> MarchenkoPastur:
     r"""The Marchenko–Pastur law (see :class:`MarchenkoPastur`); mean ``scale``."""
     return MarchenkoPastur(ratio, scale)
 
@@ -634,7 +643,7 @@ def marchenko_pastur(ratio, scale=1) -> MarchenkoPastur:
 # empirical spectral distributions (A2, B2)
 # ---------------------------------------------------------------------------------------------
 
-def spectrum_of(M) -> Atoms:
+def spectrum_of(M: ArrayLike) -> Atoms:
     """The empirical spectral distribution (equal weights on the eigenvalues) of a symmetric PSD
     matrix ``M``.
 
@@ -654,7 +663,7 @@ def _trace_check(value: float, tol: float, what: str, theorem: str, assumption: 
           assumption=assumption, fix=f"rescale so that {what} = 1")
 
 
-def check_a2(Gamma, tol: float = 1e-8) -> np.ndarray:
+def check_a2(Gamma: ArrayLike, tol: float = 1e-8) -> np.ndarray:
     r"""Check the normalisation of A2 (Theorem 1): Γ symmetric PSD with :math:`\mathrm{Tr}\,\Gamma=1`.
 
     ``tol`` absorbs float64 round-off in a trace of a normalised matrix (1e-8 ≫ d·ε for any
@@ -671,7 +680,8 @@ def check_a2(Gamma, tol: float = 1e-8) -> np.ndarray:
     return G
 
 
-def check_b2(Gamma, Sigma, tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
+def check_b2(Gamma: ArrayLike, Sigma: ArrayLike,
+             tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
     r"""Check the normalisation of B2 (Theorem 4): :math:`\mathrm{Tr}(\Gamma\Sigma)=1`, Γ, Σ PSD.
 
     Returns (Γ, Σ) as symmetrised float64 arrays.
@@ -692,7 +702,7 @@ def check_b2(Gamma, Sigma, tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
     return G, S
 
 
-def spectrum_of_gamma(Gamma, *, check: bool = True, tol: float = 1e-8) -> Atoms:
+def spectrum_of_gamma(Gamma: ArrayLike, *, check: bool = True, tol: float = 1e-8) -> Atoms:
     r"""The ESD of :math:`d\cdot\Gamma` (assumption A2 of Theorem 1), as :class:`Atoms`.
 
     With ``check=True`` (default) first verifies Tr Γ = 1 with :func:`check_a2`.
@@ -703,7 +713,8 @@ def spectrum_of_gamma(Gamma, *, check: bool = True, tol: float = 1e-8) -> Atoms:
 
 
 
-def spectrum_of_gamma_sigma(Gamma, Sigma, *, check: bool = True, tol: float = 1e-8) -> Atoms:
+def spectrum_of_gamma_sigma(Gamma: ArrayLike, Sigma: ArrayLike, *, check: bool = True,
+                            tol: float = 1e-8) -> Atoms:
     r"""The ESD of :math:`d\cdot\Gamma^{1/2}\Sigma\Gamma^{1/2}` (assumption B2 of Theorem 4).
 
     With ``check=True`` (default) first verifies Tr(ΓΣ) = 1 with :func:`check_b2`.

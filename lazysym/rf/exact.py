@@ -71,14 +71,20 @@ series) and are dropped. For an exactly rank-deficient K this is the exact proje
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lazysym._validate import as_weights, positive_int
 from lazysym.errors import AssumptionError, ConvergenceError, check
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
+
+if TYPE_CHECKING:  # the activations (SymPy) are imported where they are needed, not on import
+    from lazysym.objects.activations import Activation, ActivationLike
 
 __all__ = [
     "RFSolution", "rf_solve", "rf_gram", "rf_optimal_coefficients", "rf_risk",
@@ -117,8 +123,8 @@ class _Act:
     """
 
     kind: str
-    offset: float = 0.0
-    obj: object = None           # the lazysym.activations.Activation
+    offset: float
+    obj: Activation
     label: str = ""
 
 
@@ -163,7 +169,7 @@ def _closed_form_bases():
             ("erf", sp.erf(x / sp.sqrt(2))))
 
 
-def _as_activation(activation):
+def _as_activation(activation: ActivationLike) -> Activation:
     """A :class:`lazysym.activations.Activation` from a name, an alias or an Activation."""
     from lazysym.objects import activations as A  # noqa: PLC0415
     if isinstance(activation, A.Activation):
@@ -174,7 +180,7 @@ def _as_activation(activation):
                           f"got {type(activation).__name__}", assumption="activation type")
 
 
-def _resolve(activation, *, series: bool = False) -> _Act:
+def _resolve(activation: ActivationLike | _Act, *, series: bool = False) -> _Act:
     """Map a name or Activation to its kernel method (closed form when σ = σ₀ + const)."""
     if isinstance(activation, _Act):
         return activation
@@ -188,7 +194,7 @@ def _resolve_name(name: str, series: bool) -> _Act:
     return _resolve_object(_as_activation(name), series)
 
 
-def _resolve_object(act, series: bool) -> _Act:
+def _resolve_object(act: Activation, series: bool) -> _Act:
     if not series:
         for kind, base in _closed_form_bases():
             diff = act.expr - base
@@ -201,7 +207,7 @@ def _resolve_object(act, series: bool) -> _Act:
     return _Act("series", 0.0, act, act.name)
 
 
-def _numpy_fn(act: _Act):
+def _numpy_fn(act: _Act) -> Callable[[np.ndarray], np.ndarray]:
     """σ as a vectorised numpy function (for sampling)."""
     off = act.offset
     if act.kind == "quadratic":
@@ -215,7 +221,7 @@ def _numpy_fn(act: _Act):
     return act.obj.numeric
 
 
-def rf_features(X, W, activation="x^2-1") -> np.ndarray:
+def rf_features(X: ArrayLike, W: ArrayLike, activation: ActivationLike = "x^2-1") -> np.ndarray:
     r"""The random features :math:`\sigma(XW)` (n×N) of eq. (2) for the rows of X (n×d).
 
     Parameters
@@ -427,7 +433,9 @@ def _mu2(act: _Act, a: np.ndarray) -> np.ndarray:
     raise AssumptionError("internal: μ₂ requested for a series activation")  # pragma: no cover
 
 
-def rf_gram(W, model, activation="x^2-1", *, kmax=None, kernel="auto"):
+def rf_gram(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
+            activation: ActivationLike = "x^2-1", *, kmax: int | None = None,
+            kernel: Literal["auto", "series"] = "auto") -> tuple[np.ndarray, np.ndarray]:
     r"""Population Gram matrix and cross moments of the RF features (§2.1, §3.1).
 
     .. math::
@@ -467,7 +475,8 @@ def _gram(W, model, activation, kmax, kernel="auto"):
     act = _resolve(activation, series=(kernel == "series"))
     _check_a1(act)
     if kmax is not None:
-        check(isinstance(kmax, (int, np.integer)) and not isinstance(kmax, bool) and kmax >= 0,
+        check(bool(isinstance(kmax, (int, np.integer)) and not isinstance(kmax, bool)
+                   and kmax >= 0),
               f"kmax must be an integer ≥ 0; got {kmax!r}", assumption="kmax ≥ 0")
         kmax = int(kmax)
     if isinstance(model, QuadraticTarget):
@@ -620,7 +629,9 @@ def _finish(risk, norm2, coef, rank, method, kmax, bound):
     return RFSolution(float(risk), float(norm2), coef, rank, method, kmax, float(bound))
 
 
-def rf_solve(W, model, activation="x^2-1", *, kmax=None, kernel="auto") -> RFSolution:
+def rf_solve(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
+             activation: ActivationLike = "x^2-1", *, kmax: int | None = None,
+             kernel: Literal["auto", "series"] = "auto") -> RFSolution:
     r"""Exact population RF projection (eq. (4) with :math:`\mathcal F_{RF,N}(W)`, eq. (2)).
 
     .. math::
@@ -635,8 +646,9 @@ def rf_solve(W, model, activation="x^2-1", *, kmax=None, kernel="auto") -> RFSol
     return _solve(K, b, info["norm2"], info["trunc_fro"], info["kmax"])
 
 
-def rf_risk_of_coefficients(W, model, coefficients, activation="x^2-1", *, kmax=None,
-                            kernel="auto") -> float:
+def rf_risk_of_coefficients(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
+                            coefficients: ArrayLike, activation: ActivationLike = "x^2-1", *,
+                            kmax: int | None = None, kernel: Literal["auto", "series"] = "auto") -> float:
     r"""Exact population risk of a given second layer :math:`a` (eq. (2) predictor, any a).
 
     .. math::
@@ -656,7 +668,9 @@ def rf_risk_of_coefficients(W, model, coefficients, activation="x^2-1", *, kmax=
     return float(info["norm2"] - 2.0 * a @ b + a @ (K @ a))
 
 
-def rf_optimal_coefficients(W, model, activation="x^2-1", *, kmax=None) -> np.ndarray:
+def rf_optimal_coefficients(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
+                            activation: ActivationLike = "x^2-1", *,
+                            kmax: int | None = None) -> np.ndarray:
     r"""Optimal second-layer weights :math:`a^\star = K^+ b` of the population RF fit (eq. (4)).
 
     Parameters as :func:`rf_gram`. The predictor is
@@ -665,7 +679,8 @@ def rf_optimal_coefficients(W, model, activation="x^2-1", *, kmax=None) -> np.nd
     return rf_solve(W, model, activation, kmax=kmax).coefficients
 
 
-def rf_risk_quadratic(W, target: QuadraticTarget, activation="x^2-1", *, kmax=None) -> float:
+def rf_risk_quadratic(W: ArrayLike, target: QuadraticTarget, activation: ActivationLike = "x^2-1",
+                      *, kmax: int | None = None) -> float:
     r"""Raw population RF risk for the quadratic target (qf), Theorem 1 / Corollary 1 at finite d.
 
     .. math::
@@ -701,8 +716,9 @@ def rf_risk_quadratic(W, target: QuadraticTarget, activation="x^2-1", *, kmax=No
     return rf_solve(W, target, activation, kmax=kmax).risk
 
 
-def rf_risk_quadratic_normalized(W, target: QuadraticTarget, activation="x^2-1", *,
-                                 kmax=None) -> float:
+def rf_risk_quadratic_normalized(W: ArrayLike, target: QuadraticTarget,
+                                 activation: ActivationLike = "x^2-1", *,
+                                 kmax: int | None = None) -> float:
     r"""Normalised RF risk :math:`R_{RF,N}(f_*)/\|f_*\|_{L^2}^2` (the left side of eqs. (11), (13)).
 
     ``target.norm2`` is :math:`E f_*^2` (of the target as given; centred targets, as in
@@ -715,7 +731,8 @@ def rf_risk_quadratic_normalized(W, target: QuadraticTarget, activation="x^2-1",
     return rf_solve(W, target, activation, kmax=kmax).normalized_risk
 
 
-def rf_risk_mixture(W, mixture: GaussianMixture, activation="x^2-1", *, kmax=None) -> float:
+def rf_risk_mixture(W: ArrayLike, mixture: GaussianMixture, activation: ActivationLike = "x^2-1",
+                    *, kmax: int | None = None) -> float:
     r"""Population RF risk for the Gaussian mixture (mg), Theorem 4 (eq. (15)) at finite d.
 
     .. math::
@@ -733,7 +750,8 @@ def rf_risk_mixture(W, mixture: GaussianMixture, activation="x^2-1", *, kmax=Non
     return rf_solve(W, mixture, activation, kmax=kmax).risk
 
 
-def rf_risk(W, model, activation="x^2-1", *, kmax=None) -> float:
+def rf_risk(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
+            activation: ActivationLike = "x^2-1", *, kmax: int | None = None) -> float:
     """Raw population RF risk for either model (dispatches to the two functions above)."""
     check(isinstance(model, (QuadraticTarget, GaussianMixture)),
           f"model must be a QuadraticTarget (qf) or GaussianMixture (mg); got "

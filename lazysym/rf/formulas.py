@@ -52,11 +52,14 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 import mpmath
 import numpy as np
 import sympy as sp
+from numpy.typing import ArrayLike
 
+from lazysym._typing import MPF, RealLike
 from lazysym._validate import (
     GUARD_DIGITS,
     as_mixture,
@@ -67,11 +70,17 @@ from lazysym._validate import (
     check_rho,
 )
 from lazysym.errors import check
-from lazysym.objects.activations import activation
+from lazysym.objects.activations import ActivationLike, activation
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 from lazysym.rf import symbolic
 
-__all__ = ['hermite_data', 'theorem1_risk', 'theorem1_risk_from_data', 'theorem1_limit', 'theorem1_limit_corrected', 'isotropic_limit', 'corollary1_risk', 'eq13_rf_risk', 'theorem4_zetas', 'theorem4_risk', 'theorem4_risk_from_data', 'theorem4_limit', 'theorem4_limit_corrected', 'eq17_rf_risk', 'eq17_rf_risk_corrected']
+if TYPE_CHECKING:
+    from lazysym.objects.spectra import Spectrum
+
+__all__ = ['hermite_data', 'theorem1_risk', 'theorem1_risk_from_data', 'theorem1_limit',
+           'theorem1_limit_corrected', 'isotropic_limit', 'corollary1_risk', 'eq13_rf_risk',
+           'theorem4_zetas', 'theorem4_risk', 'theorem4_risk_from_data', 'theorem4_limit',
+           'theorem4_limit_corrected', 'eq17_rf_risk', 'eq17_rf_risk_corrected']
 
 
 
@@ -162,7 +171,8 @@ def _cached_spectrum(kind: str, G: np.ndarray, Sigma=None, tol: float = 1e-8):
     return spec
 
 
-def hermite_data(act, *, dps: int = 30, context: str = "Theorem 1") -> dict:
+def hermite_data(act: ActivationLike, *, dps: int = 30,
+                 context: str = "Theorem 1") -> dict[str, Any]:
     r"""Check A1 and λ₀ = 0 for σ and return its Hermite data (Theorem 1 / Theorem 4).
 
     Parameters
@@ -218,8 +228,9 @@ def _qf_invariants(B: np.ndarray, G: np.ndarray) -> tuple:
     return (B.shape[0], float(np.sum(G * B)), float(np.sum(B * B)), float(np.sum(G * G)))
 
 
-def theorem1_risk_from_data(rho, lambda1, lambda2, lambda_tilde, spectrum, d_gb2, b_f2, d_g_f2,
-                            *, dps: int = 30):
+def theorem1_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
+                            lambda_tilde: RealLike, spectrum: Spectrum, d_gb2: RealLike,
+                            b_f2: RealLike, d_g_f2: RealLike, *, dps: int = 30) -> MPF:
     r"""Theorem 1, eq. (10), normalised, from its scalar ingredients.
 
     .. math:: \frac{R_{RF,N}}{\|f_*\|^2} \approx 1 - \frac{\psi\lambda_2^2\, d\langle\Gamma,B\rangle^2}
@@ -262,7 +273,9 @@ def theorem1_risk_from_data(rho, lambda1, lambda2, lambda_tilde, spectrum, d_gb2
         return _mpfun("eq10")(psi, l2, mpmath.mpf(1), mpmath.sqrt(X), Y, Z)
 
 
-def theorem1_risk(B, Gamma, rho, activation="x^2-1", *, dps: int = 30, tol: float = 1e-8):
+def theorem1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealLike,
+                  activation: ActivationLike = "x^2-1", *, dps: int = 30,
+                  tol: float = 1e-8) -> MPF:
     r"""Theorem 1, eq. (10): the normalised RF risk :math:`R_{RF,N}(f_*)/\|f_*\|_{L^2}^2`.
 
     .. math:: 1 - \frac{\psi\lambda_2^2\, d\langle\Gamma,B\rangle^2}
@@ -308,9 +321,11 @@ def theorem1_risk(B, Gamma, rho, activation="x^2-1", *, dps: int = 30, tol: floa
                                    dps=dps)
 
 
-def theorem1_limit(B, Gamma, *, dps: int = 30, tol: float = 1e-8):
-    r"""Theorem 1, eq. (11), as printed (any σ): :math:`1 - \langle\Gamma,B\rangle^2/(\|\Gamma\|_F^2\|B\|_F^2)`
-    at this d (the :math:`\lim_{d\to\infty}` of the right-hand side is the caller's sequence).
+def theorem1_limit(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, *, dps: int = 30,
+                   tol: float = 1e-8) -> MPF:
+    r"""Theorem 1, eq. (11), as printed (any σ):
+    :math:`1 - \langle\Gamma,B\rangle^2/(\|\Gamma\|_F^2\|B\|_F^2)` at this d (the
+    :math:`\lim_{d\to\infty}` of the right-hand side is the caller's sequence).
 
     Checks E f* = 0 and A2. See :func:`theorem1_limit_corrected` for λ₂ = 0.
     """
@@ -323,7 +338,9 @@ def theorem1_limit(B, Gamma, *, dps: int = 30, tol: float = 1e-8):
         return _mpfun("eq11")(mpmath.mpf(gb), mpmath.mpf(bf), mpmath.mpf(gf))
 
 
-def theorem1_limit_corrected(B, Gamma, activation, *, dps: int = 30, tol: float = 1e-8):
+def theorem1_limit_corrected(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike,
+                             activation: ActivationLike, *, dps: int = 30,
+                             tol: float = 1e-8) -> MPF:
     """The ρ → ∞ limit of eq. (10) (:func:`derive_eq11`): eq. (11) if λ₂ ≠ 0, 1 if λ₂ = 0
     (e.g. odd σ). Checks E f* = 0, A2, A1, λ₀ = 0.
     """
@@ -332,8 +349,10 @@ def theorem1_limit_corrected(B, Gamma, activation, *, dps: int = 30, tol: float 
     return mpmath.mpf(1) if h["lambda2_is_zero"] else value
 
 
-def isotropic_limit(B, *, dps: int = 30, tol: float = 1e-8):
-    r"""The remark after eq. (11): for Γ = I/d the RHS of (11) is :math:`1 - \mathrm{Tr}(B)^2/(d\|B\|_F^2)`."""
+def isotropic_limit(B: QuadraticTarget | ArrayLike, *, dps: int = 30, tol: float = 1e-8) -> MPF:
+    r"""The remark after eq. (11): for Γ = I/d the RHS of (11) is
+    :math:`1 - \mathrm{Tr}(B)^2/(d\|B\|_F^2)`.
+    """
     dps = check_dps(dps)
     B = _centred_B(B, "Theorem 1", tol)
     with mpmath.workdps(dps + GUARD_DIGITS):
@@ -341,7 +360,8 @@ def isotropic_limit(B, *, dps: int = 30, tol: float = 1e-8):
                              mpmath.mpf(float(np.sum(B * B))))
 
 
-def corollary1_risk(B, Gamma, rho, *, dps: int = 30, tol: float = 1e-8):
+def corollary1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealLike, *,
+                    dps: int = 30, tol: float = 1e-8) -> MPF:
     r"""Corollary 1, eq. (12) (σ = x² − 1), normalised:
     :math:`1 - \rho d\langle B,\Gamma\rangle^2/(\|B\|_F^2(1 + \rho d\|\Gamma\|_F^2))`.
 
@@ -358,7 +378,8 @@ def corollary1_risk(B, Gamma, rho, *, dps: int = 30, tol: float = 1e-8):
                               mpmath.mpf(gf))
 
 
-def eq13_rf_risk(B, rho, *, dps: int = 30, tol: float = 1e-8):
+def eq13_rf_risk(B: QuadraticTarget | ArrayLike, rho: RealLike, *, dps: int = 30,
+                 tol: float = 1e-8) -> MPF:
     r"""Eq. (13), RF row (σ = x² − 1, w_i ~ N(0, I/d)), normalised:
     :math:`1 - \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(B)^2}{d\|B\|_F^2}`. Checks E f* = 0, ρ > 0.
     """
@@ -372,8 +393,9 @@ def eq13_rf_risk(B, rho, *, dps: int = 30, tol: float = 1e-8):
 
 
 
-def theorem4_zetas(mixture, Gamma) -> tuple:
-    r"""(ζ₁(d), ζ₂(d)) of Theorem 4 in float64: :math:`\zeta_1 = d\,\mathrm{Tr}(\Sigma\Gamma\Sigma\Gamma)/2`,
+def theorem4_zetas(mixture: GaussianMixture, Gamma: ArrayLike) -> tuple[float, float]:
+    r"""(ζ₁(d), ζ₂(d)) of Theorem 4 in float64:
+    :math:`\zeta_1 = d\,\mathrm{Tr}(\Sigma\Gamma\Sigma\Gamma)/2`,
     :math:`\zeta_2 = d\,\mathrm{Tr}(\Delta\Gamma)^2/4`.
     """
     m = as_mixture(mixture, "Theorem 4")
@@ -384,8 +406,9 @@ def theorem4_zetas(mixture, Gamma) -> tuple:
     return z1, z2
 
 
-def theorem4_risk_from_data(rho, lambda1, lambda2, lambda_tilde, spectrum, zeta1, zeta2, *,
-                            dps: int = 30):
+def theorem4_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
+                            lambda_tilde: RealLike, spectrum: Spectrum, zeta1: RealLike,
+                            zeta2: RealLike, *, dps: int = 30) -> MPF:
     r"""Theorem 4, eq. (15), from its scalars:
     :math:`\frac{1+\zeta_1\lambda_2^2\psi}{1+(\zeta_1+\zeta_2)\lambda_2^2\psi}`, ψ from eq. (14)
     with 𝒟 = ``spectrum`` (law of d·Γ^{1/2}ΣΓ^{1/2}). Returns an mpf.
@@ -406,13 +429,15 @@ def theorem4_risk_from_data(rho, lambda1, lambda2, lambda_tilde, spectrum, zeta1
         return _mpfun("eq15")(psi, l2, z1, z2)
 
 
-def theorem4_risk(mixture, Gamma, rho, activation="x^2-1", *, dps: int = 30, tol: float = 1e-8):
+def theorem4_risk(mixture: GaussianMixture, Gamma: ArrayLike, rho: RealLike,
+                  activation: ActivationLike = "x^2-1", *, dps: int = 30,
+                  tol: float = 1e-8) -> MPF:
     r"""Theorem 4, eq. (15): the RF risk for the Gaussian mixture (mg), E y² = 1.
 
     .. math:: R_{RF,N}(\mathbb P_{\Sigma,\Delta}) \approx
               \frac{1 + \zeta_1(d)\lambda_2^2\psi}{1 + (\zeta_1(d)+\zeta_2(d))\lambda_2^2\psi},
-              \quad \zeta_1 = \tfrac d2\mathrm{Tr}(\Sigma\Gamma\Sigma\Gamma),\ 
-              \zeta_2 = \tfrac d4\mathrm{Tr}(\Delta\Gamma)^2,
+              \quad \zeta_1 = \tfrac d2\mathrm{Tr}(\Sigma\Gamma\Sigma\Gamma),
+              \ \zeta_2 = \tfrac d4\mathrm{Tr}(\Delta\Gamma)^2,
 
     with ψ from eq. (14) and 𝒟 the ESD of d·Γ^{1/2}ΣΓ^{1/2} at this d.
 
@@ -440,7 +465,8 @@ def theorem4_risk(mixture, Gamma, rho, activation="x^2-1", *, dps: int = 30, tol
                                    _cached_spectrum("b2", G, m.Sigma, tol=tol), z1, z2, dps=dps)
 
 
-def theorem4_limit(mixture, Gamma, *, dps: int = 30, tol: float = 1e-8):
+def theorem4_limit(mixture: GaussianMixture, Gamma: ArrayLike, *, dps: int = 30,
+                   tol: float = 1e-8) -> MPF:
     r"""Theorem 4, eq. (16), as printed (any σ): :math:`\zeta_1/(\zeta_1+\zeta_2)` at this d.
     Checks M1 and B2. See :func:`theorem4_limit_corrected` for λ₂ = 0.
     """
@@ -453,7 +479,9 @@ def theorem4_limit(mixture, Gamma, *, dps: int = 30, tol: float = 1e-8):
         return _mpfun("eq16")(mpmath.mpf(z1), mpmath.mpf(z2))
 
 
-def theorem4_limit_corrected(mixture, Gamma, activation, *, dps: int = 30, tol: float = 1e-8):
+def theorem4_limit_corrected(mixture: GaussianMixture, Gamma: ArrayLike,
+                             activation: ActivationLike, *, dps: int = 30,
+                             tol: float = 1e-8) -> MPF:
     """The ρ → ∞ limit of eq. (15) (:func:`derive_eq16`): eq. (16) if λ₂ ≠ 0, 1 if λ₂ = 0."""
     h = hermite_data(activation, dps=check_dps(dps), context="Theorem 4")
     value = theorem4_limit(mixture, Gamma, dps=dps, tol=tol)
@@ -464,13 +492,14 @@ def _identity_sigma_delta(mixture, context: str) -> np.ndarray:
     if isinstance(mixture, GaussianMixture):
         S = mixture.Sigma
         check(np.allclose(S, np.eye(S.shape[0]), rtol=0, atol=1e-12),
-              f"{context} is stated for Σ = I; got ‖Σ − I‖_max = {np.max(np.abs(S - np.eye(S.shape[0]))):.3g}",
+              f"{context} is stated for Σ = I; got ‖Σ − I‖_max = "
+              f"{np.max(np.abs(S - np.eye(S.shape[0]))):.3g}",
               assumption="Σ = I", fix="use theorem4_risk for general Σ")
         return mixture.Delta
     return as_symmetric(mixture, "Δ")
 
 
-def eq17_rf_risk(mixture, rho, *, dps: int = 30):
+def eq17_rf_risk(mixture: GaussianMixture | ArrayLike, rho: RealLike, *, dps: int = 30) -> MPF:
     r"""Eq. (17), RF row, as printed (Σ = I, w_i ~ N(0, I/d), σ = x² − 1):
     :math:`1/(1 + \frac{\rho}{1+2\rho}\frac{\mathrm{tr}(\Delta)^2}{2d})`.
 
@@ -485,7 +514,8 @@ def eq17_rf_risk(mixture, rho, *, dps: int = 30):
                               mpmath.mpf(D.shape[0]))
 
 
-def eq17_rf_risk_corrected(mixture, rho, *, dps: int = 30):
+def eq17_rf_risk_corrected(mixture: GaussianMixture | ArrayLike, rho: RealLike, *,
+                           dps: int = 30) -> MPF:
     r"""Eq. (17)'s RF row as derived from eq. (15) (:func:`derive_eq17_rf`):
     :math:`1/(1 + \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(\Delta)^2}{2d})`.
     """

@@ -1,4 +1,5 @@
-r"""The paper's Monte-Carlo RF procedure (§4), as an independent cross-check of :mod:`lazysym.rf_exact`.
+r"""The paper's Monte-Carlo RF procedure (§4), as an independent cross-check of
+:mod:`lazysym.rf.exact`.
 
 §4: "RF models are fitted directly by solving KKT conditions with 5×10⁵ observations. After
 fitting the model, the test error is evaluated on 10⁴ fresh samples." :func:`rf_risk_montecarlo`
@@ -29,9 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from lazysym._typing import SeedLike
 from lazysym._validate import as_generator, as_weights, positive_int
 from lazysym.errors import AssumptionError, check
+from lazysym.objects.activations import ActivationLike
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 from lazysym.rf.exact import _numpy_fn, _resolve, _solve_normal_equations
 
@@ -89,7 +93,9 @@ def _chunk_rows(chunk, width: int) -> int:
     return positive_int(chunk, "chunk")
 
 
-def fit_rf_least_squares(W, model, activation="x^2-1", *, n_train, rng, chunk=None) -> np.ndarray:
+def fit_rf_least_squares(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
+                         activation: ActivationLike = "x^2-1", *, n_train: int, rng: SeedLike,
+                         chunk: int | None = None) -> np.ndarray:
     r"""Least-squares second layer on ``n_train`` fresh samples (§4, "solving KKT conditions").
 
     .. math::
@@ -140,7 +146,9 @@ def fit_rf_least_squares(W, model, activation="x^2-1", *, n_train, rng, chunk=No
     return _solve_normal_equations(A, c, yy / n_train)
 
 
-def test_error_montecarlo(predict: Callable, model, n, rng, *, chunk=None) -> MCResult:
+def test_error_montecarlo(predict: Callable[[np.ndarray], ArrayLike],
+                          model: QuadraticTarget | GaussianMixture, n: int, rng: SeedLike, *,
+                          chunk: int | None = None) -> MCResult:
     r"""Mean squared error :math:`E[(y - \hat f(x))^2]` of a given predictor on ``n`` fresh samples.
 
     Parameters
@@ -194,8 +202,9 @@ def test_error_montecarlo(predict: Callable, model, n, rng, *, chunk=None) -> MC
     return MCResult(float(mean), float(np.sqrt(var / n)), 0, n, None)
 
 
-def rf_risk_montecarlo(W, model, activation="x^2-1", *, n_train, n_test, rng,
-                       chunk=None) -> MCResult:
+def rf_risk_montecarlo(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
+                       activation: ActivationLike = "x^2-1", *, n_train: int, n_test: int,
+                       rng: SeedLike, chunk: int | None = None) -> MCResult:
     r"""The §4 estimate of the RF risk: fit on ``n_train`` samples, test on ``n_test`` fresh ones.
 
     Estimates :math:`R_{RF,N}` (eq. (4); qf raw risk, or mg risk) as the paper's experiments do
@@ -225,5 +234,6 @@ def rf_risk_montecarlo(W, model, activation="x^2-1", *, n_train, n_test, rng,
     return MCResult(res.estimate, res.stderr, int(n_train), n_test, a)
 
 
-# pytest would collect a function called test_* imported into a test module's namespace
-test_error_montecarlo.__test__ = False
+# pytest would collect a function called test_* imported into a test module's namespace; set
+# through __dict__ because the typed function object declares no such attribute
+test_error_montecarlo.__dict__["__test__"] = False

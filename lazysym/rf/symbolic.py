@@ -19,12 +19,19 @@ and §3.1 (Theorem 4) in SymPy, and the derivations that link them.
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import sympy as sp
 
+from lazysym._typing import MPF
 from lazysym.errors import AssumptionError
 
-__all__ = ['SYMBOLS', 'eq9_residual', 'eq10_expr', 'eq11_expr', 'isotropic_remark_expr', 'eq12_expr', 'eq13_rf_expr', 'eq15_expr', 'eq16_expr', 'eq17_rf_expr', 'eq17_rf_corrected_expr', 'eq11_corrected_expr', 'eq16_corrected_expr', 'derive_hermite_quadratic', 'derive_psi_quadratic', 'psi_bounds', 'derive_psi_diverges', 'derive_corollary1', 'derive_eq11', 'derive_isotropic_limit', 'derive_trace_zero', 'derive_eq13_rf', 'derive_eq16', 'derive_eq17_rf']
+__all__ = ['SYMBOLS', 'eq9_residual', 'eq10_expr', 'eq11_expr', 'isotropic_remark_expr',
+           'eq12_expr', 'eq13_rf_expr', 'eq15_expr', 'eq16_expr', 'eq17_rf_expr',
+           'eq17_rf_corrected_expr', 'eq11_corrected_expr', 'eq16_corrected_expr',
+           'derive_hermite_quadratic', 'derive_psi_quadratic', 'psi_bounds', 'derive_psi_diverges',
+           'derive_corollary1', 'derive_eq11', 'derive_isotropic_limit', 'derive_trace_zero',
+           'derive_eq13_rf', 'derive_eq16', 'derive_eq17_rf']
 
 
 _rho = sp.Symbol("rho", positive=True)
@@ -84,7 +91,8 @@ SYMBOLS = SimpleNamespace(rho=_rho, psi=_psi, lambda1=_l1, lambda2=_l2, lambda_t
 def eq9_residual() -> sp.Expr:
     r"""Eq. (9) (= eq. (14)) as ``lhs − rhs``, which vanishes at ψ:
 
-    .. math:: -\tilde\lambda + \frac{\rho}{\psi} - \int\frac{\lambda_1^2 t}{1+\lambda_1^2t\psi}\,\mathcal D(dt).
+    .. math:: -\tilde\lambda + \frac{\rho}{\psi}
+              - \int\frac{\lambda_1^2 t}{1+\lambda_1^2t\psi}\,\mathcal D(dt).
 
     𝒟 is written with an undefined density ``D(t)`` on [0, ∞).
     """
@@ -164,7 +172,7 @@ def eq17_rf_corrected_expr() -> sp.Expr:
     return 1 / (1 + _rho / (1 + _rho) * _trD**2 / (2 * _d))
 
 
-def derive_hermite_quadratic() -> dict:
+def derive_hermite_quadratic() -> dict[str, sp.Expr]:
     r"""Hermite data of σ(x) = x² − 1 from the definitions (Theorem 1), by SymPy integration:
     :math:`\lambda_k = \int \sigma\,\mathrm{He}_k\,\varphi`, :math:`\tilde\lambda = E\sigma^2 - \lambda_1^2`.
 
@@ -179,7 +187,7 @@ def derive_hermite_quadratic() -> dict:
             "lambda_tilde": sp.simplify(E(sigma**2) - lam[1]**2)}
 
 
-def derive_psi_quadratic(lambda_tilde=None) -> sp.Expr:
+def derive_psi_quadratic(lambda_tilde: sp.Expr | float | None = None) -> sp.Expr:
     r"""ψ from eq. (9)/(14) when λ₁ = 0: the integral vanishes and :math:`\psi = \rho/\tilde\lambda`.
 
     With the default ``lambda_tilde=None`` the value of σ = x² − 1 (λ̃ = 2, derived) is used:
@@ -195,7 +203,8 @@ def derive_psi_quadratic(lambda_tilde=None) -> sp.Expr:
     return sp.simplify(sols[0])
 
 
-def psi_bounds(rho, lambda1, lambda_tilde):
+def psi_bounds(rho: sp.Expr | MPF | float, lambda1: sp.Expr | MPF | float,
+               lambda_tilde: sp.Expr | MPF | float) -> tuple[Any, Any]:
     r"""Bounds on the solution ψ of eq. (9)/(14) when ∫ t 𝒟(dt) = 1 (A2 / B2):
 
     .. math:: \frac{\rho}{\tilde\lambda + \lambda_1^2} \le \psi \le \frac{\rho}{\tilde\lambda}.
@@ -223,7 +232,7 @@ def derive_corollary1() -> sp.Expr:
     return sp.simplify(sp.factor(out))
 
 
-def derive_eq11(lambda2=None) -> sp.Expr:
+def derive_eq11(lambda2: sp.Expr | float | None = None) -> sp.Expr:
     r"""The ρ → ∞ limit of eq. (10): ψ → ∞ (:func:`derive_psi_diverges`), so take
     ``limit(eq10, ψ → ∞)``.
 
@@ -247,7 +256,7 @@ def _trace(M) -> sp.Expr:
     return sp.simplify(t)
 
 
-def _isotropic_substitutions():
+def _isotropic_substitutions() -> dict[sp.Symbol, sp.Expr]:
     r"""⟨Γ,B⟩ and ‖Γ‖²_F for Γ = I/d, computed from matrix expressions (MatrixSymbol B)."""
     B = sp.MatrixSymbol("B", _d, _d)
     Gam = sp.Identity(_d) / _d
@@ -275,7 +284,7 @@ def derive_eq13_rf() -> sp.Expr:
     return sp.simplify(eq12_expr().subs(_isotropic_substitutions()))
 
 
-def derive_eq16(lambda2=None) -> sp.Expr:
+def derive_eq16(lambda2: sp.Expr | float | None = None) -> sp.Expr:
     """The ρ → ∞ limit of eq. (15): ``limit(eq15, ψ → ∞)``; λ₂ ≠ 0 by default (gives (16)),
     ``lambda2=0`` gives 1.
     """
@@ -296,9 +305,9 @@ def derive_eq17_rf() -> sp.Expr:
     :func:`eq17_rf_corrected_expr` and differs from the printed :func:`eq17_rf_expr`.
     """
     Delta = sp.MatrixSymbol("Delta", _d, _d)
-    I = sp.Identity(_d)
-    Gam = I / _d
-    z1 = sp.simplify(_d * _trace(I * Gam * I * Gam) / 2)
+    Id = sp.Identity(_d)
+    Gam = Id / _d
+    z1 = sp.simplify(_d * _trace(Id * Gam * Id * Gam) / 2)
     z2 = sp.simplify(_d * _trace(Delta * Gam).subs(sp.Trace(Delta), _trD) ** 2 / 4)
     herm = derive_hermite_quadratic()
     out = eq15_expr().subs({_z1: z1, _z2: z2, _l2: herm["lambda2"], _psi: derive_psi_quadratic()})
