@@ -110,7 +110,7 @@ def success_table(n_inputs: int, seed: int) -> None:
         t_ours += time.perf_counter() - t0
         t, w = D.values, D.weights
 
-        def F(x):
+        def F(x, lt=lt, rho=rho, l1=l1, t=t, w=w):
             return lt - rho / x + mpmath.fsum(wi * l1 ** 2 * ti / (1 + l1 ** 2 * ti * x)
                                               for ti, wi in zip(t, w))
 

@@ -47,8 +47,8 @@ def main(argv=None):
     print("-" * len(hdr))
     for N in (45, 225, 450, 900, 4500):
         W = rng.standard_normal((d, N)) / np.sqrt(d)
-        qf, tq = _timed(lambda: nt_risk_quadratic(W, target), args.repeat)
-        mg, tm = _timed(lambda: nt_risk_mixture(W, mix), args.repeat)
+        qf, tq = _timed(lambda W=W: nt_risk_quadratic(W, target), args.repeat)
+        mg, tm = _timed(lambda W=W: nt_risk_mixture(W, mix), args.repeat)
         print(f"{N:>6} {N / d:>6.2f} | {tq:>11.3f} {qf / target.norm2:>12.5f} "
               f"{float(theorem2_risk(N / d, ratio)):>8.5f} | {tm:>11.3f} {mg:>10.5f} "
               f"{float(theorem5_kappa_risk(N / d, mix.Delta)):>8.5f}")

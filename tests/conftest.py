@@ -5,8 +5,9 @@ import os
 # The suite works with many small matrices, where a multi-threaded BLAS only adds overhead (and
 # on a loaded 2-core machine it was measured 10-100x slower: eigvalsh of 400x400 took 3.7 s with
 # 2 OpenBLAS threads against 0.019 s with one). Set before numpy is first imported.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import mpmath
 import pytest

@@ -22,8 +22,7 @@ LONG_MARK = "Longer than 500 lines:"
 
 def _modules():
     for pkg in PACKAGES:
-        for p in sorted((ROOT / pkg).rglob("*.py")):
-            yield p
+        yield from sorted((ROOT / pkg).rglob("*.py"))
 
 
 def _dotted(p: Path) -> str:
@@ -103,7 +102,7 @@ def test_no_private_name_imported_across_modules():
     found = set()
     for p in _modules():
         for mod, names, _ in _imports(p):
-            if not mod.split(".")[0] in PACKAGES:
+            if mod.split(".")[0] not in PACKAGES:
                 continue
             for n in names:
                 if n.startswith("_") and not n.startswith("__"):

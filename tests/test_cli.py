@@ -80,9 +80,9 @@ def test_markdown_report(fake_registry, tmp_path):
     # every Markdown table row has as many cells as its header (unescaped pipes delimit cells)
     import re
     for block in text.split("\n\n"):
-        rows = [l for l in block.splitlines() if l.startswith("|")]
+        rows = [line for line in block.splitlines() if line.startswith("|")]
         if rows:
-            cells = {len(re.findall(r"(?<!\\)\|", l)) for l in rows}
+            cells = {len(re.findall(r"(?<!\\)\|", line)) for line in rows}
             assert len(cells) == 1, block
 
 

@@ -98,8 +98,8 @@ def test_flat_B_has_zero_gap_for_every_W(beta):
 def test_finite_d_gap_approaches_theorem2_minus_theorem3(family):
     errs = []
     for d in (40, 160):
-        t = {"exp": lambda: exp_B(d, 3), "spiked": lambda: spiked_B(d, 0.2),
-             "power": lambda: power_law_B(d, 1.0)}[family]()
+        t = {"exp": lambda d: exp_B(d, 3), "spiked": lambda d: spiked_B(d, 0.2),
+             "power": lambda d: power_law_B(d, 1.0)}[family](d)
         N = d // 2
         g = gap_finite_d(t, N, draws=4, rng=d)
         assert np.all(g >= -1e-12)

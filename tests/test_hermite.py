@@ -120,7 +120,7 @@ def test_tanh_by_stein_identity():
     for k in (1, 3, 4):
         dk = sp.lambdify(x, sp.diff(sp.tanh(x), x, k), "mpmath")
         with mpmath.workdps(40):
-            ref = mpmath.quad(lambda t: dk(t) * mpmath.npdf(t), [-mpmath.inf, 0, mpmath.inf])
+            ref = mpmath.quad(lambda t, dk=dk: dk(t) * mpmath.npdf(t), [-mpmath.inf, 0, mpmath.inf])
         assert mpf_close(lam[k], ref, 28), k
 
 

@@ -69,7 +69,7 @@ def test_secular_roots_high_precision():
     assert np.allclose(roots, ref, rtol=1e-13)
     import mpmath
     with mpmath.workdps(40):
-        for v, m, lab in spec:
+        for v, _m, lab in spec:
             if "secular" in lab:  # residual of the secular equation at 40 digits
                 f = 1 - 2 / v + 8 * 2 / (32 - v) + 8 * 1 / (16 - v)
                 assert abs(f) < mpmath.mpf(10) ** -30

@@ -248,7 +248,6 @@ def test_mixture_risk_matches_brute_force(seed, d, N):
 
 def test_mixture_risk_matches_monte_carlo_fit():
     """Fit c + xᵀSx, S ∈ 𝒯(W), by least squares on n samples; test on m fresh samples."""
-    d, N = 3, 1
     mix = GaussianMixture(np.diag([1.0, 1.5, 0.7]),
                           np.array([[0.45, 0.2, 0.0], [0.2, -0.3, 0.1], [0.0, 0.1, 0.3]]))
     W = np.array([[1.0], [0.5], [-0.2]])
