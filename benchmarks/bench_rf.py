@@ -41,9 +41,9 @@ if __name__ == "__main__" and "--threads" in sys.argv:
 
 import numpy as np  # noqa: E402
 
-from lazysym import montecarlo as mc  # noqa: E402
-from lazysym import rf_exact as rx  # noqa: E402
 from lazysym.objects.models import paper_mixture, paper_quadratic_target  # noqa: E402
+from lazysym.rf import exact as rx
+from lazysym.rf import montecarlo as mc
 
 N_TRAIN_PAPER = 500_000
 N_TEST_PAPER = 10_000

@@ -1,7 +1,7 @@
 """One adaptive Dormand–Prince 5(4) integrator for the package's gradient flows (private).
 
-Used by :func:`lazysym.training.gradient_flow` (the flow of Theorem 3's proof) and by
-:mod:`lazysym.lazy` (the α-scaled flows and their tangent models). No scipy: the core
+Used by :func:`lazysym.nn.training.gradient_flow` (the flow of Theorem 3's proof) and by
+:mod:`lazysym.nn.lazy` (the α-scaled flows and their tangent models). No scipy: the core
 dependencies are sympy, mpmath and numpy.
 """
 

@@ -156,7 +156,7 @@ def weights(d: int | SearchStrategy[int], N: int | SearchStrategy[int], *,
 def quadratic_targets(d: int | SearchStrategy[int], *, psd: bool = True, centred: bool = True,
                       max_value: float = 4.0,
                       allow_ties: bool = True) -> SearchStrategy[QuadraticTarget]:
-    """:class:`~lazysym.models.QuadraticTarget` with B ⪰ 0 (``psd``) or indefinite; centred
+    """:class:`~lazysym.objects.models.QuadraticTarget` with B ⪰ 0 (``psd``) or indefinite; centred
     (b₀ = −Tr B) or with a drawn offset b₀ ∈ [−5, 5].
     """
     st = _st()
@@ -168,7 +168,7 @@ def quadratic_targets(d: int | SearchStrategy[int], *, psd: bool = True, centred
 
 def gaussian_mixtures(d: int | SearchStrategy[int], *, sigma_cond: float = 4.0,
                       delta_fraction: float = 0.9) -> SearchStrategy[GaussianMixture]:
-    """:class:`~lazysym.models.GaussianMixture` with Σ ≻ 0 (condition ≤ ``sigma_cond``, M1) and
+    """:class:`~lazysym.objects.models.GaussianMixture` with Σ ≻ 0 (condition ≤ ``sigma_cond``, M1) and
     ‖Δ‖_op ≤ ``delta_fraction``·λ_min(Σ), so that Σ ± Δ ≻ 0. Δ is drawn on the √d scale of M2
     (‖Δ‖_op ≤ 2/√d) when that is smaller.
     """

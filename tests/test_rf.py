@@ -248,7 +248,8 @@ def test_assumption_errors(assumption, call):
 # ---------------------------------------------------------------------------------------------
 
 def test_perturbed_formula_changes_verdicts():
-    from proofs_check.registry import Context, get, perturbed, run_claim
+    from proofs_check.evidence.legacy import perturbed
+    from proofs_check.registry import Context, get, run_claim
     ctx = Context()
     c = get("cor1.eq12")
     data = c.evidence(ctx)

@@ -21,7 +21,7 @@ Left frames (population limit n → ∞), risk against the number of neurons N:
   NT (:func:`lazysym.nt.nt_risk_quadratic`, :func:`~lazysym.nt.nt_risk_mixture`), mean ± one
   standard deviation over the draws of W. NN: qf — *trained*: gradient descent from a random
   Gaussian initialisation on the closed-form loss L(W, c) of §2.3 with c at its exact minimiser
-  (c = Tr(B − WWᵀ) + b₀), risk evaluated with :func:`lazysym.loss.population_loss`;
+  (c = Tr(B − WWᵀ) + b₀), risk evaluated with :func:`lazysym.nn.loss.population_loss`;
   mg — the exact finite-d optimum :func:`lazysym.nn.nn_risk_mixture`.
 
 Right frames, risk against the number of samples n, at a smaller default size (stated in the

@@ -287,7 +287,7 @@ def critical_points(target: QuadraticTarget, N: int, *, limit: int | None = 4096
     Parameters
     ----------
     target:
-        :class:`~lazysym.models.QuadraticTarget` (any symmetric B; the classification into
+        :class:`~lazysym.objects.models.QuadraticTarget` (any symmetric B; the classification into
         minima/saddles below does not need B ⪰ 0, Proposition 1 does).
     N:
         Number of neurons.
@@ -473,7 +473,7 @@ def hessian_spectrum(target: QuadraticTarget, S: Iterable[int], N: int, *,
 
 
 def numeric_hessian_spectrum(W: ArrayLike, c: float, target: QuadraticTarget) -> np.ndarray:
-    """Numpy ``eigvalsh`` of :func:`lazysym.loss.loss_hessian` at (W, c), ascending."""
+    """Numpy ``eigvalsh`` of :func:`lazysym.nn.loss.loss_hessian` at (W, c), ascending."""
     return np.linalg.eigvalsh(loss_hessian(W, c, as_target(target)))
 
 

@@ -429,7 +429,7 @@ def lazy_paths(net: LazyNetwork, target: QuadraticTarget, alpha: float, *,
     Parameters
     ----------
     net, target:
-        :class:`LazyNetwork` and :class:`~lazysym.models.QuadraticTarget` of the same d.
+        :class:`LazyNetwork` and :class:`~lazysym.objects.models.QuadraticTarget` of the same d.
     alpha:
         The scale α > 0.
     t_max, t_eval, n_record:

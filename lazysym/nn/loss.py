@@ -6,7 +6,7 @@ r"""The population loss :math:`L(W, c)` of §2.3, its gradient and Hessian (nume
            = 2\|B - WW^\top\|_F^2 + (\operatorname{Tr}(B - WW^\top) + b_0 - c)^2 .
 
 The closed form is *derived* symbolically from the definition in :func:`derive_loss` (via the
-Gaussian-moment engine of :mod:`lazysym.gaussian`); the vectorised numpy functions here are
+Gaussian-moment engine of :mod:`lazysym.objects.gaussian`); the vectorised numpy functions here are
 tested against that derivation, against finite differences and against Monte Carlo.
 
 Parameter ordering for the Hessian: θ = (w₁, …, w_N, c), i.e. ``W.T.ravel()`` followed by c,

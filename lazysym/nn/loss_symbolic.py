@@ -12,14 +12,14 @@ and everyone then uses the closed form
 :math:`2\|B - WW^\top\|_F^2 + (\operatorname{Tr}(B - WW^\top) + b_0 - c)^2`.
 
 * :func:`derive_loss` — general (symbolic) d, N: :math:`\sum_i \langle w_i, x\rangle^2 = x^\top WW^\top x`,
-  then Wick's rule (:mod:`lazysym.gaussian`) on :math:`E[(b_0 + x^\top Bx - x^\top WW^\top x - c)^2]`;
+  then Wick's rule (:mod:`lazysym.objects.gaussian`) on :math:`E[(b_0 + x^\top Bx - x^\top WW^\top x - c)^2]`;
   a polynomial in canonical traces.
 * :func:`closed_form_loss` — the closed form in the same trace representation (typed in, for
   comparison).
 * :func:`derive_loss_explicit` — explicit d, N (small): symbols ``w_{ij}`` (coordinate i of neuron j),
   ``b_{ij}``, ``b0``, ``c``; the integrand is expanded in :math:`x_1..x_d` and averaged by Isserlis;
   symbolic gradient and Hessian (SymPy ``diff``) and ``lambdify``-ed numpy functions with the
-  same conventions as :mod:`lazysym.loss` (θ = (w₁, …, w_N, c)).
+  same conventions as :mod:`lazysym.nn.loss` (θ = (w₁, …, w_N, c)).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def derive_loss() -> sp.Expr:
     :math:`f_* = b_0 + x^\top B x` (eq. (8)) and :math:`\hat f = x^\top WW^\top x + c` (the
     §2.3 network, :math:`\sum_i\langle w_i,x\rangle^2 = x^\top WW^\top x`), :math:`x\sim N(0,I_d)`;
     the expectation is taken by Wick's rule. Returns a polynomial in ``b0``, ``c``, ``d`` and
-    canonical traces (:class:`lazysym.gaussian.Tr`) of words in B, W, Wᵀ.
+    canonical traces (:class:`lazysym.objects.gaussian.Tr`) of words in B, W, Wᵀ.
     """
     s = loss_symbols()
     f_star = s.b0 + QuadForm(s.B)
@@ -99,7 +99,7 @@ class ExplicitLoss:
     """L(W, c) at explicit d, N: the symbols, the expression, its derivatives and numpy versions.
 
     ``W[i, j]`` is coordinate i of neuron j (neurons are columns); ``theta`` is the parameter
-    ordering θ = (w₁, …, w_N, c) of :mod:`lazysym.loss`. The numpy functions take
+    ordering θ = (w₁, …, w_N, c) of :mod:`lazysym.nn.loss`. The numpy functions take
     ``(W, c, B, b0)``: ``loss`` → float, ``gradient`` → (∇_W L as d×N, ∂_c L), ``hessian`` →
     (dN+1)×(dN+1) array.
     """
@@ -160,7 +160,7 @@ def _check_sizes(d, N):
     N = positive_int(N, "N")
     check(d <= MAX_EXPLICIT and N <= MAX_EXPLICIT,
           f"the explicit expansion is for small sizes (d, N ≤ {MAX_EXPLICIT}); got d={d}, N={N}",
-          assumption="small d, N", fix="use derive_loss() (general d) or lazysym.loss")
+          assumption="small d, N", fix="use derive_loss() (general d) or lazysym.nn.loss")
     return d, N
 
 
@@ -170,7 +170,7 @@ def derive_loss_explicit(d: int, N: int) -> ExplicitLoss:
 
     :math:`f_* = b_0 + \sum_{ij} b_{ij} x_i x_j`, :math:`\hat f = \sum_{j=1}^N (\sum_i w_{ij} x_i)^2 + c`
     (§2.3, the sum over neurons kept explicit), :math:`x \sim N(0, I_d)`, averaged monomial by
-    monomial with Isserlis (:func:`lazysym.gaussian.expect_polynomial`). Gradient and Hessian are
+    monomial with Isserlis (:func:`lazysym.objects.gaussian.expect_polynomial`). Gradient and Hessian are
     SymPy derivatives of the result; the numpy functions are ``lambdify``-ed from them.
     """
     d, N = _check_sizes(d, N)

@@ -5,7 +5,7 @@ Quadratic target (qf, §2.3)
 ---------------------------
 The network of §2.3 has quadratic activations and second layer fixed to 1,
 :math:`\hat f(x; W, c) = \sum_{i\le N}\langle w_i, x\rangle^2 + c = \langle x, WW^\top x\rangle + c`,
-so its population loss (lazysym.loss) is
+so its population loss (lazysym.nn.loss) is
 
 .. math::  L(W,c) = 2\|B - WW^\top\|_F^2 + (\operatorname{Tr}(B - WW^\top) + b_0 - c)^2 .
 
@@ -112,7 +112,7 @@ def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = Fal
     Parameters
     ----------
     target:
-        :class:`~lazysym.models.QuadraticTarget`; B need not be PSD.
+        :class:`~lazysym.objects.models.QuadraticTarget`; B need not be PSD.
     N:
         Number of neurons, an integer ≥ 1.
     normalized:

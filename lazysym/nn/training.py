@@ -151,7 +151,7 @@ def sgd(target: QuadraticTarget, W0: ArrayLike, c0: float, *, step: float, steps
     Parameters
     ----------
     target:
-        :class:`~lazysym.models.QuadraticTarget` (Theorem 3 assumes B ⪰ 0; SGD itself does not).
+        :class:`~lazysym.objects.models.QuadraticTarget` (Theorem 3 assumes B ⪰ 0; SGD itself does not).
     W0, c0:
         Initialisation (d×N, scalar).
     step:
@@ -349,7 +349,7 @@ def nn_gradient_descent(target: QuadraticTarget, N: int, rng: SeedLike, *, iters
     """Gradient descent on L(W, c*(W)) = 2‖B − WWᵀ‖²_F (c at its exact minimiser, §2.3).
 
     Runs in the eigenbasis of B (cost O(dN²) per step). Returns the exact risk
-    L(W, c*) from :func:`lazysym.loss.population_loss` (an independent implementation of L) and
+    L(W, c*) from :func:`lazysym.nn.loss.population_loss` (an independent implementation of L) and
     the number of iterations. Step η = 1/(12·(λ_max(B) + ‖W‖²_op)) (the Hessian of 2‖B − WWᵀ‖²
     is bounded by 8(λ_max(B) + 3‖W‖²_op) ≤ 24(…); we use half of 2/that). Stops when the
     relative decrease of L over 100 steps falls below ``rtol``.
@@ -429,7 +429,7 @@ def sgd_mixture(mix: GaussianMixture, N: int, rng: np.random.Generator, *, step:
 def sgd_staged(target: QuadraticTarget, W0: ArrayLike, c0: float, rng: np.random.Generator, *,
                step: float, steps: int, batch: int, stages: int = 4, decay: float = 3.0,
                record: int = 60) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`lazysym.training.sgd` with steps ε, ε/decay, … in ``stages`` equal blocks (one
+    """:func:`lazysym.nn.training.sgd` with steps ε, ε/decay, … in ``stages`` equal blocks (one
     pass: the same Generator continues, so every sample is fresh), run in segments between
     ~``record`` log-spaced checkpoints where the exact L is recorded. Returns (samples, raw risks).
     """

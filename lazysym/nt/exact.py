@@ -164,7 +164,7 @@ def nt_risk_quadratic(W: ArrayLike, target: QuadraticTarget, *, offset: bool = T
         rank-deficient W is handled through the span of its actual columns; N ≥ d with full row
         rank gives 0 (offset) since the class then contains every quadratic form.
     target:
-        A :class:`~lazysym.models.QuadraticTarget` (or a symmetric matrix B, taken centred).
+        A :class:`~lazysym.objects.models.QuadraticTarget` (or a symmetric matrix B, taken centred).
     offset:
         ``True``: the class (3) with the free constant c. ``False``: the poster's class without c.
 
@@ -233,7 +233,7 @@ def nt_risk_mixture(W: ArrayLike, mixture: GaussianMixture, *, tol: float = 1e-1
     W:
         d×N weights (any finite W; rank-deficient W uses the span of its actual columns).
     mixture:
-        :class:`~lazysym.models.GaussianMixture` (M1; Σ ∓ Δ ≻ 0).
+        :class:`~lazysym.objects.models.GaussianMixture` (M1; Σ ∓ Δ ≻ 0).
     tol:
         CG stops when ‖residual‖_F ≤ tol·‖u‖_F. The error in s is then at most
         ‖residual‖²/λ_min(K) (CG converges monotonically in the K-norm), i.e. relative error

@@ -25,7 +25,7 @@ scaling σ(G) = 2Φ(G) − 1 for G ~ N(0, 1), so :math:`E[\sigma(G)^2] = \tfrac{
 Activations whose expression contains ``Abs``, ``Max``/``Min``, ``Heaviside``, ``sign`` or
 ``Piecewise`` are *piecewise*: :attr:`Activation.kinks` lists the points where a branch changes,
 and :meth:`Activation.pieces` gives the smooth branch on each interval (used by
-:mod:`lazysym.hermite` for exact integration and for quadrature split points).
+:mod:`lazysym.objects.hermite` for exact integration and for quadrature split points).
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ class Activation:
     three forms agree by construction up to the precision of each backend (float64 for
     :meth:`numeric`, the ambient ``mpmath.mp`` precision for :meth:`mp`); the test suite
     checks this for every named activation. Assumption **A1** of the paper is *not* checked
-    here (a linear σ is a valid activation object); see :func:`lazysym.hermite.check_a1`.
+    here (a linear σ is a valid activation object); see :func:`lazysym.objects.hermite.check_a1`.
     """
 
     name: str

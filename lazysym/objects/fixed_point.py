@@ -42,14 +42,14 @@ Precision and verification
 --------------------------
 :func:`solve_psi` returns a bracket ``[lower, upper] ∋ ψ`` with ``upper − lower ≤ 10^(−dps)·lower``.
 
-* For an atomic :math:`\mathcal D` (:class:`~lazysym.spectra.Atoms`, stored as exact rationals)
+* For an atomic :math:`\mathcal D` (:class:`~lazysym.objects.spectra.Atoms`, stored as exact rationals)
   Newton runs in fixed-point integer arithmetic with the precision doubled at each stage, and
   the signs :math:`h(\text{lower}) > 0 > h(\text{upper})` are then **proved** by interval
   arithmetic: every quantity is rounded outward (floor for lower bounds, ceiling for upper
   bounds) on integers, so rounding cannot flip a sign. ``verified=True``.
 * For a continuous :math:`\mathcal D` the integral is a closed form evaluated with mpmath
   special functions (uniform, exponential, Marchenko–Pastur) or tanh–sinh quadrature
-  (:class:`~lazysym.spectra.Density`); neither is rigorous, so ``verified=False``. The sign test
+  (:class:`~lazysym.objects.spectra.Density`); neither is rigorous, so ``verified=False``. The sign test
   still requires :math:`|h|` at the endpoints to exceed the integrator's error estimate, at
   working precision ``dps`` + guard digits.
 
@@ -293,9 +293,9 @@ def _params(rho, lambda1, lambda_tilde, spectrum):
           f"got {float(lt.mid()):.6g}", assumption="A1",
           fix="use a nonlinear activation (λ̃ > 0)")
     check(isinstance(spectrum, Spectrum),
-          f"spectrum must be a lazysym.spectra.Spectrum (the law D of A2/B2); got "
+          f"spectrum must be a lazysym.objects.spectra.Spectrum (the law D of A2/B2); got "
           f"{type(spectrum).__name__}", assumption="A2/B2 (D a probability distribution on [0,∞))",
-          fix="wrap eigenvalues with lazysym.spectra.Atoms(values) or use spectrum_of_gamma(Γ)")
+          fix="wrap eigenvalues with lazysym.objects.spectra.Atoms(values) or use spectrum_of_gamma(Γ)")
     return r, l1, lt
 
 
@@ -353,7 +353,7 @@ def solve_psi(rho: RealLike, lambda1: RealLike, lambda_tilde: RealLike, spectrum
     ------
     AssumptionError
         ρ ≤ 0, λ̃ ≤ 0 (A1), NaN/inf or non-real parameters, ``spectrum`` not a
-        :class:`~lazysym.spectra.Spectrum`, ``dps < 1``.
+        :class:`~lazysym.objects.spectra.Spectrum`, ``dps < 1``.
     ConvergenceError
         If the bracket cannot be certified after repeated precision increases (not expected
         for valid input: carries the last bracket and residual).

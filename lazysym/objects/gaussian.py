@@ -8,7 +8,7 @@ Everything here is *derived* from Isserlis' theorem (Wick's rule) for :math:`x \
     E[x_{i_1} x_{i_2} \cdots x_{i_{2k}}] = \sum_{\text{pairings } \pi} \prod_{\{a,b\} \in \pi}
     \Sigma_{i_a i_b}, \qquad E[x_{i_1} \cdots x_{i_{2k+1}}] = 0,
 
-and used for the population loss of §2.3 (:mod:`lazysym.loss_symbolic`) and the closure
+and used for the population loss of §2.3 (:mod:`lazysym.nn.loss_symbolic`) and the closure
 argument of §1 ("Inner bounds").
 
 **Trace form (general, symbolic d).** A quadratic form :math:`q_A(x) = x^\top A x` has two

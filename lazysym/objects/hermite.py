@@ -65,7 +65,7 @@ def _as_act(act: ActivationLike) -> Activation:
         return activation(act)
     raise AssumptionError(f"act must be an Activation or an activation name; got {type(act).__name__}",
                           assumption="σ an Activation",
-                          fix="pass lazysym.activations.RELU, 'relu' or activations.from_expr(...)")
+                          fix="pass lazysym.objects.activations.RELU, 'relu' or activations.from_expr(...)")
 
 
 def _order(k, name: str = "k") -> int:
@@ -248,7 +248,7 @@ def hermite_coefficient(act: ActivationLike, k: int, *, exact: bool = False,
     Parameters
     ----------
     act:
-        An :class:`~lazysym.activations.Activation` or a name (``"relu"``, ...).
+        An :class:`~lazysym.objects.activations.Activation` or a name (``"relu"``, ...).
     k:
         Order, an integer ≥ 0.
     exact:

@@ -4,7 +4,7 @@ A2 (Theorem 1, §2.1) and B2 (Theorem 4, §3.1).
 A2 asks that the empirical spectral distribution (ESD) of :math:`d\cdot\Gamma` converge to a
 probability distribution :math:`\mathcal D` over :math:`\mathbb R_{\ge 0}`; B2 asks the same of
 :math:`d\cdot\Gamma^{1/2}\Sigma\Gamma^{1/2}`. Both feed the fixed point ψ of eq. (9)/(14), which
-only needs integrals :math:`\int f(t)\,\mathcal D(dt)` (see :mod:`lazysym.fixed_point`).
+only needs integrals :math:`\int f(t)\,\mathcal D(dt)` (see :mod:`lazysym.objects.fixed_point`).
 
 Classes and constructors
 ------------------------
@@ -138,7 +138,7 @@ class Spectrum:
     ----------
     is_atomic : bool
         True for finite discrete laws (:class:`Atoms`), whose integrals are finite sums that
-        :mod:`lazysym.fixed_point` evaluates exactly (rigorously verified ψ).
+        :mod:`lazysym.objects.fixed_point` evaluates exactly (rigorously verified ψ).
     name : str
         A short description, used in ``repr`` and error messages.
     """

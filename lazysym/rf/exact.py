@@ -29,16 +29,16 @@ Write :math:`u_i = \langle w_i, x\rangle`, :math:`x\sim N(0,C)`, :math:`a_i = \|
   :math:`E[\mathrm{relu}(u_i)\mathrm{relu}(u_j)] = \frac{a_ia_j}{2\pi}(\sqrt{1-r^2} + (\pi -
   \arccos r)r)`, :math:`E|u_i||u_j| = \frac{2a_ia_j}{\pi}(\sqrt{1-r^2} + r\arcsin r)`,
   :math:`E[\mathrm{erf}(u_i/\sqrt2)\mathrm{erf}(u_j/\sqrt2)] = \frac2\pi\arcsin\frac{c_{ij}}
-  {\sqrt{(1+a_i^2)(1+a_j^2)}}` (``"erf"`` is :data:`lazysym.activations.ERF` =
+  {\sqrt{(1+a_i^2)(1+a_j^2)}}` (``"erf"`` is :data:`lazysym.objects.activations.ERF` =
   erf(u/√2)); an additive offset :math:`\sigma = \sigma_0 + c` (``relu_centered``) is handled
   exactly. ``kernel="series"`` forces the Hermite series instead (used to test it).
 * Any activation satisfying A1: the norm-dependent Hermite (Mehler) series
   :math:`K_{ij} = \sum_{k\le k_{max}} \mu_k(a_i)\mu_k(a_j) r_{ij}^k/k!`, with
   :math:`\mu_k(a) = E[\sigma(aG)\mathrm{He}_k(G)]` from
-  :func:`lazysym.hermite.scaled_hermite_coefficients` (for kink-free, non-polynomial σ and
+  :func:`lazysym.objects.hermite.scaled_hermite_coefficients` (for kink-free, non-polynomial σ and
   :math:`k_{max} > 20`, from a private trapezoidal rule converged to 1e-12), and the exact
   diagonal
-  :math:`K_{ii} = E\sigma(a_iG)^2` from :func:`lazysym.hermite.scaled_second_moment`.
+  :math:`K_{ii} = E\sigma(a_iG)^2` from :func:`lazysym.objects.hermite.scaled_second_moment`.
   For qf, :math:`b_i = (\hat w_i^\top B\hat w_i)\,\mu_2(\|w_i\|) + E[f_*]\,\mu_0(\|w_i\|)`
   (:math:`\hat w = w/\|w\|`; decompose :math:`x = \hat w g + x_\perp`); for mg,
   :math:`b_i = \tfrac12(\mu_0(\|w_i\|_{\Sigma-\Delta}) - \mu_0(\|w_i\|_{\Sigma+\Delta}))`.
@@ -105,7 +105,7 @@ _EPS = float(np.finfo(float).eps)
 
 #: Names with an exact closed-form kernel. Any Activation whose expression is u², max(u, 0), |u|
 #: or erf(u/√2) plus a constant uses the closed form too; ``"x^2+c"`` / ``"x^2-c"`` (c a number)
-#: are accepted as aliases of ``lazysym.activations.quadratic(±c)``.
+#: are accepted as aliases of ``lazysym.objects.activations.quadratic(±c)``.
 CLOSED_FORM_ACTIVATIONS = ("x^2-1", "x^2", "quadratic", "quadratic_centered", "relu",
                            "relu_centered", "abs", "erf")
 
@@ -170,13 +170,13 @@ def _closed_form_bases():
 
 
 def _as_activation(activation: ActivationLike) -> Activation:
-    """A :class:`lazysym.activations.Activation` from a name, an alias or an Activation."""
+    """A :class:`lazysym.objects.activations.Activation` from a name, an alias or an Activation."""
     from lazysym.objects import activations as A  # noqa: PLC0415
     if isinstance(activation, A.Activation):
         return activation
     if isinstance(activation, str):
         return A.activation(activation)     # the package's one resolver (names and expressions)
-    raise AssumptionError(f"activation must be a name or a lazysym.activations.Activation; "
+    raise AssumptionError(f"activation must be a name or a lazysym.objects.activations.Activation; "
                           f"got {type(activation).__name__}", assumption="activation type")
 
 
@@ -326,7 +326,7 @@ def _erf_kernel(G, a, offset):
 
 
 def _normalized_coefficients(act, a: np.ndarray, kmax: int) -> np.ndarray:
-    """c_k(a) = μ_k(a)/√k!, k = 0..kmax, from :func:`lazysym.hermite.scaled_hermite_coefficients`
+    """c_k(a) = μ_k(a)/√k!, k = 0..kmax, from :func:`lazysym.objects.hermite.scaled_hermite_coefficients`
     (``normalized=True``: computed without forming k!, accurate to k ≥ 400).
     """
     from lazysym.objects.hermite import scaled_hermite_coefficients  # noqa: PLC0415
@@ -410,7 +410,7 @@ _A1_OK: set = set()
 
 
 def _check_a1(act: _Act):
-    """A1 by :func:`lazysym.hermite.check_a1` for series activations (closed forms satisfy it);
+    """A1 by :func:`lazysym.objects.hermite.check_a1` for series activations (closed forms satisfy it);
     successes are cached (the check is symbolic and takes ~0.5 s).
     """
     if act.kind != "series" or act.obj in _A1_OK:
@@ -451,7 +451,7 @@ def rf_gram(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
         qf (x ~ N(0, I_d), y = f*(x)) or mg (mixture over y = ±1; K averages the two classes).
     activation : str or Activation
         ``"x^2-1"``, ``"x^2"``, ``"x^2+c"``, ``"relu"``, ``"erf"`` (closed forms), or any name /
-        :class:`lazysym.activations.Activation` known to :mod:`lazysym.activations` (Hermite
+        :class:`lazysym.objects.activations.Activation` known to :mod:`lazysym.objects.activations` (Hermite
         series; checked against A1).
     kmax : int, optional
         Hermite order of the series path (ignored by closed forms). ``None``: automatic (see the

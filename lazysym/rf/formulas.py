@@ -23,7 +23,7 @@ Three layers:
   :func:`theorem4_risk` (eq. (15)), :func:`theorem4_limit` (eq. (16)), :func:`eq17_rf_risk`, each
   the lambdified printed expression evaluated inside ``mpmath.workdps(dps + guard)``, after the
   theorem's assumptions are checked (A1, A2, B2, M1, λ₀ = 0, E f* = 0, ρ > 0). ψ comes from
-  :func:`lazysym.fixed_point.solve_psi` with the finite-d spectrum (ESD of d·Γ, resp.
+  :func:`lazysym.objects.fixed_point.solve_psi` with the finite-d spectrum (ESD of d·Γ, resp.
   d·Γ^{1/2}ΣΓ^{1/2}) standing in for its limit 𝒟.
 
 Findings recorded here (see the claims in ``proofs_check/claims/s2_1_random_features.py``,
@@ -178,9 +178,9 @@ def hermite_data(act: ActivationLike, *, dps: int = 30,
     Parameters
     ----------
     act : str or Activation
-        A name of :mod:`lazysym.activations` (also ``"x^2-1"``), or an Activation.
+        A name of :mod:`lazysym.objects.activations` (also ``"x^2-1"``), or an Activation.
     dps : int
-        Digits for the mpmath values (:func:`lazysym.hermite.hermite_coefficient`).
+        Digits for the mpmath values (:func:`lazysym.objects.hermite.hermite_coefficient`).
 
     Returns
     -------
@@ -243,7 +243,7 @@ def theorem1_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
         ρ = N/d.
     lambda1, lambda2, lambda_tilde : real
         Hermite data of σ (:func:`hermite_data`); λ̃ > 0 (A1).
-    spectrum : lazysym.spectra.Atoms
+    spectrum : lazysym.objects.spectra.Atoms
         𝒟, the (limiting) spectral law of d·Γ (mean 1 under A2).
     d_gb2, b_f2, d_g_f2 : real
         :math:`d\langle\Gamma,B\rangle^2 \ge 0`, :math:`\|B\|_F^2 > 0`, :math:`d\|\Gamma\|_F^2 > 0`.

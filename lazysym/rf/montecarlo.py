@@ -18,7 +18,7 @@ and the excess term (estimation error) is :math:`O(N/n_{train})` times the resid
 (classically :math:`\approx \operatorname{tr}(K^{-1}E[\varphi\varphi^\top\varepsilon^2])/n_{train}`,
 with :math:`\varepsilon = y - \varphi^\top a^\star`). So :func:`rf_risk_montecarlo` is biased
 upward by :math:`O(N/n_{train})` on top of the CLT noise of the test set; the exact risk of the
-fitted coefficients is available as :func:`lazysym.rf_exact.rf_risk_of_coefficients`.
+fitted coefficients is available as :func:`lazysym.rf.exact.rf_risk_of_coefficients`.
 
 :func:`test_error_montecarlo` evaluates a given predictor on fresh samples (no fit, no bias): a
 pure CLT check of an exact risk, e.g. of the exact optimal coefficients.
@@ -114,7 +114,7 @@ def fit_rf_least_squares(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
     model : QuadraticTarget or GaussianMixture
         The data distribution (qf or mg).
     activation : str or Activation
-        As in :func:`lazysym.rf_exact.rf_risk_quadratic`.
+        As in :func:`lazysym.rf.exact.rf_risk_quadratic`.
     n_train : int
         Number of training samples.
     rng : int, SeedSequence or numpy.random.Generator
