@@ -1,0 +1,226 @@
+"""Mutation score of the checks: apply each catalogued single-site mutant, see whether
+``proofs-check`` (and then the tests) notice.
+
+The catalogue is ``tools/mutants.toml``: one ``[[mutant]]`` table per mutant, with
+
+``id``          a unique name;
+``file``        the source file (relative to the repository root);
+``function``    the function (or ``Class.method``) whose body the mutation must fall inside;
+``find``        the exact text to replace — it must occur exactly once inside that function;
+``replace``     what replaces it;
+``claims``      the claim ids whose checks call the mutated code (run with ``proofs-check --only``);
+``tests``       the test files of the mutated module (run with pytest when the claims miss it);
+``equivalent``  empty, or the reason the mutant cannot change any result (it is then not scored).
+
+For each non-equivalent mutant the driver copies the repository to a scratch directory, applies
+the mutation there, runs ``proofs-check --only <claims>`` from the copy (a mutant is *killed by
+the checks* when the run exits non-zero: a verdict left the ledger, or the check raised), and
+otherwise runs the listed tests (*killed by the tests* when they fail). It prints one row per
+mutant and the two scores::
+
+    python tools/mutation.py                  # every mutant, 2 workers
+    python tools/mutation.py --only nt.thm2.square --jobs 1 --keep
+
+Run by hand (an hour or two of CPU for the whole catalogue on 2 cores); the scores are reported
+in the README's development section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = ROOT / "tools" / "mutants.toml"
+_IGNORE = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".hypothesis", ".pytest_cache",
+                                 "*.egg-info", "build", "report", "figures", "docs/_build")
+
+
+@dataclass
+class Mutant:
+    id: str
+    file: str
+    function: str
+    find: str
+    replace: str
+    claims: list[str]
+    tests: list[str]
+    equivalent: str = ""
+
+
+@dataclass
+class Result:
+    mutant: Mutant
+    outcome: str          # "checks", "tests", "survived", "equivalent", "invalid"
+    seconds: float = 0.0
+    detail: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def load(path: Path = CATALOGUE) -> list[Mutant]:
+    """The catalogue, validated: unique ids, known fields, lists of claims and tests."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    out, seen = [], set()
+    for row in data.get("mutant", []):
+        m = Mutant(**row)
+        if m.id in seen:
+            raise ValueError(f"duplicate mutant id {m.id!r}")
+        seen.add(m.id)
+        out.append(m)
+    return out
+
+
+def _function_span(source: str, name: str) -> tuple[int, int]:
+    """Character offsets of the function ``name`` (``f`` or ``Class.f``) in ``source``."""
+    tree = ast.parse(source)
+    parts = name.split(".")
+    nodes = tree.body
+    node = None
+    for part in parts:
+        node = next((n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                       ast.ClassDef)) and n.name == part), None)
+        if node is None:
+            raise ValueError(f"function {name!r} not found")
+        nodes = node.body
+    assert node is not None
+    lines = source.splitlines(keepends=True)
+    start = sum(len(s) for s in lines[: node.lineno - 1])
+    end = sum(len(s) for s in lines[: node.end_lineno])
+    return start, end
+
+
+def apply(m: Mutant, root: Path) -> None:
+    """Apply ``m`` to the tree at ``root`` (raises ValueError if it does not apply cleanly)."""
+    path = root / m.file
+    src = path.read_text(encoding="utf-8")
+    a, b = _function_span(src, m.function)
+    body = src[a:b]
+    n = body.count(m.find)
+    if n != 1:
+        raise ValueError(f"{m.id}: {m.find!r} occurs {n} times in {m.function} ({m.file})")
+    path.write_text(src[:a] + body.replace(m.find, m.replace) + src[b:], encoding="utf-8")
+
+
+def _run(cmd: list[str], cwd: Path, timeout: float) -> tuple[int, str]:
+    env = dict(os.environ, PYTHONPATH=str(cwd), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
+               MKL_NUM_THREADS="1")
+    try:
+        p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
+                           timeout=timeout, check=False)
+        return p.returncode, (p.stdout + p.stderr)[-2000:]
+    except subprocess.TimeoutExpired:
+        return -1, f"timeout after {timeout:.0f} s"
+
+
+def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False) -> Result:
+    """Apply one mutant in a scratch copy and run its claims, then its tests."""
+    t0 = time.perf_counter()
+    if m.equivalent:
+        return Result(m, "equivalent", 0.0, m.equivalent)
+    scratch = Path(tempfile.mkdtemp(prefix=f"mutant-{m.id}-"))
+    try:
+        tree = scratch / "repo"
+        shutil.copytree(ROOT, tree, ignore=_IGNORE)
+        try:
+            apply(m, tree)
+        except (ValueError, SyntaxError) as exc:
+            return Result(m, "invalid", time.perf_counter() - t0, str(exc))
+        py = sys.executable
+        code, out = _run([py, "-m", "proofs_check.cli", "--only", *m.claims, "--json"], tree, timeout)
+        if code != 0:
+            return Result(m, "checks", time.perf_counter() - t0, f"proofs-check exit {code}")
+        if not m.tests:
+            return Result(m, "survived", time.perf_counter() - t0, "no tests listed")
+        code, out = _run([py, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *m.tests],
+                         tree, timeout)
+        if code != 0:
+            return Result(m, "tests", time.perf_counter() - t0, out.strip().splitlines()[-1]
+                          if out.strip() else f"pytest exit {code}")
+        return Result(m, "survived", time.perf_counter() - t0, "")
+    finally:
+        if not keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def scores(results: list[Result]) -> dict[str, float | int]:
+    """Counts and the two scores over the non-equivalent, valid mutants."""
+    scored = [r for r in results if r.outcome in ("checks", "tests", "survived")]
+    n = len(scored)
+    by_checks = sum(r.outcome == "checks" for r in scored)
+    by_tests = sum(r.outcome == "tests" for r in scored)
+    return {"mutants": len(results), "scored": n,
+            "equivalent": sum(r.outcome == "equivalent" for r in results),
+            "invalid": sum(r.outcome == "invalid" for r in results),
+            "killed_by_checks": by_checks, "killed_by_tests": by_tests,
+            "survived": n - by_checks - by_tests,
+            "score_checks": by_checks / n if n else float("nan"),
+            "score_total": (by_checks + by_tests) / n if n else float("nan")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--only", nargs="+", metavar="ID", help="run only these mutants")
+    p.add_argument("--jobs", type=int, default=2, help="mutants run in parallel (default 2)")
+    p.add_argument("--timeout", type=float, default=900.0, help="seconds per command")
+    p.add_argument("--keep", action="store_true", help="keep the scratch copies")
+    p.add_argument("--check", action="store_true",
+                   help="only check that every mutant applies (no runs)")
+    args = p.parse_args(argv)
+    muts = load()
+    if args.only:
+        unknown = sorted(set(args.only) - {m.id for m in muts})
+        if unknown:
+            print(f"unknown mutant id(s): {unknown}", file=sys.stderr)
+            return 2
+        muts = [m for m in muts if m.id in args.only]
+    if args.check:
+        bad = 0
+        with tempfile.TemporaryDirectory() as tmp:
+            for m in muts:
+                tree = Path(tmp) / m.id
+                (tree / m.file).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(ROOT / m.file, tree / m.file)
+                try:
+                    apply(m, tree)
+                    ast.parse((tree / m.file).read_text(encoding="utf-8"))
+                except (ValueError, SyntaxError) as exc:
+                    bad += 1
+                    print(f"{m.id}: {exc}")
+        print(f"{len(muts) - bad}/{len(muts)} mutants apply")
+        return 1 if bad else 0
+    results: list[Result] = []
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futs = {pool.submit(run_one, m, args.timeout, args.keep): m for m in muts}
+        for i, f in enumerate(as_completed(futs), 1):
+            r = f.result()
+            results.append(r)
+            print(f"[{i}/{len(muts)}] {r.mutant.id:40s} {r.outcome:10s} {r.seconds:6.1f} s  "
+                  f"{r.detail[:60]}", flush=True)
+    s = scores(results)
+    print()
+    print(f"{s['mutants']} mutants: {s['equivalent']} equivalent, {s['invalid']} invalid, "
+          f"{s['scored']} scored in {time.perf_counter() - t0:.0f} s")
+    print(f"killed by proofs-check: {s['killed_by_checks']}/{s['scored']} = "
+          f"{100 * s['score_checks']:.1f} %")
+    print(f"killed by proofs-check or the tests: "
+          f"{s['killed_by_checks'] + s['killed_by_tests']}/{s['scored']} = "
+          f"{100 * s['score_total']:.1f} %")
+    surv = sorted(r.mutant.id for r in results if r.outcome == "survived")
+    if surv:
+        print("survivors: " + ", ".join(surv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
