@@ -38,7 +38,7 @@ def main() -> None:
             ds = data["ds"]
             for case in data["cases"]:
                 es = []
-                for i, d in enumerate(ds):
+                for i, _d in enumerate(ds):
                     call_args = (case["models"][i], case["gammas"][i], case["rho"])
                     try:
                         f = float(form(*call_args, case["activation"], ctx.dps))

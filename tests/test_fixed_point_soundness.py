@@ -187,7 +187,8 @@ def test_param_bounds_enclose_irrationals():
 
 
 def _mp_fraction(x) -> Fraction:
-    s, m, e, _ = (+x)._mpf_
+    """The exact value of an mpf (unary + would round it to the ambient precision)."""
+    s, m, e, _ = (x if isinstance(x, mpmath.mpf) else +x)._mpf_
     v = Fraction(m) * Fraction(2) ** e
     return -v if s else v
 

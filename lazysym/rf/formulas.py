@@ -44,7 +44,7 @@ Findings recorded here (see the claims in ``proofs_check/claims/s2_1_random_feat
 Precision (dps honesty): matrices may be float arrays (taken as the exact binary numbers they
 are), integer arrays, nested lists of Fractions / SymPy rationals, SymPy or mpmath matrices (and
 a mixture may be given as a pair (Σ, Δ) of such matrices). Their invariants — traces, Frobenius
-inner products, ζ₁, ζ₂ — are computed **exactly** (:mod:`lazysym.rf._exact_invariants`); the
+inner products, ζ₁, ζ₂ — are computed **exactly** (:mod:`lazysym.rf.exact_invariants`); the
 spectra of d·Γ and d·Γ^{1/2}ΣΓ^{1/2} are exact for diagonal matrices and computed at ``dps`` + 20
 digits (mpmath) for non-diagonal ones up to d = 64 (float64 above: then ψ carries the float64
 error of the eigenvalues, relative ≲ d·ε). The results are correct to ``dps`` digits otherwise.
@@ -52,10 +52,11 @@ error of the eigenvalues, relative ≲ d·ε). The results are correct to ``dps`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import OrderedDict
-from functools import cache, lru_cache
 from fractions import Fraction
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import mpmath
@@ -67,23 +68,24 @@ from lazysym._typing import MPF, RealLike
 from lazysym._validate import (
     GUARD_DIGITS,
     as_mixture,
-    rounded,
     as_mpf,
     as_symmetric,
     check_dps,
     check_psd,
     check_rho,
+    rounded,
 )
 from lazysym.errors import check
 from lazysym.objects.activations import ActivationLike, activation
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
-from lazysym.rf import _exact_invariants as _ex
+from lazysym.rf import exact_invariants as _ex
 from lazysym.rf import symbolic
 
 if TYPE_CHECKING:
     from lazysym.objects.spectra import Spectrum
 
-__all__ = ['invariants', 'hermite_data', 'theorem1_risk', 'theorem1_risk_from_data', 'theorem1_limit',
+__all__ = ['invariants', 'hermite_enclosures', 'theorem1_psi', 'theorem4_psi',
+           'hermite_data', 'theorem1_risk', 'theorem1_risk_from_data', 'theorem1_limit',
            'theorem1_limit_corrected', 'isotropic_limit', 'corollary1_risk', 'eq13_rf_risk',
            'theorem4_zetas', 'theorem4_risk', 'theorem4_risk_from_data', 'theorem4_limit',
            'theorem4_limit_corrected', 'eq17_rf_risk', 'eq17_rf_risk_corrected']
@@ -115,7 +117,8 @@ def _mpfun(which: str):
 
 def _centred_B(target, context: str, tol: float) -> np.ndarray:
     """B of a centred quadratic target (a QuadraticTarget, checked E f* = 0, or a matrix B) in
-    float64 (for the assumption checks; the formulas use :func:`_exact_of`)."""
+    float64 (for the assumption checks; the formulas use :func:`_exact_of`).
+    """
     if not isinstance(target, (QuadraticTarget, np.ndarray)):
         target = _exact_of(target, "B").floats
     if isinstance(target, QuadraticTarget):
@@ -173,7 +176,8 @@ def _round(v: MPF, dps: int) -> MPF:
 
 def _mixture_of(mixture, context: str) -> tuple[GaussianMixture, Any, Any]:
     """(float GaussianMixture for the M1 checks, exact Σ, exact Δ). ``mixture`` is a
-    GaussianMixture (floats, taken exactly) or a pair (Σ, Δ) of exact matrices."""
+    GaussianMixture (floats, taken exactly) or a pair (Σ, Δ) of exact matrices.
+    """
     if isinstance(mixture, tuple) and len(mixture) == 2:
         Se, De = _exact_of(mixture[0], "Σ"), _exact_of(mixture[1], "Δ")
         return GaussianMixture(Se.floats, De.floats), Se, De
@@ -183,7 +187,8 @@ def _mixture_of(mixture, context: str) -> tuple[GaussianMixture, Any, Any]:
 
 def _exact_of(M, name: str) -> _ex.ExactMatrix:
     """``M`` (a QuadraticTarget's B, a float array, or an exact matrix) as the exact rational
-    matrix it denotes (floats taken as the binary numbers they are); memoised for arrays."""
+    matrix it denotes (floats taken as the binary numbers they are); memoised for arrays.
+    """
     if isinstance(M, QuadraticTarget):
         M = M.B
     if isinstance(M, np.ndarray) and M.dtype.kind == "f":
@@ -201,8 +206,9 @@ def _exact_of(M, name: str) -> _ex.ExactMatrix:
 
 def _exact_spectrum(kind: str, G: _ex.ExactMatrix, S: _ex.ExactMatrix | None, dps: int):
     """ESD of d·Γ (``"a2"``) or d·Γ^{1/2}ΣΓ^{1/2} (``"b2"``) from the exact matrices
-    (:mod:`lazysym.rf._exact_invariants`: exact for diagonal matrices, mpmath at dps + 20 digits
-    for d ≤ 64, float64 above), memoised."""
+    (:mod:`lazysym.rf.exact_invariants`: exact for diagonal matrices, mpmath at dps + 20 digits
+    for d ≤ 64, float64 above), memoised.
+    """
     from lazysym.objects.spectra import Atoms  # noqa: PLC0415
     key = ("exact", kind, dps, id(G), id(S))
     if key in _SPECTRA:
@@ -282,15 +288,117 @@ def _hermite_values(a, dps: int) -> tuple:
     """(λ₀, λ₁, λ₂, λ̃) of the Activation ``a`` at ``dps`` digits, after checking A1 (memoised:
     quadrature at high precision costs about a second per activation).
     """
-    from lazysym.objects.hermite import check_a1, hermite_coefficient, lambda_tilde  # noqa: PLC0415
-    check_a1(a)
+    from lazysym.objects.hermite import hermite_coefficient, lambda_tilde  # noqa: PLC0415
+    _check_a1(a)
     return (hermite_coefficient(a, 0, dps=dps), hermite_coefficient(a, 1, dps=dps),
             hermite_coefficient(a, 2, dps=dps), lambda_tilde(a, dps=dps))
+
+
+def _check_a1(a) -> None:
+    """A1 through the activations module's growth rule when it exists (hardening issue), else
+    :func:`lazysym.objects.hermite.check_a1`.
+    """
+    try:
+        from lazysym.objects.activations import (  # type: ignore[attr-defined]  # noqa: PLC0415
+            check_square_integrable,
+        )
+    except ImportError:     # until the hardening branch is merged
+        from lazysym.objects.hermite import check_a1 as check_square_integrable  # noqa: PLC0415
+    check_square_integrable(a)
+
+
+def _point_bounds(e: Fraction, bits: int) -> tuple[Fraction, Fraction]:
+    return e, e
+
+
+@lru_cache(maxsize=32)
+def hermite_enclosures(act: ActivationLike) -> dict[str, Any]:
+    r"""λ₁ and λ̃ of σ as :class:`~lazysym.objects.fixed_point.Enclosure` s for ψ (eq. (9)/(14)).
+
+    In order of preference: an exact rational (SymPy closed form, e.g. λ₁ = 0 for x² − 1 or 1/2
+    for ReLU); an arb ball (:mod:`lazysym.objects.hermite_arb`, rigorous integration: tanh,
+    softplus, erf, any expression of supported functions); else the mpmath quadrature value,
+    marked ``rigorous=False`` with the reason — ψ is then ``verified=False``.
+    """
+    from lazysym.objects import hermite, hermite_arb  # noqa: PLC0415
+    from lazysym.objects.fixed_point import Enclosure  # noqa: PLC0415
+
+    a = activation(act)
+    _check_a1(a)
+    ok, why = hermite_arb.supports_arb(a)
+    out: dict[str, Any] = {"rigorous": True, "reason": ""}
+    for key, k in (("lambda1", 1), ("lambda_tilde", None)):
+        exact = None
+        try:
+            v = (hermite.hermite_coefficient(a, k, exact=True) if k is not None
+                 else hermite.lambda_tilde(a, exact=True))
+            if v.is_Rational:
+                exact = Fraction(int(v.p), int(v.q))
+        except Exception:  # noqa: BLE001 - no closed form: enclose numerically below
+            exact = None
+        if exact is not None:
+            out[key] = Enclosure(functools.partial(_point_bounds, exact), key)
+        elif ok:
+            def bounds(bits: int, k: int | None = k) -> tuple[Fraction, Fraction]:
+                dps = max(15, int(bits * 0.302) + 5)
+                ball = (hermite_arb.arb_hermite_coefficient(a, k, dps=dps) if k is not None
+                        else hermite_arb.arb_lambda_tilde(a, dps=dps))
+                return hermite_arb.arb_to_fractions(ball)
+            out[key] = Enclosure(lru_cache(maxsize=8)(bounds), key)
+        else:
+            reason = f"{key} of σ = {a.expr} by mpmath quadrature (not rigorous: {why})"
+
+            def approx(bits: int, k: int | None = k, key: str = key) -> tuple[Fraction, Fraction]:
+                dps = max(15, int(bits * 0.302) + 5)
+                v = (hermite.hermite_coefficient(a, k, dps=dps) if k is not None
+                     else hermite.lambda_tilde(a, dps=dps))
+                f = _ex.exact_matrix([[v]], key).entry(0, 0)
+                return f, f
+            out[key] = Enclosure(approx, key, rigorous=False, reason=reason)
+            out["rigorous"], out["reason"] = False, reason
+    return out
 
 
 def _solve_psi(rho, l1, lt, spectrum, dps):
     from lazysym.objects.fixed_point import solve_psi  # noqa: PLC0415
     return solve_psi(rho, l1, lt, spectrum, dps=dps).value
+
+
+def _mid(v: Any, name: str) -> MPF:
+    if hasattr(v, "bounds") and callable(v.bounds):
+        lo, hi = v.bounds(int(mpmath.mp.prec) + 10)
+        return as_mpf((lo + hi) / 2, name)
+    return as_mpf(v, name)
+
+
+def theorem1_psi(Gamma: ArrayLike, rho: RealLike, activation: ActivationLike = "x^2-1", *,
+                 dps: int = 30, tol: float = 1e-8):
+    r"""ψ of eq. (9) for σ and the ESD of d·Γ, as a :class:`~lazysym.objects.fixed_point.PsiResult`
+    (``verified`` says whether the bracket is proved, ``reason`` why not: λ's enclosed by arb or
+    exact, see :func:`hermite_enclosures`).
+    """
+    from lazysym.objects.fixed_point import solve_psi  # noqa: PLC0415
+    dps = check_dps(dps)
+    G = _gamma(Gamma, _exact_of(Gamma, "Γ").d)
+    _a2(G, tol)
+    check_rho(rho, "Theorem 1")
+    e = hermite_enclosures(activation)
+    spec = _exact_spectrum("a2", _exact_of(Gamma, "Γ"), None, dps)
+    return solve_psi(rho, e["lambda1"], e["lambda_tilde"], spec, dps=dps)
+
+
+def theorem4_psi(mixture: GaussianMixture | tuple, Gamma: ArrayLike, rho: RealLike,
+                 activation: ActivationLike = "x^2-1", *, dps: int = 30, tol: float = 1e-8):
+    r"""ψ of eq. (14) (ESD of d·Γ^{1/2}ΣΓ^{1/2}) as a PsiResult; see :func:`theorem1_psi`."""
+    from lazysym.objects.fixed_point import solve_psi  # noqa: PLC0415
+    dps = check_dps(dps)
+    m, Se, _ = _mixture_of(mixture, "Theorem 4")
+    G = _gamma(Gamma, m.d)
+    _b2(G, m.Sigma, tol)
+    check_rho(rho, "Theorem 4")
+    e = hermite_enclosures(activation)
+    spec = _exact_spectrum("b2", _exact_of(Gamma, "Γ"), Se, dps)
+    return solve_psi(rho, e["lambda1"], e["lambda_tilde"], spec, dps=dps)
 
 
 def _qf_invariants(B, G) -> tuple:
@@ -328,9 +436,8 @@ def theorem1_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
     dps = check_dps(dps)
     check_rho(rho, "Theorem 1")
     with mpmath.workdps(dps + GUARD_DIGITS):
-        l1 = as_mpf(lambda1, "λ₁")
         l2 = as_mpf(lambda2, "λ₂")
-        lt = as_mpf(lambda_tilde, "λ̃")
+        lt = _mid(lambda_tilde, "λ̃")
         X = as_mpf(d_gb2, "d⟨Γ,B⟩²")
         Y = as_mpf(b_f2, "‖B‖²_F")
         Z = as_mpf(d_g_f2, "d‖Γ‖²_F")
@@ -339,7 +446,7 @@ def theorem1_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
         check(X >= 0, f"d⟨Γ,B⟩² must be ≥ 0; got {X}", assumption="d⟨Γ,B⟩² ≥ 0")
         check(Y > 0, f"‖B‖²_F must be > 0; got {Y}", assumption="f* ≠ 0")
         check(Z > 0, f"d‖Γ‖²_F must be > 0; got {Z}", assumption="Γ ≠ 0")
-        psi = _solve_psi(as_mpf(rho, "ρ"), l1, lt, spectrum, dps + GUARD_DIGITS)
+        psi = _solve_psi(rho, lambda1, lambda_tilde, spectrum, dps + GUARD_DIGITS)
         # eq10 in (ψ, λ₂, d, GB, BF, GF) with d = 1, GB = √X, GF = Z reproduces d⟨Γ,B⟩² = X etc.
         return _mpfun("eq10")(psi, l2, mpmath.mpf(1), mpmath.sqrt(X), Y, Z)
 
@@ -388,7 +495,8 @@ def theorem1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealLik
     h = hermite_data(activation, dps=dps + GUARD_DIGITS, context="Theorem 1")
     d, gb, bf, gf = _qf_invariants(B, Gamma)
     spec = _exact_spectrum("a2", _exact_of(Gamma, "Γ"), None, dps)
-    return theorem1_risk_from_data(rho, h["lambda1"], h["lambda2"], h["lambda_tilde"],
+    e = hermite_enclosures(activation)
+    return theorem1_risk_from_data(rho, e["lambda1"], h["lambda2"], e["lambda_tilde"],
                                    spec, d * gb * gb, bf, d * gf, dps=dps)
 
 
@@ -497,16 +605,15 @@ def theorem4_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
     dps = check_dps(dps)
     check_rho(rho, "Theorem 4")
     with mpmath.workdps(dps + GUARD_DIGITS):
-        l1 = as_mpf(lambda1, "λ₁")
         l2 = as_mpf(lambda2, "λ₂")
-        lt = as_mpf(lambda_tilde, "λ̃")
+        lt = _mid(lambda_tilde, "λ̃")
         z1 = as_mpf(zeta1, "ζ₁")
         z2 = as_mpf(zeta2, "ζ₂")
         check(lt > 0, f"Theorem 4 needs λ̃ = E σ² − λ₁² > 0 (σ nonlinear, A1); got {lt}",
               assumption="A1")
         check(z1 > 0 and z2 >= 0, f"ζ₁ must be > 0 and ζ₂ ≥ 0; got {z1}, {z2}",
               assumption="ζ₁ > 0, ζ₂ ≥ 0")
-        psi = _solve_psi(as_mpf(rho, "ρ"), l1, lt, spectrum, dps + GUARD_DIGITS)
+        psi = _solve_psi(rho, lambda1, lambda_tilde, spectrum, dps + GUARD_DIGITS)
         return _mpfun("eq15")(psi, l2, z1, z2)
 
 
@@ -543,7 +650,8 @@ def theorem4_risk(mixture: GaussianMixture, Gamma: ArrayLike, rho: RealLike,
     h = hermite_data(activation, dps=dps + GUARD_DIGITS, context="Theorem 4")
     z1, z2 = theorem4_zetas(mixture, Gamma, exact=True)
     spec = _exact_spectrum("b2", _exact_of(Gamma, "Γ"), Se, dps)
-    return theorem4_risk_from_data(rho, h["lambda1"], h["lambda2"], h["lambda_tilde"],
+    e = hermite_enclosures(activation)
+    return theorem4_risk_from_data(rho, e["lambda1"], h["lambda2"], e["lambda_tilde"],
                                    spec, z1, z2, dps=dps)
 
 

@@ -12,13 +12,14 @@ LaTeX below with the poster — and held against the same kind of evidence as th
 
 from __future__ import annotations
 
-import sympy as sp
-
 from fractions import Fraction
+
+import sympy as sp
 
 from lazysym import rf
 from lazysym.objects.spectra import point_mass
 from proofs_check.evidence import rf as ev
+from proofs_check.evidence import rf_mutants as mu
 from proofs_check.registry import claim
 
 S = rf.SYMBOLS
@@ -92,9 +93,9 @@ claim(
                "relative_to": "Theorem 1 of the paper, eq. (10)"}),
     graded=("rel+5%", "rel-5%", "rel+2%", "rel-2%"),
     mutants=(
-        ev.expr_mutant("1 → 2 in the denominator", _E12.subs(1 + S.rho * S.d * S.GF,
+        mu.expr_mutant("1 → 2 in the denominator", _E12.subs(1 + S.rho * S.d * S.GF,
                                                              2 + S.rho * S.d * S.GF), "cor1"),
-        ev.expr_mutant("d → d+1", _E12.subs(S.d, S.d + 1), "cor1"),
+        mu.expr_mutant("d → d+1", _E12.subs(S.d, S.d + 1), "cor1"),
     ),
 )
 
@@ -108,7 +109,7 @@ _EQ11_DERIVED = {True: rf.derive_eq11(0), False: rf.derive_eq11()}
 
 def _theorem1_limit(case, model, G, ctx):
     zero = rf.hermite_data(case["activation"], dps=ctx.dps)["lambda2_is_zero"]
-    return ev.evaluate(_EQ11_DERIVED[zero], model=model, Gamma=G, dps=ctx.dps)
+    return mu.evaluate(_EQ11_DERIVED[zero], model=model, Gamma=G, dps=ctx.dps)
 
 
 POSTER_LIMIT_CASES = [
@@ -191,10 +192,10 @@ claim(
                         r"\frac{\rho}{1+\rho}\cdot\frac{\mathrm{Tr}(\Delta)^2}{2d}} \quad (c_0 = -1)",
     graded=("rel+5%", "rel-5%", "rel+2%", "rel-2%"),
     mutants=(
-        ev.expr_mutant("ρ/(1+ρ) → ρ/(1+2ρ)", _E17C.subs(S.rho / (1 + S.rho),
+        mu.expr_mutant("ρ/(1+ρ) → ρ/(1+2ρ)", _E17C.subs(S.rho / (1 + S.rho),
                                                        S.rho / (1 + 2 * S.rho)), "eq17",
                        "corrected"),
-        ev.expr_mutant("d → d+1", _E17C.subs(S.d, S.d + 1), "eq17", "corrected"),
+        mu.expr_mutant("d → d+1", _E17C.subs(S.d, S.d + 1), "eq17", "corrected"),
     ),
     note="Same ρ/(1+2ρ) slip as the paper's eq. (17); and for c₀ ≠ −1 (λ₀ ≠ 0) the exact RF "
          "risk tends to 1 instead.",

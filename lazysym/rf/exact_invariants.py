@@ -160,7 +160,8 @@ def trace_product_square(S: ExactMatrix, G: ExactMatrix) -> Fraction:
 
 def spectrum_values(M: ExactMatrix, factor: int, dps: int) -> list:
     """Eigenvalues of factor·M: exact Fractions if M is diagonal, mpf at dps + 20 digits by
-    mpmath (d ≤ MP_EIG_MAX), float64 otherwise."""
+    mpmath (d ≤ MP_EIG_MAX), float64 otherwise.
+    """
     if M.is_diagonal:
         return [factor * M.scale * int(v) for v in np.diagonal(M.ints)]
     if M.d <= MP_EIG_MAX:
@@ -174,7 +175,8 @@ def spectrum_values(M: ExactMatrix, factor: int, dps: int) -> list:
 
 def spectrum_gamma_sigma(G: ExactMatrix, S: ExactMatrix, dps: int) -> list:
     """Eigenvalues of d·Γ^{1/2}ΣΓ^{1/2} (= those of d·ΣΓ): exact for diagonal Γ, Σ; mpmath for
-    d ≤ MP_EIG_MAX; float64 otherwise."""
+    d ≤ MP_EIG_MAX; float64 otherwise.
+    """
     d = G.d
     if G.is_diagonal and S.is_diagonal:
         return [d * G.scale * S.scale * int(g) * int(s)
