@@ -55,17 +55,8 @@ def _imports(p: Path):
 KNOWN_CLAIM_IMPORTS: set[tuple[str, str]] = {
     ("poster_nn", "_saddle_free_newton"), ("poster_nn", "proofs_check.claims.s2_3_neural_network"),
     ("poster_nt", "THM2_MAX_FINAL"), ("poster_nt", "compare_limit"), ("poster_nt", "expected_evidence"),
-    ("poster_nt", "proofs_check.claims.s2_2_neural_tangent"), ("poster_rf", "_resolved"),
-    ("poster_rf", "compare_limit"), ("poster_rf", "compare_sweep"), ("poster_rf", "limit_evidence"),
-    ("poster_rf", "mg_gamma"), ("poster_rf", "mg_model"),
-    ("poster_rf", "proofs_check.claims.s2_1_random_features"),
-    ("poster_rf", "proofs_check.claims.s3_1_random_features"), ("poster_rf", "qf_gamma"),
-    ("poster_rf", "qf_model"), ("poster_rf", "sweep"), ("s2_summary", "_saddle_free_newton"),
-    ("s2_summary", "proofs_check.claims.s2_3_neural_network"), ("s3_1_random_features", "_resolved"),
-    ("s3_1_random_features", "compare_limit"), ("s3_1_random_features", "compare_sweep"),
-    ("s3_1_random_features", "gamma_two_level"), ("s3_1_random_features", "limit_evidence"),
-    ("s3_1_random_features", "proofs_check.claims.s2_1_random_features"),
-    ("s3_1_random_features", "sweep"),
+    ("poster_nt", "proofs_check.claims.s2_2_neural_tangent"), ("s2_summary", "_saddle_free_newton"),
+    ("s2_summary", "proofs_check.claims.s2_3_neural_network"),
 }
 
 
@@ -92,9 +83,7 @@ KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = {
     ("lazysym.rf.montecarlo", "lazysym.rf.exact._resolve"),
     ("lazysym.rf.montecarlo", "lazysym.rf.exact._solve_normal_equations"),
     ("proofs_check.claims.poster_nn", "proofs_check.claims.s2_3_neural_network._saddle_free_newton"),
-    ("proofs_check.claims.poster_rf", "proofs_check.claims.s2_1_random_features._resolved"),
     ("proofs_check.claims.s2_summary", "proofs_check.claims.s2_3_neural_network._saddle_free_newton"),
-    ("proofs_check.claims.s3_1_random_features", "proofs_check.claims.s2_1_random_features._resolved"),
 }
 
 

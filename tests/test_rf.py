@@ -227,7 +227,7 @@ ERRORS = [
     ("λ₀ = 0", lambda: rf.theorem4_risk(_M, _I / _d, 1.0, "x^2")),
     ("B2", lambda: rf.theorem4_risk(GaussianMixture(2 * _I, 0.1 * _I), _I / _d, 1.0)),
     ("M1", lambda: rf.theorem4_risk(GaussianMixture(-_I, 0 * _I), _I / _d, 1.0)),
-    ("mg model", lambda: rf.theorem4_risk((_I, 0 * _I), _I / _d, 1.0)),
+    ("mg model", lambda: rf.theorem4_risk("Σ and Δ", _I / _d, 1.0)),
     ("mg model", lambda: rf.theorem4_limit(_T, _I / _d)),
     ("Σ = I", lambda: rf.eq17_rf_risk(GaussianMixture(2 * _I, 0.1 * _I), 1.0)),
     ("Γ ⪰ 0 (a covariance)", lambda: rf.theorem1_limit(_T, np.diag([2.0, -1, 0, 0, 0, 0]))),

@@ -62,7 +62,8 @@ Fractions, decimal strings, mpf, SymPy rationals, or SymPy/mpmath irrational con
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import mpmath
@@ -73,7 +74,7 @@ from lazysym._validate import check_dps
 from lazysym.errors import ConvergenceError, check
 from lazysym.objects.spectra import Atoms, Density, Spectrum, _exact, _to_mpf
 
-__all__ = ["PsiResult", "solve_psi", "psi_residual", "psi_bracket"]
+__all__ = ["Enclosure", "PsiResult", "solve_psi", "psi_residual", "psi_bracket"]
 
 _LOG2_10 = math.log2(10)
 
@@ -82,6 +83,27 @@ _LOG2_10 = math.log2(10)
 # parameters as exact numbers or certified intervals
 # ---------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Enclosure:
+    """A real number known through enclosures: ``bounds(bits)`` returns Fractions
+    ``(lo, hi)`` with lo ≤ x ≤ hi and hi − lo ≲ 2^(−bits)·|x|.
+
+    ``rigorous=True`` when the bounds are proved (e.g. arb balls of
+    :mod:`lazysym.objects.hermite_arb`); ``rigorous=False`` for an estimate (e.g. mpmath
+    quadrature), in which case a ψ computed from it is reported ``verified=False`` with
+    ``reason``.
+    """
+
+    bounds: Callable[[int], tuple[Fraction, Fraction]]
+    name: str = ""
+    rigorous: bool = True
+    reason: str = ""
+
+    def __float__(self) -> float:
+        lo, hi = self.bounds(60)
+        return float((lo + hi) / 2)
+
+
 class _Param:
     """A real parameter: exact (Fraction) or irrational (an enclosure at any number of bits)."""
 
@@ -89,8 +111,14 @@ class _Param:
         self.name = name
         self._x = x
         self.exact: Fraction | None = None
+        self.rigorous, self.reason = True, ""
         self._cache: dict[int, tuple[Fraction, Fraction]] = {}
-        if isinstance(x, mpmath.ctx_mp_python._constant):
+        if isinstance(x, Enclosure):
+            self.kind = "enclosure"
+            self.rigorous, self.reason = x.rigorous, x.reason
+            lo, hi = x.bounds(64)
+            check(lo <= hi, f"{name}: empty enclosure", assumption=assumption)
+        elif isinstance(x, mpmath.ctx_mp_python._constant):
             self.kind = "mpmath-constant"
         elif type(x).__module__.startswith("sympy") and not _sympy_exact(x):
             import sympy as sp
@@ -110,6 +138,10 @@ class _Param:
             return self.exact, self.exact
         if bits in self._cache:
             return self._cache[bits]
+        if self.kind == "enclosure":
+            out = self._x.bounds(bits)
+            self._cache[bits] = out
+            return out
         if self.kind == "sympy":
             digits = int((bits + 40) / _LOG2_10) + 8
             fl = self._x.evalf(n=digits)
@@ -189,13 +221,16 @@ class PsiResult:
         Newton and bisection steps taken (all precision stages).
     verified : bool
         True iff the sign change :math:`h(\text{lower}) > 0 > h(\text{upper})` was proved by
-        interval/exact arithmetic (atomic D, or λ₁ = 0).
+        interval/exact arithmetic (atomic D, or λ₁ = 0) **and** every parameter is exact or
+        rigorously enclosed (an :class:`Enclosure` with ``rigorous=False`` makes it False).
     digits : int
         Number of significant decimal digits guaranteed: the relative width of the bracket is
         at most :math:`10^{-\text{digits}}` (``digits ≥ dps``). See :meth:`certified_str` for the
         digit string itself.
     method : str
         How ψ was computed.
+    reason : str
+        Why ``verified`` is False (empty when it is True).
     """
 
     value: MPF
@@ -206,6 +241,7 @@ class PsiResult:
     verified: bool
     digits: int
     method: str = ""
+    reason: str = ""
     _lo: Fraction = field(default=Fraction(0), repr=False, compare=False)
     _hi: Fraction = field(default=Fraction(0), repr=False, compare=False)
 
@@ -264,7 +300,7 @@ def _make_result(lo: Fraction, hi: Fraction, dps: int, iterations: int, verified
             digits -= 1
         while (hi - lo) * 10 ** (digits + 1) <= lo:
             digits += 1
-    return PsiResult(mid, lo_m, hi_m, dps, iterations, verified, digits, method, lo, hi)
+    return PsiResult(mid, lo_m, hi_m, dps, iterations, verified, digits, method, _lo=lo, _hi=hi)
 
 
 def _frac_to_mpf(v: Fraction, bits: int, rnd: str):
@@ -360,13 +396,21 @@ def solve_psi(rho: RealLike, lambda1: RealLike, lambda_tilde: RealLike, spectrum
     """
     dps = check_dps(dps)
     r, l1, lt = _params(rho, lambda1, lambda_tilde, spectrum)
-    l1_lo, l1_hi = l1.bounds(64)
     trivial = (l1.exact == 0) or (isinstance(spectrum, Atoms) and spectrum.values_exact[-1] == 0)
     if trivial:
-        return _solve_trivial(r, lt, dps)
-    if spectrum.is_atomic and isinstance(spectrum, Atoms):
-        return _solve_atoms(r, l1, lt, spectrum, dps)
-    return _solve_continuous(r, l1, lt, spectrum, dps)
+        res = _solve_trivial(r, lt, dps)
+    elif spectrum.is_atomic and isinstance(spectrum, Atoms):
+        res = _solve_atoms(r, l1, lt, spectrum, dps)
+    else:
+        res = _solve_continuous(r, l1, lt, spectrum, dps)
+    loose = [f"{p.name}: {p.reason or 'not rigorously enclosed'}" for p in (r, l1, lt)
+             if not p.rigorous and not (p is l1 and trivial and l1.exact == 0)]
+    if not res.verified and not loose:
+        return replace(res, reason="continuous 𝒟: the integral is evaluated by mpmath "
+                                   "(closed form or quadrature), not rigorously")
+    if loose:
+        return replace(res, verified=False, reason="; ".join(loose))
+    return res
 
 
 def _solve_trivial(r: _Param, lt: _Param, dps: int) -> PsiResult:

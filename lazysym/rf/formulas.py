@@ -41,16 +41,21 @@ Findings recorded here (see the claims in ``proofs_check/claims/s2_1_random_feat
   offset (eq. (2)): for σ = u² + c₀ with c₀ ≠ −1 the exact mg RF risk tends to 1. The numeric
   functions here therefore check λ₀ = 0 as an assumption for Theorem 4 as for Theorem 1.
 
-Input matrices are float64; their trace invariants are computed in float64 (relative error of
-order d·ε) and then enter the mpmath evaluation, so ``dps`` controls the evaluation of ψ and of
-the formula, not the input. For arbitrary-precision input use :func:`theorem1_risk_from_data` /
-:func:`theorem4_risk_from_data`, which take the scalars directly.
+Precision (dps honesty): matrices may be float arrays (taken as the exact binary numbers they
+are), integer arrays, nested lists of Fractions / SymPy rationals, SymPy or mpmath matrices (and
+a mixture may be given as a pair (Σ, Δ) of such matrices). Their invariants — traces, Frobenius
+inner products, ζ₁, ζ₂ — are computed **exactly** (:mod:`lazysym.rf.exact_invariants`); the
+spectra of d·Γ and d·Γ^{1/2}ΣΓ^{1/2} are exact for diagonal matrices and computed at ``dps`` + 20
+digits (mpmath) for non-diagonal ones up to d = 64 (float64 above: then ψ carries the float64
+error of the eigenvalues, relative ≲ d·ε). The results are correct to ``dps`` digits otherwise.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import OrderedDict
+from fractions import Fraction
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -68,16 +73,19 @@ from lazysym._validate import (
     check_dps,
     check_psd,
     check_rho,
+    rounded,
 )
 from lazysym.errors import check
 from lazysym.objects.activations import ActivationLike, activation
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
+from lazysym.rf import exact_invariants as _ex
 from lazysym.rf import symbolic
 
 if TYPE_CHECKING:
     from lazysym.objects.spectra import Spectrum
 
-__all__ = ['hermite_data', 'theorem1_risk', 'theorem1_risk_from_data', 'theorem1_limit',
+__all__ = ['invariants', 'hermite_enclosures', 'theorem1_psi', 'theorem4_psi',
+           'hermite_data', 'theorem1_risk', 'theorem1_risk_from_data', 'theorem1_limit',
            'theorem1_limit_corrected', 'isotropic_limit', 'corollary1_risk', 'eq13_rf_risk',
            'theorem4_zetas', 'theorem4_risk', 'theorem4_risk_from_data', 'theorem4_limit',
            'theorem4_limit_corrected', 'eq17_rf_risk', 'eq17_rf_risk_corrected']
@@ -108,7 +116,11 @@ def _mpfun(which: str):
 
 
 def _centred_B(target, context: str, tol: float) -> np.ndarray:
-    """B of a centred quadratic target (a QuadraticTarget, checked E f* = 0, or a matrix B)."""
+    """B of a centred quadratic target (a QuadraticTarget, checked E f* = 0, or a matrix B) in
+    float64 (for the assumption checks; the formulas use :func:`_exact_of`).
+    """
+    if not isinstance(target, (QuadraticTarget, np.ndarray)):
+        target = _exact_of(target, "B").floats
     if isinstance(target, QuadraticTarget):
         scale = max(1.0, abs(float(np.trace(target.B))), abs(target.b0))
         check(abs(target.mean) <= tol * scale,
@@ -123,6 +135,8 @@ def _centred_B(target, context: str, tol: float) -> np.ndarray:
 
 
 def _gamma(Gamma, d: int) -> np.ndarray:
+    if not isinstance(Gamma, np.ndarray):
+        Gamma = _exact_of(Gamma, "Γ").floats
     G = as_symmetric(Gamma, "Γ")
     check(G.shape == (d, d), f"Γ must be d×d with d = {d}; got shape {G.shape}",
           assumption="Γ shape")
@@ -153,22 +167,84 @@ def _matrix_key(*arrays) -> tuple:
                  for a in arrays)
 
 
-def _cached_spectrum(kind: str, G: np.ndarray, Sigma=None, tol: float = 1e-8):
-    """ESD of d·Γ (``kind="a2"``) or d·Γ^{1/2}ΣΓ^{1/2} (``"b2"``), memoised on the matrices'
-    bytes: the claims evaluate the same formula (and its perturbations) at the same Γ repeatedly.
-    Only successful results are stored; the assumption checks run inside the first call.
+_EXACT: OrderedDict = OrderedDict()
+
+
+def _round(v: MPF, dps: int) -> MPF:
+    return rounded(v, dps)
+
+
+def _mixture_of(mixture, context: str) -> tuple[GaussianMixture, Any, Any]:
+    """(float GaussianMixture for the M1 checks, exact Σ, exact Δ). ``mixture`` is a
+    GaussianMixture (floats, taken exactly) or a pair (Σ, Δ) of exact matrices.
     """
-    from lazysym.objects.spectra import spectrum_of_gamma, spectrum_of_gamma_sigma  # noqa: PLC0415
-    key = (kind, tol) + _matrix_key(G, *(() if Sigma is None else (Sigma,)))
+    if isinstance(mixture, tuple) and len(mixture) == 2:
+        Se, De = _exact_of(mixture[0], "Σ"), _exact_of(mixture[1], "Δ")
+        return GaussianMixture(Se.floats, De.floats), Se, De
+    m = as_mixture(mixture, context)
+    return m, _exact_of(m.Sigma, "Σ"), _exact_of(m.Delta, "Δ")
+
+
+def _exact_of(M, name: str) -> _ex.ExactMatrix:
+    """``M`` (a QuadraticTarget's B, a float array, or an exact matrix) as the exact rational
+    matrix it denotes (floats taken as the binary numbers they are); memoised for arrays.
+    """
+    if isinstance(M, QuadraticTarget):
+        M = M.B
+    if isinstance(M, np.ndarray) and M.dtype.kind == "f":
+        key = (name,) + _matrix_key(M)
+        if key in _EXACT:
+            _EXACT.move_to_end(key)
+            return _EXACT[key]
+        out = _ex.exact_matrix(M, name)
+        _EXACT[key] = out
+        while len(_EXACT) > _CACHE_SIZE:
+            _EXACT.popitem(last=False)
+        return out
+    return _ex.exact_matrix(M, name)
+
+
+def _exact_spectrum(kind: str, G: _ex.ExactMatrix, S: _ex.ExactMatrix | None, dps: int):
+    """ESD of d·Γ (``"a2"``) or d·Γ^{1/2}ΣΓ^{1/2} (``"b2"``) from the exact matrices
+    (:mod:`lazysym.rf.exact_invariants`: exact for diagonal matrices, mpmath at dps + 20 digits
+    for d ≤ 64, float64 above), memoised.
+    """
+    from lazysym.objects.spectra import Atoms  # noqa: PLC0415
+    key = ("exact", kind, dps, id(G), id(S))
     if key in _SPECTRA:
         _SPECTRA.move_to_end(key)
-        return _SPECTRA[key]
-    spec = (spectrum_of_gamma(G, tol=tol) if kind == "a2"
-            else spectrum_of_gamma_sigma(G, Sigma, tol=tol))
-    _SPECTRA[key] = spec
+        return _SPECTRA[key][0]
+    vals = (_ex.spectrum_values(G, G.d, dps) if kind == "a2"
+            else _ex.spectrum_gamma_sigma(G, S, dps))  # type: ignore[arg-type]  # S given for b2
+    spec = Atoms(vals)
+    _SPECTRA[key] = (spec, G, S)      # keep G, S alive so that their ids stay unique
     while len(_SPECTRA) > _CACHE_SIZE:
         _SPECTRA.popitem(last=False)
     return spec
+
+
+def invariants(model: QuadraticTarget | GaussianMixture | ArrayLike | tuple,
+               Gamma: ArrayLike | None = None) -> dict[str, Any]:
+    r"""The matrix invariants the RF formulas use, **exactly** (Fractions).
+
+    qf (a QuadraticTarget or a matrix B): ``d``, ``trB`` = Tr B, ``BF`` = ‖B‖²_F and, with
+    Γ, ``GB`` = ⟨Γ,B⟩, ``GF`` = ‖Γ‖²_F. mg (a GaussianMixture or a pair (Σ, Δ)): ``d``,
+    ``trDelta`` = Tr Δ and, with Γ, ``zeta1``, ``zeta2`` (Theorem 4). Keys are the names of
+    :data:`lazysym.rf.SYMBOLS`. Floats are taken as the binary numbers they are.
+    """
+    out: dict[str, Any] = {}
+    if isinstance(model, GaussianMixture) or isinstance(model, tuple):
+        _, _, De = _mixture_of(model, "invariants")
+        out.update(d=De.d, trDelta=_ex.trace(De))
+        if Gamma is not None:
+            out["zeta1"], out["zeta2"] = theorem4_zetas(model, Gamma, exact=True)
+        return out
+    Be = _exact_of(model, "B")
+    out.update(d=Be.d, trB=_ex.trace(Be), BF=_ex.inner(Be, Be))
+    if Gamma is not None:
+        Ge = _exact_of(Gamma, "Γ")
+        out.update(GB=_ex.inner(Ge, Be), GF=_ex.inner(Ge, Ge))
+    return out
 
 
 def hermite_data(act: ActivationLike, *, dps: int = 30,
@@ -212,10 +288,75 @@ def _hermite_values(a, dps: int) -> tuple:
     """(λ₀, λ₁, λ₂, λ̃) of the Activation ``a`` at ``dps`` digits, after checking A1 (memoised:
     quadrature at high precision costs about a second per activation).
     """
-    from lazysym.objects.hermite import check_a1, hermite_coefficient, lambda_tilde  # noqa: PLC0415
-    check_a1(a)
+    from lazysym.objects.hermite import hermite_coefficient, lambda_tilde  # noqa: PLC0415
+    _check_a1(a)
     return (hermite_coefficient(a, 0, dps=dps), hermite_coefficient(a, 1, dps=dps),
             hermite_coefficient(a, 2, dps=dps), lambda_tilde(a, dps=dps))
+
+
+def _check_a1(a) -> None:
+    """A1 through the activations module's growth rule when it exists (hardening issue), else
+    :func:`lazysym.objects.hermite.check_a1`.
+    """
+    try:
+        from lazysym.objects.activations import (  # type: ignore[attr-defined]  # noqa: PLC0415
+            check_square_integrable,
+        )
+    except ImportError:     # until the hardening branch is merged
+        from lazysym.objects.hermite import check_a1 as check_square_integrable  # noqa: PLC0415
+    check_square_integrable(a)
+
+
+def _point_bounds(e: Fraction, bits: int) -> tuple[Fraction, Fraction]:
+    return e, e
+
+
+@lru_cache(maxsize=32)
+def hermite_enclosures(act: ActivationLike) -> dict[str, Any]:
+    r"""λ₁ and λ̃ of σ as :class:`~lazysym.objects.fixed_point.Enclosure` s for ψ (eq. (9)/(14)).
+
+    In order of preference: an exact rational (SymPy closed form, e.g. λ₁ = 0 for x² − 1 or 1/2
+    for ReLU); an arb ball (:mod:`lazysym.objects.hermite_arb`, rigorous integration: tanh,
+    softplus, erf, any expression of supported functions); else the mpmath quadrature value,
+    marked ``rigorous=False`` with the reason — ψ is then ``verified=False``.
+    """
+    from lazysym.objects import hermite, hermite_arb  # noqa: PLC0415
+    from lazysym.objects.fixed_point import Enclosure  # noqa: PLC0415
+
+    a = activation(act)
+    _check_a1(a)
+    ok, why = hermite_arb.supports_arb(a)
+    out: dict[str, Any] = {"rigorous": True, "reason": ""}
+    for key, k in (("lambda1", 1), ("lambda_tilde", None)):
+        exact = None
+        try:
+            v = (hermite.hermite_coefficient(a, k, exact=True) if k is not None
+                 else hermite.lambda_tilde(a, exact=True))
+            if v.is_Rational:
+                exact = Fraction(int(v.p), int(v.q))
+        except Exception:  # noqa: BLE001 - no closed form: enclose numerically below
+            exact = None
+        if exact is not None:
+            out[key] = Enclosure(functools.partial(_point_bounds, exact), key)
+        elif ok:
+            def bounds(bits: int, k: int | None = k) -> tuple[Fraction, Fraction]:
+                dps = max(15, int(bits * 0.302) + 5)
+                ball = (hermite_arb.arb_hermite_coefficient(a, k, dps=dps) if k is not None
+                        else hermite_arb.arb_lambda_tilde(a, dps=dps))
+                return hermite_arb.arb_to_fractions(ball)
+            out[key] = Enclosure(lru_cache(maxsize=8)(bounds), key)
+        else:
+            reason = f"{key} of σ = {a.expr} by mpmath quadrature (not rigorous: {why})"
+
+            def approx(bits: int, k: int | None = k, key: str = key) -> tuple[Fraction, Fraction]:
+                dps = max(15, int(bits * 0.302) + 5)
+                v = (hermite.hermite_coefficient(a, k, dps=dps) if k is not None
+                     else hermite.lambda_tilde(a, dps=dps))
+                f = _ex.exact_matrix([[v]], key).entry(0, 0)
+                return f, f
+            out[key] = Enclosure(approx, key, rigorous=False, reason=reason)
+            out["rigorous"], out["reason"] = False, reason
+    return out
 
 
 def _solve_psi(rho, l1, lt, spectrum, dps):
@@ -223,9 +364,47 @@ def _solve_psi(rho, l1, lt, spectrum, dps):
     return solve_psi(rho, l1, lt, spectrum, dps=dps).value
 
 
-def _qf_invariants(B: np.ndarray, G: np.ndarray) -> tuple:
-    """(d, ⟨Γ,B⟩, ‖B‖²_F, ‖Γ‖²_F) in float64."""
-    return (B.shape[0], float(np.sum(G * B)), float(np.sum(B * B)), float(np.sum(G * G)))
+def _mid(v: Any, name: str) -> MPF:
+    if hasattr(v, "bounds") and callable(v.bounds):
+        lo, hi = v.bounds(int(mpmath.mp.prec) + 10)
+        return as_mpf((lo + hi) / 2, name)
+    return as_mpf(v, name)
+
+
+def theorem1_psi(Gamma: ArrayLike, rho: RealLike, activation: ActivationLike = "x^2-1", *,
+                 dps: int = 30, tol: float = 1e-8):
+    r"""ψ of eq. (9) for σ and the ESD of d·Γ, as a :class:`~lazysym.objects.fixed_point.PsiResult`
+    (``verified`` says whether the bracket is proved, ``reason`` why not: λ's enclosed by arb or
+    exact, see :func:`hermite_enclosures`).
+    """
+    from lazysym.objects.fixed_point import solve_psi  # noqa: PLC0415
+    dps = check_dps(dps)
+    G = _gamma(Gamma, _exact_of(Gamma, "Γ").d)
+    _a2(G, tol)
+    check_rho(rho, "Theorem 1")
+    e = hermite_enclosures(activation)
+    spec = _exact_spectrum("a2", _exact_of(Gamma, "Γ"), None, dps)
+    return solve_psi(rho, e["lambda1"], e["lambda_tilde"], spec, dps=dps)
+
+
+def theorem4_psi(mixture: GaussianMixture | tuple, Gamma: ArrayLike, rho: RealLike,
+                 activation: ActivationLike = "x^2-1", *, dps: int = 30, tol: float = 1e-8):
+    r"""ψ of eq. (14) (ESD of d·Γ^{1/2}ΣΓ^{1/2}) as a PsiResult; see :func:`theorem1_psi`."""
+    from lazysym.objects.fixed_point import solve_psi  # noqa: PLC0415
+    dps = check_dps(dps)
+    m, Se, _ = _mixture_of(mixture, "Theorem 4")
+    G = _gamma(Gamma, m.d)
+    _b2(G, m.Sigma, tol)
+    check_rho(rho, "Theorem 4")
+    e = hermite_enclosures(activation)
+    spec = _exact_spectrum("b2", _exact_of(Gamma, "Γ"), Se, dps)
+    return solve_psi(rho, e["lambda1"], e["lambda_tilde"], spec, dps=dps)
+
+
+def _qf_invariants(B, G) -> tuple:
+    """(d, ⟨Γ,B⟩, ‖B‖²_F, ‖Γ‖²_F) exactly (Fractions) from the exact matrices."""
+    Be, Ge = _exact_of(B, "B"), _exact_of(G, "Γ")
+    return (Be.d, _ex.inner(Ge, Be), _ex.inner(Be, Be), _ex.inner(Ge, Ge))
 
 
 def theorem1_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
@@ -257,9 +436,8 @@ def theorem1_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
     dps = check_dps(dps)
     check_rho(rho, "Theorem 1")
     with mpmath.workdps(dps + GUARD_DIGITS):
-        l1 = as_mpf(lambda1, "λ₁")
         l2 = as_mpf(lambda2, "λ₂")
-        lt = as_mpf(lambda_tilde, "λ̃")
+        lt = _mid(lambda_tilde, "λ̃")
         X = as_mpf(d_gb2, "d⟨Γ,B⟩²")
         Y = as_mpf(b_f2, "‖B‖²_F")
         Z = as_mpf(d_g_f2, "d‖Γ‖²_F")
@@ -268,7 +446,7 @@ def theorem1_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
         check(X >= 0, f"d⟨Γ,B⟩² must be ≥ 0; got {X}", assumption="d⟨Γ,B⟩² ≥ 0")
         check(Y > 0, f"‖B‖²_F must be > 0; got {Y}", assumption="f* ≠ 0")
         check(Z > 0, f"d‖Γ‖²_F must be > 0; got {Z}", assumption="Γ ≠ 0")
-        psi = _solve_psi(as_mpf(rho, "ρ"), l1, lt, spectrum, dps + GUARD_DIGITS)
+        psi = _solve_psi(rho, lambda1, lambda_tilde, spectrum, dps + GUARD_DIGITS)
         # eq10 in (ψ, λ₂, d, GB, BF, GF) with d = 1, GB = √X, GF = Z reproduces d⟨Γ,B⟩² = X etc.
         return _mpfun("eq10")(psi, l2, mpmath.mpf(1), mpmath.sqrt(X), Y, Z)
 
@@ -310,15 +488,16 @@ def theorem1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealLik
         E f* = 0, A2, Γ ⪰ 0, A1, λ₀ = 0, ρ > 0.
     """
     dps = check_dps(dps)
-    B = _centred_B(B, "Theorem 1", tol)
-    G = _gamma(Gamma, B.shape[0])
+    Bf = _centred_B(B, "Theorem 1", tol)
+    G = _gamma(Gamma, Bf.shape[0])
     _a2(G, tol)
     check_rho(rho, "Theorem 1")
     h = hermite_data(activation, dps=dps + GUARD_DIGITS, context="Theorem 1")
-    d, gb, bf, gf = _qf_invariants(B, G)
-    return theorem1_risk_from_data(rho, h["lambda1"], h["lambda2"], h["lambda_tilde"],
-                                   _cached_spectrum("a2", G, tol=tol), d * gb * gb, bf, d * gf,
-                                   dps=dps)
+    d, gb, bf, gf = _qf_invariants(B, Gamma)
+    spec = _exact_spectrum("a2", _exact_of(Gamma, "Γ"), None, dps)
+    e = hermite_enclosures(activation)
+    return theorem1_risk_from_data(rho, e["lambda1"], h["lambda2"], e["lambda_tilde"],
+                                   spec, d * gb * gb, bf, d * gf, dps=dps)
 
 
 def theorem1_limit(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, *, dps: int = 30,
@@ -330,12 +509,13 @@ def theorem1_limit(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, *, dps: int
     Checks E f* = 0 and A2. See :func:`theorem1_limit_corrected` for λ₂ = 0.
     """
     dps = check_dps(dps)
-    B = _centred_B(B, "Theorem 1", tol)
-    G = _gamma(Gamma, B.shape[0])
+    Bf = _centred_B(B, "Theorem 1", tol)
+    G = _gamma(Gamma, Bf.shape[0])
     _a2(G, tol)
-    _, gb, bf, gf = _qf_invariants(B, G)
+    _, gb, bf, gf = _qf_invariants(B, Gamma)
     with mpmath.workdps(dps + GUARD_DIGITS):
-        return _mpfun("eq11")(mpmath.mpf(gb), mpmath.mpf(bf), mpmath.mpf(gf))
+        v = _mpfun("eq11")(as_mpf(gb, "⟨Γ,B⟩"), as_mpf(bf, "‖B‖²"), as_mpf(gf, "‖Γ‖²"))
+    return _round(v, dps)
 
 
 def theorem1_limit_corrected(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike,
@@ -354,10 +534,12 @@ def isotropic_limit(B: QuadraticTarget | ArrayLike, *, dps: int = 30, tol: float
     :math:`1 - \mathrm{Tr}(B)^2/(d\|B\|_F^2)`.
     """
     dps = check_dps(dps)
-    B = _centred_B(B, "Theorem 1", tol)
+    _centred_B(B, "Theorem 1", tol)
+    Be = _exact_of(B, "B")
     with mpmath.workdps(dps + GUARD_DIGITS):
-        return _mpfun("iso")(mpmath.mpf(float(np.trace(B))), mpmath.mpf(B.shape[0]),
-                             mpmath.mpf(float(np.sum(B * B))))
+        v = _mpfun("iso")(as_mpf(_ex.trace(Be), "Tr B"), mpmath.mpf(Be.d),
+                          as_mpf(_ex.inner(Be, Be), "‖B‖²"))
+    return _round(v, dps)
 
 
 def corollary1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealLike, *,
@@ -368,14 +550,15 @@ def corollary1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealL
     Checks E f* = 0, A2 (Tr Γ = 1, to ``tol``), Γ ⪰ 0, ρ > 0.
     """
     dps = check_dps(dps)
-    B = _centred_B(B, "Corollary 1", tol)
-    G = _gamma(Gamma, B.shape[0])
+    Bf = _centred_B(B, "Corollary 1", tol)
+    G = _gamma(Gamma, Bf.shape[0])
     _a2(G, tol)
     check_rho(rho, "Corollary 1")
-    d, gb, bf, gf = _qf_invariants(B, G)
+    d, gb, bf, gf = _qf_invariants(B, Gamma)
     with mpmath.workdps(dps + GUARD_DIGITS):
-        return _mpfun("eq12")(as_mpf(rho, "ρ"), mpmath.mpf(d), mpmath.mpf(gb), mpmath.mpf(bf),
-                              mpmath.mpf(gf))
+        v = _mpfun("eq12")(as_mpf(rho, "ρ"), mpmath.mpf(d), as_mpf(gb, "⟨Γ,B⟩"),
+                           as_mpf(bf, "‖B‖²"), as_mpf(gf, "‖Γ‖²"))
+    return _round(v, dps)
 
 
 def eq13_rf_risk(B: QuadraticTarget | ArrayLike, rho: RealLike, *, dps: int = 30,
@@ -384,26 +567,32 @@ def eq13_rf_risk(B: QuadraticTarget | ArrayLike, rho: RealLike, *, dps: int = 30
     :math:`1 - \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(B)^2}{d\|B\|_F^2}`. Checks E f* = 0, ρ > 0.
     """
     dps = check_dps(dps)
-    B = _centred_B(B, "eq. (13)", tol)
+    _centred_B(B, "eq. (13)", tol)
     check_rho(rho, "eq. (13)")
+    Be = _exact_of(B, "B")
     with mpmath.workdps(dps + GUARD_DIGITS):
-        return _mpfun("eq13")(as_mpf(rho, "ρ"), mpmath.mpf(float(np.trace(B))),
-                              mpmath.mpf(B.shape[0]), mpmath.mpf(float(np.sum(B * B))))
+        v = _mpfun("eq13")(as_mpf(rho, "ρ"), as_mpf(_ex.trace(Be), "Tr B"), mpmath.mpf(Be.d),
+                           as_mpf(_ex.inner(Be, Be), "‖B‖²"))
+    return _round(v, dps)
 
 
 
 
-def theorem4_zetas(mixture: GaussianMixture, Gamma: ArrayLike) -> tuple[float, float]:
-    r"""(ζ₁(d), ζ₂(d)) of Theorem 4 in float64:
+def theorem4_zetas(mixture: GaussianMixture | tuple, Gamma: ArrayLike, *,
+                   exact: bool = False) -> tuple[Any, Any]:
+    r"""(ζ₁(d), ζ₂(d)) of Theorem 4:
     :math:`\zeta_1 = d\,\mathrm{Tr}(\Sigma\Gamma\Sigma\Gamma)/2`,
     :math:`\zeta_2 = d\,\mathrm{Tr}(\Delta\Gamma)^2/4`.
+
+    Computed exactly from the matrices (floats taken as the binary numbers they are); returned
+    as Fractions with ``exact=True``, else as floats.
     """
-    m = as_mixture(mixture, "Theorem 4")
-    G = _gamma(Gamma, m.d)
-    SG = m.Sigma @ G
-    z1 = m.d * float(np.sum(SG * SG.T)) / 2.0
-    z2 = m.d * float(np.sum(m.Delta * G)) ** 2 / 4.0
-    return z1, z2
+    m, Se, De = _mixture_of(mixture, "Theorem 4")
+    _gamma(Gamma, m.d)
+    Ge = _exact_of(Gamma, "Γ")
+    z1 = Fraction(m.d, 2) * _ex.trace_product_square(Se, Ge)
+    z2 = Fraction(m.d, 4) * _ex.inner(De, Ge) ** 2
+    return (z1, z2) if exact else (float(z1), float(z2))
 
 
 def theorem4_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
@@ -416,16 +605,15 @@ def theorem4_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
     dps = check_dps(dps)
     check_rho(rho, "Theorem 4")
     with mpmath.workdps(dps + GUARD_DIGITS):
-        l1 = as_mpf(lambda1, "λ₁")
         l2 = as_mpf(lambda2, "λ₂")
-        lt = as_mpf(lambda_tilde, "λ̃")
+        lt = _mid(lambda_tilde, "λ̃")
         z1 = as_mpf(zeta1, "ζ₁")
         z2 = as_mpf(zeta2, "ζ₂")
         check(lt > 0, f"Theorem 4 needs λ̃ = E σ² − λ₁² > 0 (σ nonlinear, A1); got {lt}",
               assumption="A1")
         check(z1 > 0 and z2 >= 0, f"ζ₁ must be > 0 and ζ₂ ≥ 0; got {z1}, {z2}",
               assumption="ζ₁ > 0, ζ₂ ≥ 0")
-        psi = _solve_psi(as_mpf(rho, "ρ"), l1, lt, spectrum, dps + GUARD_DIGITS)
+        psi = _solve_psi(rho, lambda1, lambda_tilde, spectrum, dps + GUARD_DIGITS)
         return _mpfun("eq15")(psi, l2, z1, z2)
 
 
@@ -455,14 +643,16 @@ def theorem4_risk(mixture: GaussianMixture, Gamma: ArrayLike, rho: RealLike,
     mpmath.mpf
     """
     dps = check_dps(dps)
-    m = as_mixture(mixture, "Theorem 4")
+    m, Se, _ = _mixture_of(mixture, "Theorem 4")
     G = _gamma(Gamma, m.d)
     _b2(G, m.Sigma, tol)
     check_rho(rho, "Theorem 4")
     h = hermite_data(activation, dps=dps + GUARD_DIGITS, context="Theorem 4")
-    z1, z2 = theorem4_zetas(m, G)
-    return theorem4_risk_from_data(rho, h["lambda1"], h["lambda2"], h["lambda_tilde"],
-                                   _cached_spectrum("b2", G, m.Sigma, tol=tol), z1, z2, dps=dps)
+    z1, z2 = theorem4_zetas(mixture, Gamma, exact=True)
+    spec = _exact_spectrum("b2", _exact_of(Gamma, "Γ"), Se, dps)
+    e = hermite_enclosures(activation)
+    return theorem4_risk_from_data(rho, e["lambda1"], h["lambda2"], e["lambda_tilde"],
+                                   spec, z1, z2, dps=dps)
 
 
 def theorem4_limit(mixture: GaussianMixture, Gamma: ArrayLike, *, dps: int = 30,
@@ -471,12 +661,13 @@ def theorem4_limit(mixture: GaussianMixture, Gamma: ArrayLike, *, dps: int = 30,
     Checks M1 and B2. See :func:`theorem4_limit_corrected` for λ₂ = 0.
     """
     dps = check_dps(dps)
-    m = as_mixture(mixture, "Theorem 4")
+    m, _, _ = _mixture_of(mixture, "Theorem 4")
     G = _gamma(Gamma, m.d)
     _b2(G, m.Sigma, tol)
-    z1, z2 = theorem4_zetas(m, G)
+    z1, z2 = theorem4_zetas(mixture, Gamma, exact=True)
     with mpmath.workdps(dps + GUARD_DIGITS):
-        return _mpfun("eq16")(mpmath.mpf(z1), mpmath.mpf(z2))
+        v = _mpfun("eq16")(as_mpf(z1, "ζ₁"), as_mpf(z2, "ζ₂"))
+    return _round(v, dps)
 
 
 def theorem4_limit_corrected(mixture: GaussianMixture, Gamma: ArrayLike,
@@ -488,15 +679,19 @@ def theorem4_limit_corrected(mixture: GaussianMixture, Gamma: ArrayLike,
     return mpmath.mpf(1) if h["lambda2_is_zero"] else value
 
 
-def _identity_sigma_delta(mixture, context: str) -> np.ndarray:
-    if isinstance(mixture, GaussianMixture):
-        S = mixture.Sigma
-        check(np.allclose(S, np.eye(S.shape[0]), rtol=0, atol=1e-12),
-              f"{context} is stated for Σ = I; got ‖Σ − I‖_max = "
-              f"{np.max(np.abs(S - np.eye(S.shape[0]))):.3g}",
+def _identity_sigma_delta(mixture, context: str) -> _ex.ExactMatrix:
+    """Δ exactly, for a mixture with Σ = I (checked exactly), a pair (I, Δ) or a matrix Δ."""
+    if isinstance(mixture, GaussianMixture) or (isinstance(mixture, tuple) and len(mixture) == 2):
+        _, Se, De = _mixture_of(mixture, context)
+        ident = all(Se.entry(i, j) == (1 if i == j else 0)
+                    for i in range(Se.d) for j in range(Se.d)) if Se.d <= 64 else \
+            bool(np.array_equal(Se.floats, np.eye(Se.d)))
+        check(ident, f"{context} is stated for Σ = I; got ‖Σ − I‖_max = "
+              f"{np.max(np.abs(Se.floats - np.eye(Se.d))):.3g}",
               assumption="Σ = I", fix="use theorem4_risk for general Σ")
-        return mixture.Delta
-    return as_symmetric(mixture, "Δ")
+        return De
+    return _exact_of(as_symmetric(mixture, "Δ") if isinstance(mixture, np.ndarray) else mixture,
+                     "Δ")
 
 
 def eq17_rf_risk(mixture: GaussianMixture | ArrayLike, rho: RealLike, *, dps: int = 30) -> MPF:
@@ -510,8 +705,8 @@ def eq17_rf_risk(mixture: GaussianMixture | ArrayLike, rho: RealLike, *, dps: in
     D = _identity_sigma_delta(mixture, "eq. (17)")
     check_rho(rho, "eq. (17)")
     with mpmath.workdps(dps + GUARD_DIGITS):
-        return _mpfun("eq17")(as_mpf(rho, "ρ"), mpmath.mpf(float(np.trace(D))),
-                              mpmath.mpf(D.shape[0]))
+        v = _mpfun("eq17")(as_mpf(rho, "ρ"), as_mpf(_ex.trace(D), "Tr Δ"), mpmath.mpf(D.d))
+    return _round(v, dps)
 
 
 def eq17_rf_risk_corrected(mixture: GaussianMixture | ArrayLike, rho: RealLike, *,
@@ -523,6 +718,6 @@ def eq17_rf_risk_corrected(mixture: GaussianMixture | ArrayLike, rho: RealLike, 
     D = _identity_sigma_delta(mixture, "eq. (17)")
     check_rho(rho, "eq. (17)")
     with mpmath.workdps(dps + GUARD_DIGITS):
-        return _mpfun("eq17c")(as_mpf(rho, "ρ"), mpmath.mpf(float(np.trace(D))),
-                               mpmath.mpf(D.shape[0]))
+        v = _mpfun("eq17c")(as_mpf(rho, "ρ"), as_mpf(_ex.trace(D), "Tr Δ"), mpmath.mpf(D.d))
+    return _round(v, dps)
 
