@@ -170,7 +170,7 @@ def test_right_frames_small(tmp_path):
             else:
                 assert r[-1] >= limit - 1e-9, label
                 assert (r[-1] - limit) < 0.7 * (r[0] - limit), label
-        for N, pil in fd.meta["pilot"].items():
+        for pil in fd.meta["pilot"].values():
             assert set(pil) == set(F.STEP_GRID)
 
 

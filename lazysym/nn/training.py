@@ -19,6 +19,9 @@ r"""Training the quadratic network of §2.3: one-pass SGD and gradient flow on t
 Both algorithms run in the eigenbasis of B (:math:`\tilde W = U^\top W`, x = Uz with z ~ N(0, I)): x is
 still N(0, I_d) and every update is the rotated update, so the process is the same; it costs
 O(bdN) per step instead of O(bd²).
+
+Longer than 500 lines: one object, the training of the paper's quadratic network on its exact
+population risk (SGD, flows and descents of §2.3 and §3.3, including the loops the figures use).
 """
 
 from __future__ import annotations
