@@ -27,6 +27,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
+import pickle
 import resource
 import shutil
 import time
@@ -155,6 +156,10 @@ def main(argv=None):
     ap.add_argument("--out", default="/tmp/lazysym_figures")
     ap.add_argument("--docs", action="store_true", help="copy the figures to docs/")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--pickle", default=None, metavar="DIR",
+                    help="also save the computed FrameData objects (left.pkl, right1.pkl, right2.pkl)")
+    ap.add_argument("--plot-from", default=None, metavar="DIR",
+                    help="only draw figure1/figure2 from the pickles of earlier runs in DIR")
     a = ap.parse_args(argv)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -163,6 +168,11 @@ def main(argv=None):
           f"{os.environ.get('OPENBLAS_NUM_THREADS')}; workers = {a.workers}")
     rows, ours = [], 0.0
     left = right1 = right2 = None
+    if a.plot_from:
+        src = Path(a.plot_from)
+        left = pickle.loads((src / "left.pkl").read_bytes())
+        right1 = pickle.loads((src / "right1.pkl").read_bytes())
+        right2 = pickle.loads((src / "right2.pkl").read_bytes())
     if a.left:
         c0, w0 = cpu_now(), time.perf_counter()
         left = F.left_frames_data(seed=a.seed, progress=progress, workers=a.workers)
@@ -184,6 +194,12 @@ def main(argv=None):
                 right1 = fd
             else:
                 right2 = fd
+    if a.pickle:
+        dst = Path(a.pickle)
+        dst.mkdir(parents=True, exist_ok=True)
+        for name, obj in (("left", left), ("right1", right1), ("right2", right2)):
+            if obj is not None and not a.plot_from:
+                (dst / f"{name}.pkl").write_bytes(pickle.dumps(obj))
     paths = []
     if left is not None:
         paths += F.plot_figure([left["qf"]] + ([right1] if right1 else []), out / "figure1")

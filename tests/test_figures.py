@@ -120,7 +120,7 @@ def test_figure2_left_data_sane(small_left):
     nn6 = fd.lines["NN — Theorem 6"][1]
     rf15 = fd.lines["RF — Theorem 4 eq. (15), Γ = I/d"][1]
     rf17 = fd.lines["RF — eq. (17) as printed, ρ/(1+2ρ) (erratum)"][1]
-    rf17c = fd.lines["RF — eq. (17) corrected, ρ/(1+ρ)"][1]
+    rf17c = fd.lines["RF — eq. (17) corrected, ρ/(1+ρ) (= eq. (15) here)"][1]
     tol = 1e-12
     assert np.all(nn6 <= ntk + tol) and np.all(ntk <= 1 + tol) and np.all(nn6 <= rf15 + tol)
     assert np.max(np.abs(rf17c - rf15)) < np.max(np.abs(rf17 - rf15))

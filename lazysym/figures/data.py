@@ -315,7 +315,7 @@ def _assemble_mg(jobs, mix, grid, Ns, nn_list, draws, seed, bayes_n):
     fd = FrameData(title=f"Figure 2 (mg), n → ∞: d = {mix.d}, Σ = I, Δ = diag({{2, 1.5, 1}}/√d) (§4)",
                    xlabel="number of neurons N", ylabel="risk  E(y − f̂)²", ylim=(0.3, 1.02))
     fd.lines["RF — Theorem 4 eq. (15), Γ = I/d"] = (grid, L["rf15"], dict(color=COLORS["RF"]))
-    fd.lines["RF — eq. (17) corrected, ρ/(1+ρ)"] = (
+    fd.lines["RF — eq. (17) corrected, ρ/(1+ρ) (= eq. (15) here)"] = (
         grid, L["rf17c"], dict(color=COLORS["RF"], ls=":", lw=1.6))
     fd.lines["RF — eq. (17) as printed, ρ/(1+2ρ) (erratum)"] = (
         grid, L["rf17"], dict(color=COLORS["erratum"], ls="--", lw=1.3))
