@@ -1,5 +1,7 @@
-"""Tests for lazysym.figures: small-d versions of every frame (valid, non-blank PNGs; sane data),
-the NT least-squares solver against the exact population NT risk, and bad inputs."""
+"""Tests for lazysym.figures: small-d versions of every frame (valid, non-blank PNGs and PDFs;
+sane data against the theorems), the worker pool (same numbers as serial), draw_all, bad inputs.
+The NT least-squares solver is tested in test_nt_sampled.py, the training loops in
+test_training_loops.py."""
 
 import struct
 
@@ -7,9 +9,8 @@ import numpy as np
 import pytest
 
 from lazysym import figures as F
-from lazysym import nt
 from lazysym.errors import AssumptionError
-from lazysym.objects.models import paper_mixture, paper_quadratic_target
+from lazysym.figures import plot as P
 
 PNG_SIG = b"\x89PNG\r\n\x1a\n"
 
@@ -21,11 +22,15 @@ def _png_pixels(path):
     return np.round(imread(str(path)) * 255).astype(np.int64)
 
 
-def _assert_real_png(path):
+def _assert_real_png(path, min_dpi=200):
     raw = path.read_bytes()
     assert raw[:8] == PNG_SIG and raw[12:16] == b"IHDR"
     w, h = struct.unpack(">II", raw[16:24])
-    assert w > 400 and h > 300
+    assert w > 800 and h > 600
+    # resolution: the pHYs chunk (pixels per metre) written by matplotlib from dpi
+    i = raw.index(b"pHYs")
+    ppm = struct.unpack(">I", raw[i + 4:i + 8])[0]
+    assert ppm * 0.0254 >= min_dpi - 1
     # not blank: many distinct colours, and a fair share of non-white pixels
     px = _png_pixels(path)[::4, ::4, :3]
     colours = {tuple(p) for p in px.reshape(-1, 3)}
@@ -35,18 +40,19 @@ def _assert_real_png(path):
 
 @pytest.fixture(scope="module")
 def small_left():
-    # d = 40, ρ from 0.1 to 4 (the lines and the exact dots of the default frames, smaller)
+    # d = 40, ρ from 0.1 to 4 (the lines and the dots of the paper-size frames, smaller), serial
     Ns = (4, 10, 20, 40, 80, 160)
-    f1 = F.figure1_left_data(d=40, Ns=Ns, draws=4, draws_largest=2, seed=3)
-    f2 = F.figure2_left_data(d=40, Ns=Ns, draws=4, draws_largest=2, bayes_n=20_000, seed=3)
-    return f1, f2
+    out = F.left_frames_data(d=40, Ns=Ns, draws=4, bayes_n=20_000, seed=3, workers=1)
+    return out["qf"], out["mg"]
 
 
-def test_left_frames_write_pngs(small_left, tmp_path):
-    for fd, name in zip(small_left, ("f1.png", "f2.png")):
-        path = F.plot_frame(fd, tmp_path / name)
-        assert path.exists()
-        _assert_real_png(path)
+def test_left_frames_write_png_and_pdf(small_left, tmp_path):
+    for fd, name in zip(small_left, ("f1", "f2")):
+        png, pdf = F.plot_figure([fd], tmp_path / name)
+        _assert_real_png(png)
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+    single = F.plot_frame(small_left[0], tmp_path / "single.png")
+    _assert_real_png(single)
 
 
 def test_figure1_left_curves_ordered(small_left):
@@ -73,8 +79,7 @@ def test_figure1_left_dots_near_lines(small_left):
     (draw-to-draw sd up to 0.05 at d = 40). Tolerance 0.1 ≈ 0.6/√d (the o(1) of Theorem 2 and
     Corollary 1 are O(d^{-1/2}) fluctuations); a wrong formula is caught: eq. (13)'s printed NT
     row is ≥ 0.3 above the (zero) NT dots for N ≥ d. For N > d the exact RF risk falls *below*
-    eq. (12) (measured −0.04…−0.12 at ρ = 2, 4): RF with N features also fits O(N/d²) of the
-    non-aligned part at finite d, so only its sign is asserted there."""
+    eq. (12) (measured −0.04…−0.12 at ρ = 2, 4), so only its sign is asserted there."""
     fd, _ = small_left
     d = fd.meta["d"]
     for dot, line in (("RF, Γ = I/d: exact, finite d", "RF, Γ = I/d — Cor. 1 eq. (12)"),
@@ -88,13 +93,22 @@ def test_figure1_left_dots_near_lines(small_left):
     printed = fd.lines["NT — eq. (13) as printed (erratum)"]
     xs, m = fd.dots["NT: exact, finite d"][:2]
     assert np.all(np.interp(xs[xs >= d], printed[0], printed[1]) - m[xs >= d] > 0.3)
-    # trained NN reaches Theorem 3's value (exact inf L at this d): never below it, and within
-    # 0.05 (GD stops on a relative decrease < 1e-4 per 100 steps; measured gap < 1e-3 at d = 40)
-    xs, m = fd.dots["NN: trained (GD on closed-form L)"][:2]
-    lx, ly = fd.lines["NN — Theorem 3"][:2]
-    assert np.all(m >= np.interp(xs, lx, ly) - 1e-9)
-    assert np.all(m <= np.interp(xs, lx, ly) + 0.05)
-    assert fd.meta["draws"] == 4 and fd.dots["NT: exact, finite d"][3][-1] == 2
+    assert fd.meta["draws"] == 4 and np.all(fd.dots["NT: exact, finite d"][3] == 4)
+
+
+def test_trained_nn_dots_at_every_N(small_left):
+    """Trained NN dots at every N of both frames, never below the exact optimum and within the
+    training's stopping tolerance of it (qf flow: < 1e-3 normalised, measured ≤ 2e-4; mg GD:
+    < 1e-4, measured ≤ 3e-6); the qf optimum is Theorem 3's value, exact at finite d."""
+    f1, f2 = small_left
+    for fd, tol in ((f1, 1e-3), (f2, 1e-4)):
+        (x, trained), = [v[:2] for k, v in fd.dots.items() if k.startswith("NN: trained")]
+        xo, opt = fd.dots["NN: exact optimum, finite d"][:2]
+        assert list(x) == list(fd.meta["Ns"]) == list(xo)
+        assert np.all(trained >= opt - 1e-9) and np.all(trained <= opt + tol)
+    lx, ly = f1.lines["NN — Theorem 3"][:2]
+    xo, opt = f1.dots["NN: exact optimum, finite d"][:2]
+    np.testing.assert_allclose(opt, np.interp(xo, lx, ly), atol=1e-12)
 
 
 def test_figure2_left_data_sane(small_left):
@@ -116,115 +130,100 @@ def test_figure2_left_data_sane(small_left):
     # NN exact optimum − Theorem 6 measured ≤ 0.022 (the O(Σλ⁴) = O(1/d) term), asserted 0.06
     xs, m = fd.dots["NT: exact, finite d"][:2]
     assert np.max(np.abs(m - np.interp(xs, x, ntk))) < 0.1
-    xs, m = fd.dots["NN: exact finite-d optimum"][:2]
+    xs, m = fd.dots["NN: exact optimum, finite d"][:2]
     assert np.max(np.abs(m - np.interp(xs, x, nn6))) < 0.06
     xs, m = fd.dots["RF, Γ = I/d: exact, finite d"][:2]
     assert np.all((m > 0) & (m <= 1 + 1e-9))
 
 
+def test_worker_pool_gives_the_serial_numbers():
+    """Two worker processes (one BLAS thread each) give bit-identical numbers to the serial run:
+    every task has its own seed, so the result depends neither on the executor nor on order."""
+    kw = dict(d=12, Ns=(3, 12, 30), draws=2, bayes_n=2000, seed=4)
+    a = F.left_frames_data(workers=1, **kw)
+    b = F.left_frames_data(workers=2, **kw)
+    for key in ("qf", "mg"):
+        for label, v in a[key].dots.items():
+            np.testing.assert_array_equal(v[1], b[key].dots[label][1])
+    c = F.left_frames_data(workers=1, **{**kw, "seed": 5})
+    k = "RF, Γ = I/d: exact, finite d"
+    assert not np.array_equal(a["qf"].dots[k][1], c["qf"].dots[k][1])
+
+
 def test_right_frames_small(tmp_path):
-    """Right frames at d = 16: PNGs, NT least squares → exact NT risk as n grows, SGD decreases."""
-    fd1 = F.figure1_right_data(d=16, Ns=(4, 8), nn_samples=60_000, seed=1)
-    fd2 = F.figure2_right_data(d=16, Ns=(4,), nn_samples=60_000, seed=1)
-    for fd, name in ((fd1, "r1.png"), (fd2, "r2.png")):
-        _assert_real_png(F.plot_frame(fd, tmp_path / name))
+    """Right frames at d = 16: PNG + PDF; NT least squares → exact NT risk as n grows; SGD with
+    the step pilot decreases towards the optimum, never below it."""
+    fd1 = F.figure1_right_data(size="draft", d=16, Ns=(4, 8), steps=600, seed=1)
+    fd2 = F.figure2_right_data(size="draft", d=16, Ns=(4,), steps=600, seed=1)
+    for fd, name in ((fd1, "r1"), (fd2, "r2")):
+        png, _ = F.plot_figure([fd], tmp_path / name)
+        _assert_real_png(png)
         for label, (n, r, *_rest) in fd.dots.items():
             assert np.all(np.isfinite(r)) and np.all(np.diff(n) > 0)
             limit = [v[0] for k, v in fd.hlines.items() if k.startswith(label.split(":")[0])][0]
             if label.startswith("NT"):
-                # least squares at n = 20p: the excess over the population risk is
-                # ≈ tr(K⁻¹E[φφᵀε²])/n, a few × (p/n)·R for these quartic residuals; measured
-                # relative excess ≤ 11% (seeds 1, 2), asserted < 25%, never below the limit
-                assert limit - 1e-9 <= r[-1] <= 1.25 * limit, label
+                # least squares at n = 4p: the excess over the population risk is ≈
+                # tr(K⁻¹E[φφᵀε²])/n, a few × (p/n)·R for these quartic residuals; measured
+                # relative excess ≤ 60% at n = 4p (seeds 1, 2), asserted < 150%, never below
+                assert limit - 1e-9 <= r[-1] <= 2.5 * limit, label
+                assert r[-1] < r[len(r) // 2], label          # past the peak at n = p
             else:
-                # SGD closes most of the gap to the optimum: measured final/initial excess
-                # ≤ 0.17 (seeds 1, 2), asserted < 0.35; never below the optimum
                 assert r[-1] >= limit - 1e-9, label
-                assert (r[-1] - limit) < 0.35 * (r[0] - limit), label
+                assert (r[-1] - limit) < 0.7 * (r[0] - limit), label
+        for pil in fd.meta["pilot"].values():
+            assert set(pil) == set(F.STEP_GRID)
 
 
-def test_nt_least_squares_matches_population_and_cgls():
-    """Dense normal equations and matrix-free CGLS give the same fits (min-norm for n < p), and
-    at n = 200p the fitted risk is within the O(p/n) excess of the exact NT risk."""
-    d, N = 12, 4
-    t = paper_quadratic_target(d, 5)
-    W = np.random.default_rng(6).standard_normal((d, N)) / np.sqrt(d)
-    p = d * N - N * (N - 1) // 2 + 1
-    ns = [p // 2, 3 * p, 200 * p]
-    a, pa = nt.nt_least_squares(W, t, ns, 9)
-    b, pb = nt.nt_least_squares(W, t, ns, 9, dense_max_p=1)
-    assert pa == pb == p
-    np.testing.assert_allclose(a, b, rtol=1e-6)
-    exact = nt.nt_risk_quadratic(W, t)
-    assert exact <= a[-1] <= exact * (1 + 3 * p / (200 * p))  # excess ≈ p/n relative (~0.5%)
-    assert a[0] > a[-1]
-    m = paper_mixture(d, 5)
-    r, _ = nt.nt_least_squares(W, m, [200 * p], 9)
-    e = nt.nt_risk_mixture(W, m)
-    assert e <= r[0] <= e * (1 + 3 * p / (200 * p))
+def test_pick_step():
+    from lazysym.errors import ConvergenceError
+
+    def run(eps):
+        if eps > 0.005:
+            raise ConvergenceError("diverged")
+        return 1.0 - eps
+    step, res = F.pick_step(run)
+    assert step == 0.003 and res[0.03] == float("inf")
+    with pytest.raises(ConvergenceError):
+        F.pick_step(lambda e: (_ for _ in ()).throw(ConvergenceError("x")))
 
 
-def test_nt_features_represent_tangent_space():
-    """The coordinates map to c + xᵀSx with P⊥SP⊥ = 0 (the class of eq. (3), lazysym.nt)."""
-    d, N = 9, 3
-    W = np.random.default_rng(0).standard_normal((d, N))
-    feats = nt.NTFeatures(W)
-    th = np.random.default_rng(1).standard_normal(feats.p)
-    S, c = feats.to_quadratic(th)
-    X = np.random.default_rng(2).standard_normal((7, d))
-    np.testing.assert_allclose(feats(X) @ th, c + np.einsum("ni,ij,nj->n", X, S, X), rtol=1e-12)
-    Pp = np.eye(d) - W @ np.linalg.pinv(W)
-    assert np.max(np.abs(Pp @ S @ Pp)) < 1e-12
+def test_legend_skips_invisible_curves():
+    assert P._visible([1, 2], [0.5, 3.0], (0.0, 1.0))
+    assert not P._visible([1, 2], [2.0, 3.0], (0.0, 1.0))
+    assert not P._visible([1], [np.nan], None)
 
 
-def test_reproducible_and_seeded():
-    a = F.figure1_left_data(d=12, Ns=(3, 12), draws=2, seed=4)
-    b = F.figure1_left_data(d=12, Ns=(3, 12), draws=2, seed=4)
-    c = F.figure1_left_data(d=12, Ns=(3, 12), draws=2, seed=5)
-    k = "RF, Γ = I/d: exact, finite d"
-    np.testing.assert_array_equal(a.dots[k][1], b.dots[k][1])
-    assert not np.array_equal(a.dots[k][1], c.dots[k][1])
-
-
-def test_draw_all_and_progress(tmp_path, monkeypatch):
-    """draw_all writes the frames it promises and reports progress through the callable."""
+def test_draw_all_draft_and_progress(tmp_path, monkeypatch):
+    """draw_all writes the figures it promises (PNG and PDF) and reports progress."""
     calls = []
-    real1, real2 = F.figure1_left_data, F.figure2_left_data
-    monkeypatch.setattr(F, "figure1_left_data",
-                        lambda **kw: real1(**{**kw, "d": 10, "Ns": (2, 10), "draws": 2}))
-    monkeypatch.setattr(F, "figure2_left_data",
-                        lambda **kw: real2(**{**kw, "d": 10, "Ns": (2, 10), "draws": 2,
-                                              "bayes_n": 2000}))
-    out = F.draw_all(tmp_path / "figs", seed=1, progress=calls.append, right=False)
-    assert [p.name for p in out] == ["figure1_left.png", "figure2_left.png", "lazy_alpha_sweep.png"]
-    assert all(p.read_bytes()[:8] == PNG_SIG for p in out)
-    assert any("exact NT" in m for m in calls)
+    monkeypatch.setitem(P.DRAW_SIZES, "tiny", dict(d=10, Ns=(2, 10), draws=2, right="draft"))
+    real1, real2 = F.figure1_right_data, F.figure2_right_data
+    monkeypatch.setattr(P, "figure1_right_data",
+                        lambda **kw: real1(**kw, d=10, Ns=(3,), steps=100))
+    monkeypatch.setattr(P, "figure2_right_data",
+                        lambda **kw: real2(**kw, d=10, Ns=(3,), steps=100))
+    out = F.draw_all(tmp_path / "figs", seed=1, progress=calls.append, size="tiny", workers=1)
+    assert [p.name for p in out] == ["figure1.png", "figure1.pdf", "figure2.png", "figure2.pdf",
+                                     "lazy_alpha_sweep.png"]
+    assert all(p.read_bytes()[:8] == PNG_SIG for p in out if p.suffix == ".png")
+    assert any("NT least squares" in m for m in calls)
+    with pytest.raises(AssumptionError, match="size"):
+        F.draw_all(tmp_path, size="huge")
 
 
 @pytest.mark.parametrize("kw", [dict(d=2), dict(Ns=()), dict(Ns=(0, 5)), dict(draws=0),
-                                dict(seed=-1), dict(draws_largest=0)])
+                                dict(seed=-1), dict(which=("xx",)), dict(bayes_n=3)])
 def test_bad_inputs_left(kw):
-    args = dict(d=10, Ns=(2, 10), draws=2, seed=0)
+    args = dict(d=10, Ns=(2, 10), draws=2, seed=0, workers=1)
     args.update(kw)
     with pytest.raises(AssumptionError):
-        F.figure1_left_data(**args)
+        F.left_frames_data(**args)
 
 
 def test_bad_inputs_right():
     with pytest.raises(AssumptionError, match="size"):
         F.figure1_right_data(size="huge")
     with pytest.raises(AssumptionError):
-        nt.nt_least_squares(np.ones((4, 2)), paper_quadratic_target(4, 0), [10, 5], 0)
-
-
-def test_matrix_free_products_match_features():
-    """matvec/rmatvec (used by CGLS at large p) equal Φθ and Φᵀv with Φ formed explicitly."""
-    d, N = 10, 4
-    W = np.random.default_rng(3).standard_normal((d, N))
-    feats = nt.NTFeatures(W)
-    X = np.random.default_rng(4).standard_normal((13, d))
-    th = np.random.default_rng(5).standard_normal(feats.p)
-    v = np.random.default_rng(6).standard_normal(13)
-    Phi, Z = feats(X), feats.rotate(X)
-    np.testing.assert_allclose(feats.matvec(Z, th), Phi @ th, rtol=1e-11, atol=1e-11)
-    np.testing.assert_allclose(feats.rmatvec(Z, v), Phi.T @ v, rtol=1e-11, atol=1e-11)
+        F.figure2_right_data(size="draft", steps=3)
+    with pytest.raises(AssumptionError):
+        F.figure1_right_data(size="draft", d=2)

@@ -1,109 +1,136 @@
 r"""Figures 1 and 2 of the paper drawn with matplotlib (the only module of the package that imports
-it). The numbers come from :mod:`lazysym.figures.data`; this module only draws them.
+it). The numbers come from :mod:`lazysym.figures.data` (left frames) and
+:mod:`lazysym.figures.right` (right frames); this module only draws them: each figure as the
+paper shows it, two panels side by side, written as a vector PDF and a 220-dpi PNG. Legends sit
+below the panels (they never cover data) and list only curves that are visible in the panel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import numpy as np
 
-from lazysym.figures.data import (
-    DEFAULT_NS,
-    FrameData,
-    Progress,
-    figure1_left_data,
-    figure1_right_data,
-    figure2_left_data,
-    figure2_right_data,
-)
+from lazysym.errors import check
+from lazysym.figures.common import FrameData, Progress
+from lazysym.figures.data import DEFAULT_NS, left_frames_data
+from lazysym.figures.right import figure1_right_data, figure2_right_data
 from lazysym.objects.models import paper_quadratic_target
 
 #: Where a figure is written: a path as a string or a path object.
 PathArg: TypeAlias = "str | PathLike[str]"
 
-__all__ = ['plot_frame', 'figure1_left', 'figure2_left', 'figure1_right', 'figure2_right',
-           'lazy_alpha_figure', 'draw_all', 'plot_alpha_sweep']
+__all__ = ['plot_frame', 'plot_figure', 'lazy_alpha_figure', 'draw_all', 'plot_alpha_sweep',
+           'DRAW_SIZES', 'PNG_DPI']
+
+#: Resolution of the PNGs (issue 14: ≥ 200 dpi); the PDFs are vector.
+PNG_DPI = 220
+
+#: ``draw_all`` sizes: "paper" is §4 (d = 450, N from 45 to 4500, 10 draws; right frames at
+#: d = 450); "draft" is a quick look (d = 60, 3 draws; right frames at d = 60).
+DRAW_SIZES: dict[str, dict[str, Any]] = {
+    "paper": dict(d=450, Ns=DEFAULT_NS, draws=10, right="paper"),
+    "draft": dict(d=60, Ns=(6, 12, 30, 60, 120, 240, 600), draws=3, right="draft"),
+}
 
 
+def _visible(x, y, ylim) -> bool:
+    y = np.atleast_1d(np.asarray(y, dtype=float))
+    ok = np.isfinite(y)
+    if ylim is not None:
+        lo, hi = ylim
+        ok &= (y >= lo) & (y <= hi)
+    return bool(np.any(ok))
 
 
-def plot_frame(fd: FrameData, path: PathArg) -> Path:
-    """Draw a :class:`FrameData` to a PNG at ``path`` (matplotlib Agg canvas) and return the path."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig = Figure(figsize=(10.5, 6.2), dpi=110)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
+def _draw(ax, fd: FrameData) -> list:
+    """Draw ``fd`` on ``ax``; return the handles of the visible curves (for the legend)."""
+    handles = []
+    ylim = fd.ylim
     for label, (x, y, style) in fd.lines.items():
-        ax.plot(x, y, label=label, **{"lw": 2.0, **style})
+        (h,) = ax.plot(x, y, label=label, **{"lw": 1.8, **style})
+        if _visible(x, y, ylim):
+            handles.append(h)
     for label, (x, m, sd, k, style) in fd.dots.items():
         style = dict(style)
         ls = style.pop("ls", "none")
         kk = np.unique(k)
         if np.all(sd == 0):
-            ax.plot(x, m, ls=ls, label=label, **{"ms": 6, **style})
+            (h,) = ax.plot(x, m, ls=ls, label=label, **{"ms": 5, **style})
         else:
-            lab = label + (f"\n   mean ± sd over {kk[0]} draws of W" if len(kk) == 1 else
-                           f"\n   mean ± sd over {max(kk)} draws of W ({min(kk)} at N = {x[-1]})")
-            ax.errorbar(x, m, yerr=sd, ls=ls, capsize=3, label=lab,
-                        **{"ms": 6, "mfc": "white", **style})
-    x0, x1 = ax.get_xlim()
+            lab = label + f" (mean ± sd, {kk[0]} draws of W)" if len(kk) == 1 else label
+            h = ax.errorbar(x, m, yerr=sd, ls=ls, capsize=2.5, label=lab,
+                            **{"ms": 5, "mfc": "white", **style})
+        if _visible(x, m, ylim):
+            handles.append(h)
     for label, (y, err, style) in fd.hlines.items():
-        ax.axhline(y, label=label, **{"lw": 1.5, **style})
+        h = ax.axhline(y, label=label, **{"lw": 1.4, **style})
         if err > 0:
-            ax.axhspan(y - err, y + err, color=style.get("color", "k"), alpha=0.12)
+            ax.axhspan(y - err, y + err, color=style.get("color", "k"), alpha=0.12, lw=0)
+        if _visible(0, y, ylim):
+            handles.append(h)
     for label, (x, style) in fd.vlines.items():
-        ax.axvline(x, label=label, **{"lw": 1.0, "ls": ":", **style})
+        handles.append(ax.axvline(x, label=label, **{"lw": 1.0, "ls": ":", **style}))
     if fd.xlog:
         ax.set_xscale("log")
-    ax.set_xlabel(fd.xlabel, fontsize=11)
-    ax.set_ylabel(fd.ylabel, fontsize=11)
-    ax.set_title(fd.title, fontsize=10)
+    ax.set_xlabel(fd.xlabel, fontsize=10)
+    ax.set_ylabel(fd.ylabel, fontsize=10)
+    ax.set_title(fd.title, fontsize=9.5)
     ax.grid(True, which="both", alpha=0.25)
-    ax.set_ylim(*(fd.ylim or (0.0, None)))
-    ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    fig.subplots_adjust(left=0.07, right=0.62, top=0.92, bottom=0.1)
-    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.15)
+    ax.set_ylim(*(ylim or (0.0, None)))
+    return handles
+
+
+def _save(fig, path: Path) -> list[Path]:
+    """Write ``path`` with suffix .png (PNG_DPI) and .pdf (vector); return both paths."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = []
+    for suffix in (".png", ".pdf"):
+        p = path.with_suffix(suffix)
+        fig.savefig(p, dpi=PNG_DPI, bbox_inches="tight", pad_inches=0.1)
+        out.append(p)
+    return out
+
+
+def _figure(n_panels: int):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4 * n_panels, 6.4))
+    FigureCanvasAgg(fig)
+    return fig, [fig.add_subplot(1, n_panels, i + 1) for i in range(n_panels)]
+
+
+def plot_frame(fd: FrameData, path: PathArg) -> Path:
+    """Draw one :class:`FrameData` to ``path`` (PNG at :data:`PNG_DPI`, or PDF by suffix) and
+    return the path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig, (ax,) = _figure(1)
+    handles = _draw(ax, fd)
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=2,
+               fontsize=7, frameon=False)
+    fig.savefig(path, dpi=PNG_DPI, bbox_inches="tight", pad_inches=0.1)
     return path
 
 
-def figure1_left(path: PathArg, *, d: int = 450, Ns: Iterable[int] = DEFAULT_NS,
-                 draws: int = 10, draws_largest: int = 3, seed: int = 0,
-                 progress: Progress | None = None) -> Path:
-    """Figure 1, left frame (qf) written to ``path`` (PNG); data: :func:`figure1_left_data`."""
-    return plot_frame(figure1_left_data(d=d, Ns=Ns, draws=draws, draws_largest=draws_largest,
-                                        seed=seed, progress=progress), path)
-
-
-def figure2_left(path: PathArg, *, d: int = 450, Ns: Iterable[int] = DEFAULT_NS,
-                 draws: int = 10, draws_largest: int = 3, seed: int = 0,
-                 progress: Progress | None = None) -> Path:
-    """Figure 2, left frame (mg) written to ``path`` (PNG); data: :func:`figure2_left_data`."""
-    return plot_frame(figure2_left_data(d=d, Ns=Ns, draws=draws, draws_largest=draws_largest,
-                                        seed=seed, progress=progress), path)
-
-
-def figure1_right(path: PathArg, *, size: str = "default", d: int | None = None,
-                  Ns: Iterable[int] | None = None, seed: int = 0,
-                  progress: Progress | None = None) -> Path:
-    """Figure 1, right frame (qf) written to ``path``; data: :func:`figure1_right_data`."""
-    return plot_frame(figure1_right_data(size=size, d=d, Ns=Ns, seed=seed, progress=progress),
-                      path)
-
-
-def figure2_right(path: PathArg, *, size: str = "default", d: int | None = None,
-                  Ns: Iterable[int] | None = None, seed: int = 0,
-                  progress: Progress | None = None) -> Path:
-    """Figure 2, right frame (mg) written to ``path``; data: :func:`figure2_right_data`."""
-    return plot_frame(figure2_right_data(size=size, d=d, Ns=Ns, seed=seed, progress=progress),
-                      path)
+def plot_figure(frames: Sequence[FrameData], path: PathArg) -> list[Path]:
+    """The frames side by side (the paper's layout: left, population limit; right, finite n),
+    each with its legend below it; writes ``path`` as .png and .pdf and returns both paths.
+    """
+    frames = list(frames)
+    check(len(frames) >= 1, "plot_figure needs at least one frame", assumption="frames")
+    fig, axes = _figure(len(frames))
+    for ax, fd in zip(axes, frames):
+        handles = _draw(ax, fd)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2,
+                  fontsize=6.5, frameon=False)
+    fig.subplots_adjust(wspace=0.22)
+    return _save(fig, Path(path))
 
 
 def lazy_alpha_figure(path: PathArg, *, seed: int = 0, progress: Progress | None = None) -> Path:
@@ -125,17 +152,27 @@ def lazy_alpha_figure(path: PathArg, *, seed: int = 0, progress: Progress | None
 
 
 def draw_all(outdir: PathArg, *, seed: int = 0, progress: Progress | None = None,
-             right: bool = True) -> list[Path]:
-    """Write figure1_left.png, figure2_left.png (and the right frames), and lazy_alpha_sweep.png
-    into ``outdir``.
+             size: str = "paper", right: bool = True, workers: int | None = None) -> list[Path]:
+    """Write Figures 1 and 2 (figure1.png/.pdf, figure2.png/.pdf: left frame, and the right frame
+    unless ``right=False``) and lazy_alpha_sweep.png into ``outdir``; return the paths.
+
+    ``size``: "paper" (§4: d = 450, N ∈ {45, …, 4500}, 10 draws of W at every N, right frames at
+    d = 450 with 2·10⁵ / 1.4·10⁵ SGD steps: minutes for the left frames, tens of minutes of CPU
+    for the right ones, see benchmarks/bench_figures.py) or "draft" (d = 60, seconds). The left
+    frames run on ``workers`` processes with one BLAS thread each (default: the CPU count).
     """
+    check(size in DRAW_SIZES, f"size must be one of {sorted(DRAW_SIZES)}; got {size!r}",
+          assumption="size")
+    cfg = DRAW_SIZES[size]
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    out = [figure1_left(outdir / "figure1_left.png", seed=seed, progress=progress),
-           figure2_left(outdir / "figure2_left.png", seed=seed, progress=progress)]
+    left = left_frames_data(d=cfg["d"], Ns=cfg["Ns"], draws=cfg["draws"], seed=seed,
+                            progress=progress, workers=workers)
+    frames1, frames2 = [left["qf"]], [left["mg"]]
     if right:
-        out.append(figure1_right(outdir / "figure1_right.png", seed=seed, progress=progress))
-        out.append(figure2_right(outdir / "figure2_right.png", seed=seed, progress=progress))
+        frames1.append(figure1_right_data(size=cfg["right"], seed=seed, progress=progress))
+        frames2.append(figure2_right_data(size=cfg["right"], seed=seed, progress=progress))
+    out = plot_figure(frames1, outdir / "figure1") + plot_figure(frames2, outdir / "figure2")
     out.append(lazy_alpha_figure(outdir / "lazy_alpha_sweep.png", seed=seed, progress=progress))
     return out
 
@@ -163,5 +200,5 @@ def plot_alpha_sweep(sweeps: Sequence[dict[str, Any]], path: PathArg) -> None:
                  "lazy (large α) → NT value; rich (small α) → NN value", fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=PNG_DPI)
     plt.close(fig)
