@@ -357,9 +357,11 @@ def _main(argv: list[str] | None, o: _Out) -> int:
     else:
         import lazysym
         sizes = "thorough sizes" if args.thorough else "default sizes"
-        o.out(f"proofs-check {lazysym.__version__}: Ghorbani, Mei, Misiakiewicz & Montanari, "
-              f"NeurIPS 2019 (arXiv:{report.PAPER['arxiv']}); dps {args.dps}, seed {args.seed}, "
-              f"{sizes}; {prov['seconds']:.0f} s")
+        import textwrap
+        o.out(textwrap.fill(
+            f"proofs-check {lazysym.__version__}: Ghorbani, Mei, Misiakiewicz & Montanari, "
+            f"NeurIPS 2019 (arXiv:{report.PAPER['arxiv']}); dps {args.dps}, seed {args.seed}, "
+            f"{sizes}; {prov['seconds']:.0f} s", width=max(o.width, 40)))
         o.out(report.table(records, width=o.width, unicode=o.unicode, color=o.color))
     if md is not None:
         from .report_markdown import to_markdown

@@ -19,7 +19,7 @@ from typing import Any
 
 from .report import PAPER, summary
 
-__all__ = ["settings_of", "to_markdown"]
+__all__ = ["fit_line", "series", "settings_of", "to_markdown"]
 
 #: Columns that measure (never a configuration), whatever their values.
 _MEASURES = {"draws", "exact_mean", "spread_std", "formula", "error_mean", "error_se", "error",
@@ -91,28 +91,60 @@ def _md_table(rows: list[dict], columns: dict[str, str], drop: tuple[str, ...] =
     return out
 
 
-def _error_points(rows: list[dict]) -> list[tuple[float, float]]:
+def _error_points(rows: list[dict]) -> list[tuple[float, float, float]]:
+    """(d, |error|, standard error or 0) of the rows with a positive finite error, by d."""
     ykey = "error_mean" if any("error_mean" in r for r in rows) else "error"
     pts = []
     for r in rows:
-        d, e = r.get("d"), r.get(ykey)
+        d, e, se = r.get("d"), r.get(ykey), r.get("error_se")
         if isinstance(d, (int, float)) and isinstance(e, (int, float)) and not isinstance(e, bool):
             if math.isfinite(float(e)) and abs(float(e)) > 0:
-                pts.append((float(d), abs(float(e))))
+                se = float(se) if isinstance(se, (int, float)) and math.isfinite(float(se)) else 0.0
+                pts.append((float(d), abs(float(e)), abs(se)))
     return sorted(pts)
+
+
+def series(rec: dict) -> list[tuple[str, dict, list[tuple[float, float, float]]]]:
+    """The lines of a claim's error plot: ``(form, setting, [(d, |error|, s.e.), ...])`` for
+    each comparison (printed, corrected) and each of its settings (:func:`settings_of`) with
+    positive errors at two distinct d or more.
+    """
+    out = []
+    for form in ("printed", "corrected"):
+        ev = rec["evidence"][form]
+        if not ev:
+            continue
+        for conf, rows in settings_of(ev["table"]):
+            pts = _error_points(rows)
+            if len({d for d, _, _ in pts}) >= 2:
+                out.append((form, conf, pts))
+    return out
+
+
+def fit_line(pts: list[tuple[float, float, float]], rate: float) -> tuple[list[float], list[float]]:
+    """The fitted line |error| = C d^(−rate) over the d range of ``pts``: two points (ds, ys).
+
+    The rate comes from the fit (:func:`proofs_check.evidence.decisions.rate_fit`: weighted
+    least squares of log|e| on log d over the points resolved above three standard errors,
+    weights (|e|/s.e.)², unweighted when there are no standard errors). A least-squares line
+    passes through the (weighted) centroid of its points, so C is recovered from the same
+    points and weights — the line is the fit's, not one anchored at the first point.
+    """
+    used = [(d, e, se) for d, e, se in pts if e > 3.0 * se] or pts
+    ws = [1.0 if se == 0 else (e / se) ** 2 for _, e, se in used]
+    if any(se == 0 for _, _, se in used):
+        ws = [1.0] * len(used)
+    cx = sum(w * math.log(d) for w, (d, _, _) in zip(ws, used)) / sum(ws)
+    cy = sum(w * math.log(e) for w, (_, e, _) in zip(ws, used)) / sum(ws)
+    ds = [pts[0][0], pts[-1][0]]
+    return ds, [math.exp(cy - rate * (math.log(d) - cx)) for d in ds]
 
 
 def _plot(rec: dict, path: Path) -> str | None:
     """Log-log plot of |error| against d (see the module docstring); the caption, or None
     when no comparison has at least two positive errors at distinct d.
     """
-    forms = [(f, rec["evidence"][f]) for f in ("printed", "corrected") if rec["evidence"][f]]
-    lines = []
-    for form, ev in forms:
-        for conf, rows in settings_of(ev["table"]):
-            pts = _error_points(rows)
-            if len({d for d, _ in pts}) >= 2:
-                lines.append((form, conf, pts, ev))
+    lines = series(rec)
     if not lines:
         return None
     import matplotlib
@@ -122,14 +154,16 @@ def _plot(rec: dict, path: Path) -> str | None:
 
     fig, ax = plt.subplots(figsize=(5.6, 3.6), dpi=110)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    confs = list(dict.fromkeys(str(conf) for _, conf, _, _ in lines))
-    for form, conf, pts, _ in lines:
-        ds, es = zip(*pts)
+    confs = list(dict.fromkeys(str(conf) for _, conf, _ in lines))
+    both = len({form for form, _, _ in lines}) > 1
+    for form, conf, pts in lines:
         label = form + (" " + ", ".join(f"{k}={_conf(v)}" for k, v in conf.items()) if conf else "")
-        ax.loglog(ds, es, marker="o" if form == "printed" else "s",
-                  ls="--" if form == "printed" and len(forms) > 1 else "-",
+        ax.loglog([p[0] for p in pts], [p[1] for p in pts], marker="o" if form == "printed" else "s",
+                  ls="--" if form == "printed" and both else "-",
                   color=colours[confs.index(str(conf)) % len(colours)], label=label, ms=4)
     caption = f"|error| against d for {rec['id']}"
+    if both:
+        caption += " (printed form dashed, corrected form solid)"
     main_form = "corrected" if rec["verdict"] in ("erratum", "missing hypothesis", "informal") \
         else "printed"
     main = [ln for ln in lines if ln[0] == main_form]
@@ -139,17 +173,12 @@ def _plot(rec: dict, path: Path) -> str | None:
     swept = main if len(main) == 1 else [ln for ln in main
                                          if ln[1] and all(v is None for v in ln[1].values())]
     if isinstance(rate, (int, float)) and len(swept) == 1:
-        pts = swept[0][2]
-        lx = [math.log(d) for d, _ in pts]
-        ly = [math.log(e) for _, e in pts]
-        cx, cy = sum(lx) / len(lx), sum(ly) / len(ly)   # the fitted slope through the centroid
-        ends = [pts[0][0], pts[-1][0]]
-        ax.loglog(ends, [math.exp(cy - rate * (math.log(d) - cx)) for d in ends], ":", color="k",
-                  label=f"fitted rate: d^-{rate:.2f}")
-        caption += f"; dotted: the fitted rate {rate:.2f} (slope of the fit, through its points)"
+        ds, ys = fit_line(swept[0][2], float(rate))
+        ax.loglog(ds, ys, ":", color="k", label=f"fit: d^-{rate:.2f}")
+        caption += f"; dotted: the fitted line, rate {rate:.2f}"
     elif isinstance(rate, (int, float)):
         caption += f"; fitted rate {rate:.2f} (its sweep is not one of the lines: not drawn)"
-    all_d = sorted({d for _, _, pts, _ in lines for d, _ in pts})
+    all_d = sorted({d for _, _, pts in lines for d, _, _ in pts})
     step = max(1, math.ceil(len(all_d) / 6))             # at most 6 labelled ticks: no overlap
     ax.xaxis.set_major_locator(FixedLocator(all_d[::step]))
     ax.xaxis.set_major_formatter(ScalarFormatter())
