@@ -56,3 +56,41 @@ def test_known_docstring_warnings_still_occur(html):
     seen = {tuple(x) for x in json.loads((html / "known_warnings.json").read_text())}
     assert seen == conf.KNOWN_WARNINGS, ("fixed: remove from docs/conf.py KNOWN_WARNINGS",
                                          conf.KNOWN_WARNINGS - seen)
+
+
+# ------------------------------------------------------------------------------------------
+# packaging: one version, the license, the citation, the installed command
+# ------------------------------------------------------------------------------------------
+
+def test_one_version_everywhere():
+    from importlib import metadata
+
+    import lazysym
+    assert metadata.version("lazysym") == lazysym.__version__      # pyproject reads it
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(rf'^version: "{re.escape(lazysym.__version__)}"$', cff, re.M)
+    assert f"## {lazysym.__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_license_and_citation():
+    from importlib import metadata
+
+    from proofs_check.report import PAPER
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert metadata.metadata("lazysym")["License-Expression"] == "MIT"
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert cff.startswith("cff-version: 1.2.0") and "license: MIT" in cff
+    assert f'title: "{PAPER["title"]}"' in cff and f'value: "arXiv:{PAPER["arxiv"]}"' in cff
+    for author in PAPER["authors"]:
+        given, family = author.rsplit(" ", 1)
+        assert f"family-names: {family}\n        given-names: {given}" in cff
+
+
+def test_installed_command_prints_the_version():
+    import shutil
+
+    import lazysym
+    exe = Path(sys.executable).with_name("proofs-check")
+    exe = exe if exe.exists() else Path(shutil.which("proofs-check") or "proofs-check")
+    res = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and res.stdout.startswith(f"proofs-check {lazysym.__version__} ")
