@@ -263,7 +263,7 @@ def _listing(claims: list, ledger: dict, o: _Out, as_json: bool) -> None:
              "expected": ledger.get(c.id)} for c in claims]
     if as_json:
         import json
-        o.out(json.dumps({"schema": report.SCHEMA, "claims": rows}, indent=2,
+        o.out(json.dumps({"paper": report.PAPER, "claims": rows}, indent=2,
                          ensure_ascii=not o.unicode))
         return
     w = max([2] + [len(r["id"]) for r in rows])

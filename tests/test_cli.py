@@ -269,3 +269,18 @@ def test_claims_are_imported_in_the_papers_order():
     order = [ids.index(i) for i in ("sec1.rf_in_nn", "thm1.eq10", "thm2", "sec2.3.loss",
                                     "thm4.eq15", "thm5.W", "thm6", "poster.thm1", "cb.kappa")]
     assert order == sorted(order)
+
+
+class _TTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_is_a_bar_on_a_tty_and_lines_otherwise(fake_registry, capsys, monkeypatch):
+    assert cli.main([]) == 0
+    assert capsys.readouterr().err.count("\n") == 3          # one plain line per claim
+    tty = _TTY()
+    monkeypatch.setattr(sys, "stderr", tty)
+    assert cli.main([]) == 0
+    assert "[1/3]" not in tty.getvalue() and "3/3" in tty.getvalue()   # rich's bar: M/N done
+    assert cli.main(["--quiet"]) == 0
