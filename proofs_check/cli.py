@@ -190,6 +190,8 @@ def _writable_dir(opt: str, value: str) -> Path:
     existing = path
     while not existing.exists():          # the directory is created later: its nearest
         existing = existing.parent        # existing ancestor must be writable
+    if not existing.is_dir():
+        raise UsageError(f"{opt} {value!r}: {str(existing)!r} is not a directory")
     if not os.access(existing, os.W_OK):
         raise UsageError(f"{opt} {value!r}: {str(existing)!r} is not writable")
     return path
@@ -210,6 +212,8 @@ def _validate(args: argparse.Namespace) -> tuple[list[str], Path | None, Path | 
     if args.executor is None:
         args.executor = "process" if args.jobs > 1 else "serial"
     md = _writable_file("--markdown", args.markdown) if args.markdown is not None else None
+    if md is not None:   # the plots go beside the report, in <stem>_plots/
+        _writable_dir("--markdown (its plots)", str(md.parent / f"{md.stem}_plots"))
     figs = _writable_dir("--figures", args.figures) if args.figures is not None else None
     if (md or figs) and not args.list:
         try:

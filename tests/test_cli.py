@@ -85,11 +85,13 @@ def test_mismatch_exits_one_and_says_which(fake_registry, capsys, monkeypatch):
     ["--only", "nope"], ["--only", ""], ["--dps", "0"], ["--dps", "x"], ["--jobs", "0"],
     ["--seed", "-1"], ["--bogus"], ["--markdown", ""], ["--figures", ""],
     ["--markdown", "{tmp}"], ["--markdown", "{tmp}/missing/r.md"], ["--figures", "{file}"],
+    ["--figures", "{file}/sub"], ["--markdown", "{tmp}/afile.md"],
     ["--executor", "process", "--scheduler", "tcp://127.0.0.1:1"], ["--scheduler", " "],
     ["--executor", "serial", "--jobs", "2"], ["--executor", "nope"],
 ])
 def test_usage_errors_exit_two_with_one_line_before_running(fake_registry, argv, capsys, tmp_path):
     (tmp_path / "afile").write_text("x")
+    (tmp_path / "afile_plots").write_text("x")       # where afile.md's plots would go
     argv = [a.format(tmp=tmp_path, file=tmp_path / "afile") for a in argv]
     assert cli.main(argv + ["--markdown", str(tmp_path / "ok.md")] if "--markdown" not in argv
                     else argv) == cli.EXIT_USAGE
