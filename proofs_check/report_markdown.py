@@ -246,7 +246,8 @@ def to_markdown(records: list[dict], settings: dict, path: Path, prov: dict | No
     lines += ["| verdict | claims |", "|---|---|"]
     lines += [f"| {v} | {n} |" for v, n in s["counts"].items() if n]
     lines += ["", "| id | source | verdict | strength | error | rate |", "|---|---|---|---|---|---|"]
-    lines += [f"| [{r['id']}](#{r['id'].replace('.', '')}) | {r['source']} | {r['verdict']}"
+    lines += [f"| [{r['id']}](#{r['id'].replace('.', '')}) | {r['source'].replace('|', chr(92) + '|')} | "
+              f"{r['verdict']}"
               f"{'' if r['matches_ledger'] else ' (≠ ledger)'} | {r['strength']} | "
               f"{_fmt(r['error'])} | {_fmt(r['rate'])} |" for r in records]
     for r in records:
