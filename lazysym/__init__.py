@@ -31,7 +31,9 @@ from lazysym.objects.models import (
     paper_quadratic_target,
 )
 
-__version__ = "0.1.0"
+#: The package version: its one source of truth (``pyproject.toml`` reads it; the CLI's
+#: ``--version`` and the reports' provenance print it).
+__version__ = "0.2.0"
 
 _SUBPACKAGES = ("objects", "rf", "nt", "nn", "compare", "figures", "testing", "errors")
 

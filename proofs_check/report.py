@@ -1,26 +1,34 @@
-"""Reports of a ``proofs-check`` run: records, the terminal table, JSON and Markdown.
+"""Reports of a ``proofs-check`` run: records, the terminal table, JSON and provenance.
 
 ``--json`` prints one object, versioned by its ``schema`` field (``"lazysym.proofs-check/2"``);
 its JSON Schema is ``proofs_check/report_schema.json`` (validated in the tests). Each claim
-record carries the verdict and its strength, the ledger's expectation, and the comparison(s)
-behind it with the criteria of the acceptance rule, the statistics it used and the evidence
-table (machine-readable keys; display labels under ``columns``). ``provenance`` records the
-package version, the git commit when available, the Python and library versions, the platform,
-the start time and the duration.
+record carries the verdict and its strength, the ledger's expectation, the sizes the check used,
+and the comparison(s) behind it with the criteria of the acceptance rule, the statistics it used
+and the evidence table (machine-readable keys; display labels under ``columns``).
+``provenance`` records the package version, the git commit when available, the Python and
+library versions, the platform, the start time, the duration and the sizes per claim.
+
+The terminal table (:func:`table`) is drawn with rich and fits the width it is given: the
+optional columns (source, method) appear only where they fit, text columns fold rather than
+being cut, and :func:`ascii_text` makes every line printable on an ASCII terminal. The Markdown
+report is :mod:`proofs_check.report_markdown`.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import numbers
 import re
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 from .registry import STRENGTHS, VERDICTS, Comparison, Outcome
 
-__all__ = ["PAPER", "SCHEMA", "key_of", "provenance", "record", "schema", "summary", "table",
-           "to_json", "to_markdown"]
+__all__ = ["LEGEND", "PAPER", "SCHEMA", "ascii_text", "can_encode", "key_of", "provenance",
+           "record", "schema", "summary", "table", "to_json"]
 
 SCHEMA = "lazysym.proofs-check/2"
 PAPER = {
@@ -30,8 +38,16 @@ PAPER = {
     "arxiv": "1906.08899",
 }
 
+#: What the numeric columns of the table mean (printed under it).
+LEGEND = (
+    "error: for an asymptotic claim, |mean(exact - formula)| at the largest d; for an "
+    "identity, the largest |formula - evidence| (0 when proved symbolically). "
+    "rate: the fitted a in |error| ~ C d^-a (asymptotic claims; - when not fitted). "
+    "s: seconds inside the check. Details: --markdown FILE or --json."
+)
 
-def _plain(v):
+
+def _plain(v: Any) -> Any:
     """A JSON-friendly version of a value (mpf, numpy scalars, SymPy → float or str)."""
     if v is None or isinstance(v, (bool, str)):
         return v
@@ -81,7 +97,7 @@ def _table(rows: list[dict], labels: dict[str, str]) -> tuple[list[dict], dict[s
     return out, columns
 
 
-def _comparison(c: Comparison | None):
+def _comparison(c: Comparison | None) -> dict | None:
     if c is None:
         return None
     table, columns = _table(c.table, c.labels)
@@ -91,6 +107,16 @@ def _comparison(c: Comparison | None):
             "stats": {key_of(k): _plain(v) for k, v in c.stats.items()}, "note": c.note,
             "columns": columns, "table": table,
             "proof": None if c.proof is None else {key_of(k): str(v) for k, v in c.proof.items()}}
+
+
+def _sizes(o: Outcome) -> Any:
+    """The sizes the check used (``Comparison.stats["sizes"]``), from the comparison behind the
+    verdict, else the printed one; None when the claim does not record them.
+    """
+    for c in (o.main, o.printed):
+        if c is not None and c.stats.get("sizes") is not None:
+            return _plain(c.stats["sizes"])
+    return None
 
 
 def record(o: Outcome, expected: dict | None) -> dict:
@@ -111,62 +137,217 @@ def record(o: Outcome, expected: dict | None) -> dict:
         "rate": _plain(main.rate) if main else None,
         "rate_ci": _plain(main.rate_ci) if main else None,
         "seconds": round(o.seconds, 3),
+        "sizes": _sizes(o),
         "note": "; ".join(x for x in (o.note, o.claim.note, main.note if main else "") if x),
         "traceback": o.error,
         "evidence": {"printed": _comparison(o.printed), "corrected": _comparison(o.corrected)},
     }
 
 
-def _fmt(v, width=None):
+# ------------------------------------------------------------------------------------------
+# text that survives any terminal
+# ------------------------------------------------------------------------------------------
+
+_ASCII = {
+    "ρ": "rho", "ψ": "psi", "σ": "sigma", "Σ": "Sigma", "Δ": "Delta", "δ": "delta", "λ": "lambda",
+    "α": "alpha", "β": "beta", "γ": "gamma", "Γ": "Gamma", "ε": "eps", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "κ": "kappa", "μ": "mu", "τ": "tau", "φ": "phi", "Ω": "Omega", "ℓ": "l",
+    "𝒯": "T", "§": "S", "·": ".", "×": "x", "–": "-", "—": "--", "−": "-", "…": "...",
+    "‖": "||", "⟨": "<", "⟩": ">", "≤": "<=", "≥": ">=", "≠": "!=", "≈": "~", "≲": "<~",
+    "∝": "~", "⪰": ">=", "⊆": "subset of", "⊥": "perp", "∞": "inf", "→": "->", "↦": "|->",
+    "↓": "v", "⇐": "<=", "∇": "grad", "∈": "in", "√": "sqrt", "∧": "and", "±": "+-",
+    "²": "^2", "³": "^3", "¹": "^1", "⁶": "^6", "ᵀ": "^T", "₀": "0", "₁": "1", "₂": "2",
+    "₊": "+", "ᵢ": "_i", "ⱼ": "_j", "“": '"', "”": '"', "‘": "'", "’": "'", "✓": "ok",
+}
+
+
+def ascii_text(text: str) -> str:
+    """``text`` in ASCII: Greek letters and mathematical signs spelled out (ρ → rho, ≤ → <=),
+    accents dropped (NFKD), anything else as ``?``. For terminals that cannot print UTF-8.
+    """
+    out = []
+    for ch in text:
+        if ord(ch) < 128:
+            out.append(ch)
+        elif ch in _ASCII:
+            out.append(_ASCII[ch])
+        else:
+            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+            out.append(base if base or unicodedata.combining(ch) else "?")
+    return "".join(out)
+
+
+def can_encode(stream: Any, sample: str = "ρ‖·—≤") -> bool:
+    """Whether ``stream``'s encoding can write ``sample`` (e.g. False for ASCII or Latin-1)."""
+    enc = getattr(stream, "encoding", None) or "ascii"
+    try:
+        sample.encode(enc)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------------
+# the terminal table
+# ------------------------------------------------------------------------------------------
+
+_VERDICT_STYLE = {"holds": "green", "holds asymptotically": "green", "erratum": "yellow",
+                  "missing hypothesis": "yellow", "informal": "cyan", "inconclusive": "red",
+                  "error": "bold red"}
+_STRENGTH_STYLE = {"proved": "bold", "certified": "", "numerical": "dim"}
+
+#: Space a folded text column needs to be worth showing: the source column needs about 30
+#: characters (the median source is 32 characters: one or two lines a row), the method column 50
+#: (the median method is 193 characters: four lines a row at 50).
+_SOURCE_MIN, _METHOD_MIN = 30, 50
+_GAP = 2   # between two columns: one space of padding and the (blank) vertical rule
+
+
+def _num(v: Any, fmt: str) -> str:
     if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:.3g}"
+        return "-"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return format(v, fmt)
     return str(v)
 
 
-def table(records: list[dict]) -> str:
-    """The terminal table: id, source, method, verdict, error, rate, seconds."""
-    cols = [("id", "id"), ("source", "source"), ("method", "method"), ("verdict", "verdict"),
-            ("error", "error"), ("rate", "rate"), ("seconds", "s")]
-    rows = []
-    for r in records:
-        exp = r["expected"] or {}
-        v = f"{r['verdict']} · {r['strength']}" + (
-            "" if r["matches_ledger"] else
-            f"  (ledger: {exp.get('verdict')} · {exp.get('strength')})")
-        rows.append([r["id"], r["source"], r["method"], v, _fmt(r["error"]), _fmt(r["rate"]),
-                     f"{r['seconds']:.1f}"])
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
-              for i, (_, h) in enumerate(cols)]
-    widths = [min(w, 48) for w in widths]
+def _cells(r: dict) -> dict[str, str]:
+    exp = r.get("expected") or {}
+    verdict = r["verdict"]
+    if not r["matches_ledger"]:
+        verdict += (f" ≠ ledger: {exp.get('verdict')} · {exp.get('strength')}" if exp
+                    else " (not in the ledger)")
+    return {"id": r["id"] + ("" if r["matches_ledger"] else " !"), "source": r["source"],
+            "method": r["method"], "verdict": verdict, "verdict_only": r["verdict"],
+            "strength": "-" if r["verdict"] == "error" else r["strength"],
+            "error": _num(r["error"], ".2g"), "rate": _num(r["rate"], ".2f"),
+            "s": f"{r['seconds']:.1f}"}
 
-    def line(cells):
-        return "  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w)
-                         for c, w in zip(cells, widths)).rstrip()
 
-    out = [line([h for _, h in cols]), line(["-" * w for w in widths])]
-    out += [line(row) for row in rows]
-    counts = {v: sum(r["verdict"] == v for r in records) for v in VERDICTS}
-    out.append("")
-    out.append(", ".join(f"{n} {v}" for v, n in counts.items()) + f"  ({len(records)} claims)")
-    return "\n".join(out)
+def _layout(cells: list[dict[str, str]], width: int) -> list[str]:
+    """The richest column set that fits ``width``: the fixed columns always (``s`` dropped
+    first when even they do not fit), then source, then method, each when the space left for
+    it is at least its minimum (:data:`_SOURCE_MIN`, :data:`_METHOD_MIN`).
+    """
+    def w(col: str) -> int:
+        # the verdict column folds a ledger difference onto further lines: its own width is
+        # that of the verdict words ("holds asymptotically")
+        key = "verdict_only" if col == "verdict" else col
+        return max([len(col)] + [len(c[key]) for c in cells])
+
+    fixed = ["id", "verdict", "strength", "error", "rate", "s"]
+    need = sum(w(c) for c in fixed) + _GAP * (len(fixed) - 1)
+    if need > width:
+        fixed.remove("s")
+        need -= w("s") + _GAP
+    left = width - need
+    if left < _SOURCE_MIN + _GAP:
+        return fixed
+    if left < _SOURCE_MIN + _METHOD_MIN + 2 * _GAP:
+        return ["id", "source", *fixed[1:]]
+    return ["id", "source", "method", *fixed[1:]]
+
+
+def table(records: list[dict], *, width: int = 100, unicode: bool = True, color: bool = False,
+          legend: bool = True) -> str:
+    """The terminal table of a run, at most ``width`` characters a line.
+
+    Columns: id, source, method, verdict, strength, error, rate, s (seconds). Source and method
+    appear only when they fit (:func:`_layout`) and fold inside their column (nothing is cut);
+    a row whose verdict differs from the ledger is marked ``!`` and says what the ledger
+    expects. ``unicode=False`` draws ASCII and spells out Greek letters and signs
+    (:func:`ascii_text`); ``color=True`` adds ANSI colours (verdicts green / yellow / cyan /
+    red). Below the table: the counts per verdict and strength, and the :data:`LEGEND`.
+    """
+    from rich.box import Box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    width = max(int(width), 40)
+    conv = (lambda s: s) if unicode else ascii_text
+    cells = [{k: conv(v) for k, v in _cells(r).items()} for r in records]
+    cols = _layout(cells, width)
+    wide = "method" in cols
+    rule = "─" if unicode else "-"
+    # rich's SIMPLE_HEAD box (blank rules, one line under the header), drawn with `rule`
+    simple = Box(f"    \n    \n {rule}{rule} \n    \n    \n    \n    \n    \n", ascii=not unicode)
+    t = Table(box=simple, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
+              show_lines=wide, safe_box=False, expand="source" in cols)
+    for c in cols:
+        if c in ("source", "method"):
+            t.add_column(c, overflow="fold", ratio=2 if c == "method" else 1,
+                         min_width=_SOURCE_MIN if c == "source" else _METHOD_MIN)
+        elif c == "verdict":
+            # a ledger difference folds under the verdict words instead of widening the column
+            t.add_column(c, overflow="fold", ratio=None,
+                         max_width=max([7] + [len(x["verdict_only"]) for x in cells]))
+        else:
+            t.add_column(c, no_wrap=True, justify="right" if c in ("error", "rate", "s") else "left")
+    for r, cl in zip(records, cells):
+        row = []
+        for c in cols:
+            style = ""
+            if c == "verdict":
+                style = _VERDICT_STYLE.get(r["verdict"], "")
+            elif c == "strength":
+                style = _STRENGTH_STYLE.get(r["strength"], "")
+            elif c == "id" and not r["matches_ledger"]:
+                style = "bold red"
+            row.append(Text(cl[c], style=style if color else ""))
+        t.add_row(*row)
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, color_system="standard" if color else None,
+                  force_terminal=color, legacy_windows=False, emoji=False, highlight=False,
+                  markup=False, safe_box=not unicode)
+    con.print(t)
+    s = summary(records)
+    counts = ", ".join(f"{n} {v}" for v, n in s["counts"].items() if n)
+    strengths = ", ".join(f"{n} {k}" for k, n in s["strengths"].items() if n)
+    foot = f"{len(records)} claims: {counts or 'none run'}"
+    foot += f". Strength: {strengths}." if strengths else "."
+    if s["mismatches"]:
+        foot += f" {len(s['mismatches'])} differ from the ledger (marked !)."
+    dropped = [c for c in ("source", "method") if c not in cols]
+    if dropped and records:
+        foot += f" Not shown at {width} columns: {' and '.join(dropped)}."
+    con.print(Text(conv(foot)))
+    if legend:
+        con.print(Text(conv(LEGEND), style="dim" if color else ""))
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines())
 
 
 def summary(records: list[dict]) -> dict:
     """Counts per verdict and per strength, ledger mismatches and internal errors."""
-    return {"counts": {v: sum(r["verdict"] == v for r in records) for v in VERDICTS},
+    return {"counts": {v: sum(r["verdict"] == v for r in records) for v in (*VERDICTS, "error")},
             "strengths": {s: sum(r["strength"] == s and r["verdict"] != "error" for r in records)
                           for s in STRENGTHS},
             "mismatches": [r["id"] for r in records if not r["matches_ledger"]],
             "errors": [r["id"] for r in records if r["verdict"] == "error"]}
 
 
-def provenance(started: float, seconds: float) -> dict:
-    """Who computed this report, with what, where and when (``started``: a UNIX time)."""
+# ------------------------------------------------------------------------------------------
+# provenance and JSON
+# ------------------------------------------------------------------------------------------
+
+def _git_commit() -> str | None:
+    """The checked-out commit of the source tree, when it is a git work tree (else None)."""
+    import subprocess
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
+                             capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = out.stdout.strip()
+    return commit if out.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", commit) else None
+
+
+def provenance(started: float, seconds: float, records: list[dict] | None = None) -> dict:
+    """Who computed this report, with what, where and when (``started``: a UNIX time), and the
+    sizes each claim used (from its records; claims that record none are left out).
+    """
     import datetime
     import platform
-    import subprocess
     import sys
     from importlib import metadata
 
@@ -178,109 +359,28 @@ def provenance(started: float, seconds: float) -> dict:
         except metadata.PackageNotFoundError:
             return None
 
-    commit = None
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
-                             capture_output=True, text=True, timeout=5, check=False)
-        commit = out.stdout.strip() or None if out.returncode == 0 else None
-    except (OSError, subprocess.SubprocessError):
-        commit = None
-    return {"lazysym": lazysym.__version__, "git_commit": commit,
+    return {"lazysym": lazysym.__version__, "git_commit": _git_commit(),
             "python": sys.version.split()[0],
-            "libraries": {d: version(d) for d in ("numpy", "sympy", "mpmath", "python-flint")},
+            "libraries": {d: version(d) for d in ("numpy", "sympy", "mpmath", "python-flint",
+                                                  "rich")},
             "platform": platform.platform(),
             "started": datetime.datetime.fromtimestamp(started, datetime.UTC).isoformat(),
-            "seconds": round(seconds, 3)}
+            "seconds": round(seconds, 3),
+            "sizes": {r["id"]: r["sizes"] for r in records or [] if r.get("sizes") is not None}}
 
 
-def to_json(records: list[dict], settings: dict, prov: dict | None = None) -> str:
-    """The JSON report (schema ``lazysym.proofs-check/2``)."""
+def to_json(records: list[dict], settings: dict, prov: dict | None = None, *,
+            ensure_ascii: bool = False) -> str:
+    """The JSON report (schema ``lazysym.proofs-check/2``); ``ensure_ascii`` escapes non-ASCII
+    characters (lossless, for terminals that cannot print UTF-8).
+    """
     import time
-    prov = prov or provenance(time.time(), sum(r["seconds"] for r in records))
+    prov = prov or provenance(time.time(), sum(r["seconds"] for r in records), records)
     return json.dumps({"schema": SCHEMA, "paper": PAPER, "provenance": prov,
                        "settings": settings, "claims": records, "summary": summary(records)},
-                      indent=2, ensure_ascii=False)
+                      indent=2, ensure_ascii=ensure_ascii)
 
 
 def schema() -> dict:
     """The JSON Schema of :func:`to_json`'s output."""
-    return json.loads((Path(__file__).with_name("report_schema.json")).read_text())
-
-
-def _md_table(rows: list[dict]) -> list[str]:
-    if not rows:
-        return ["_(no table)_"]
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-
-    def cell(v):
-        return _fmt(_plain(v)).replace("|", "\\|").replace("\n", " ")
-
-    out = ["| " + " | ".join(c.replace("|", "\\|") for c in cols) + " |", "|" + "---|" * len(cols)]
-    out += ["| " + " | ".join(cell(r.get(c)) for c in cols) + " |" for r in rows]
-    return out
-
-
-def _plot(rec: dict, path: Path) -> bool:
-    """Log-log plot of mean |error| against d for an asymptotic comparison; False if none."""
-    ev = rec["evidence"]["corrected"] if rec["verdict"] == "erratum" else rec["evidence"]["printed"]
-    if not ev or not ev["table"]:
-        return False
-    pts = [(r.get("d"), r.get("error_mean")) for r in ev["table"]]
-    pts = [(float(d), float(e)) for d, e in pts
-           if isinstance(d, (int, float)) and isinstance(e, (int, float)) and e > 0]
-    if len(pts) < 2:
-        return False
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(4.2, 3.0), dpi=110)
-    ds, es = zip(*pts)
-    ax.loglog(ds, es, "o-", label="mean |exact − formula|")
-    if rec.get("rate"):
-        ax.loglog(ds, [es[0] * (d / ds[0]) ** (-rec["rate"]) for d in ds], "--",
-                  label=f"fit d^-{rec['rate']:.2f}")
-    ax.set_xlabel("d")
-    ax.set_ylabel("error")
-    ax.set_title(rec["id"])
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return True
-
-
-def to_markdown(records: list[dict], settings: dict, path: Path) -> Path:
-    """Write a Markdown report (with PNG error plots in ``<stem>_plots/``); returns the path."""
-    path = Path(path)
-    plots = path.parent / f"{path.stem}_plots"
-    lines = ["# proofs-check report", "", f"Paper: {PAPER['title']} ({PAPER['venue']}, arXiv:{PAPER['arxiv']})", "",
-             f"Settings: dps = {settings['dps']}, seed = {settings['seed']}, "
-             f"thorough = {settings['thorough']}", ""]
-    s = summary(records)
-    lines += ["| verdict | claims |", "|---|---|"]
-    lines += [f"| {v} | {n} |" for v, n in s["counts"].items()]
-    lines += ["", "| id | source | verdict | error | rate |", "|---|---|---|---|---|"]
-    lines += [f"| [{r['id']}](#{r['id'].replace('.', '')}) | {r['source']} | {r['verdict']} | "
-              f"{_fmt(r['error'])} | {_fmt(r['rate'])} |" for r in records]
-    for r in records:
-        lines += ["", f"## {r['id']}", "", f"**Source:** {r['source']}  ", f"**Method:** {r['method']}  ",
-                  f"**Verdict:** {r['verdict']}" + ("" if r["matches_ledger"] else
-                                                    f" (ledger expects {r['expected']})"), "",
-                  "Printed:", "", f"$$ {r['statement']} $$", ""]
-        if r["corrected_statement"]:
-            lines += ["Corrected:", "", f"$$ {r['corrected_statement']} $$", ""]
-        if r["note"]:
-            lines += [f"_{r['note']}_", ""]
-        for label in ("printed", "corrected"):
-            ev = r["evidence"][label]
-            if ev:
-                lines += [f"Evidence against the {label} form (agrees: {ev['agrees']}, "
-                          f"kind: {ev['kind']}):", ""]
-                lines += _md_table(ev["table"]) + [""]
-        plots.mkdir(parents=True, exist_ok=True)
-        png = plots / f"{r['id']}.png"
-        if _plot(r, png):
-            lines += [f"![error against d for {r['id']}]({plots.name}/{png.name})", ""]
-        lines += [f"Re-run: `proofs-check --only {r['id']} --thorough`", ""]
-    path.write_text("\n".join(lines))
-    return path
+    return json.loads((Path(__file__).with_name("report_schema.json")).read_text(encoding="utf-8"))
