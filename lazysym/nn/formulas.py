@@ -172,7 +172,7 @@ def theorem6_risk(mixture: GaussianMixture | tuple[Any, Any], N: int, *,
     if dps is None:
         Sg, Dl, exact = _pair(mixture)
         m = GaussianMixture(np.array(_mp_matrix(Sg), dtype=float),
-                            np.array(_mp_matrix(Dl), dtype=float)) if exact else mixture
+                            np.array(_mp_matrix(Dl), dtype=float)) if exact else as_mixture(mixture)
         s = _singular_values_desc(m)[:N]
         return 2.0 / (2.0 + float(np.sum(s * s)))
     dps = check_dps(dps)
@@ -191,7 +191,7 @@ def theorem6_risk_rho_ge_1(mixture: GaussianMixture | tuple[Any, Any], *,
     if dps is None:
         Sg, Dl, exact = _pair(mixture)
         m = GaussianMixture(np.array(_mp_matrix(Sg), dtype=float),
-                            np.array(_mp_matrix(Dl), dtype=float)) if exact else mixture
+                            np.array(_mp_matrix(Dl), dtype=float)) if exact else as_mixture(mixture)
         Dt = m.delta_tilde
         return 1.0 / (1.0 + float(np.sum(Dt * Dt)) / 2.0)
     dps = check_dps(dps)

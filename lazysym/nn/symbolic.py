@@ -28,7 +28,7 @@ __all__ = ["one_direction_value", "theorem6_error_chain"]
 
 
 def one_direction_value(r: int) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
-    r"""min over m ∈ R^r of :math:`(1 + \sum_k m_k\gamma_k)^2 + 2\sum_k m_k^2(1+\gamma_k^2)`,
+    r"""Min over m ∈ R^r of :math:`(1 + \sum_k m_k\gamma_k)^2 + 2\sum_k m_k^2(1+\gamma_k^2)`,
     solved in SymPy (stationarity is linear; the problem is strictly convex).
 
     Returns ``(value, gammas)``; the value simplifies to

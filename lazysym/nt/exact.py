@@ -297,8 +297,8 @@ def nt_risk_mixture_band(W: ArrayLike, mixture: GaussianMixture) -> dict[str, fl
     r"""A rigorous band for the exact NT mixture risk around its leading part (§3.2).
 
     In the notation of the module docstring, :math:`R_{NT} = 1/(1+s)`,
-    :math:`s = \langle u, (2A)^{-1}uangle` with :math:`A = I + M` on :math:`\mathcal T`,
-    :math:`\langle S, MSangle = \operatorname{Tr}(S	ilde\Delta S	ilde\Delta)`. By Cauchy–Schwarz
+    :math:`s = \langle u, (2A)^{-1}u    angle` with :math:`A = I + M` on :math:`\mathcal T`,
+    :math:`\langle S, MS    angle = \operatorname{Tr}(S	ilde\Delta S	ilde\Delta)`. By Cauchy–Schwarz
     :math:`|\operatorname{Tr}(S	ilde\Delta S	ilde\Delta)| \le \|S	ilde\Delta\|_F^2 \le
     arepsilon\|S\|_F^2`, :math:`arepsilon = \|	ilde\Delta\|_{op}^2 < 1`, so the spectrum of A
     lies in [1 − ε, 1 + ε] and

@@ -95,7 +95,8 @@ def eq13_printed(N, d, tr2, f2, dps=30):
 
 def eq13_corrected(N, d, tr2, f2, dps=30):
     """Eq. (13), NT row with the '+' a product: the poster's Theorem 2
-    (:func:`lazysym.nt.poster_theorem2_risk`)."""
+    (:func:`lazysym.nt.poster_theorem2_risk`).
+    """
     return poster_theorem2_risk(*qf_args(N, d, tr2, f2), dps=dps)
 
 

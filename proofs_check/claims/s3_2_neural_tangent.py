@@ -94,6 +94,7 @@ def _given_w_evidence(seed: int, thorough: bool) -> dict:
 
 
 def given_w_evidence(ctx: Context) -> dict:
+    """Exact NT risks for given W and their rigorous bands (cached per seed)."""
     ctx.progress("exact NT mixture risks for given W, and their rigorous bands")
     return _given_w_evidence(ctx.seed, ctx.thorough)
 
@@ -178,8 +179,9 @@ def _kappa_evidence(seed: int, thorough: bool) -> dict:
     ds = ctx.pick(*SIZES)
     draws = ctx.pick(*DRAWS)
     err = theorem2_limit_chain(offset=True)
-    from lazysym.nt.symbolic import SYMBOLS
     import sympy as sp
+
+    from lazysym.nt.symbolic import SYMBOLS
     err_fn = sp.lambdify((SYMBOLS["d"], SYMBOLS["rho"], SYMBOLS["r"]), err["error_lt1"],
                          modules=[{}])
     cases = []
@@ -208,6 +210,7 @@ def _kappa_evidence(seed: int, thorough: bool) -> dict:
 
 
 def kappa_evidence(ctx: Context) -> dict:
+    """Exact E_W anchor, derived κ error and exact NT risks of W draws (cached per seed)."""
     ctx.progress("E_W of the leading NT part (exact) and exact NT risks of W draws, Σ = I")
     return _kappa_evidence(ctx.seed, ctx.thorough)
 
@@ -225,7 +228,8 @@ def compare_kappa(formula, data, ctx, switch_off=frozenset()) -> Comparison:
     ≥ 0.5. Together with the rigorous band |R(W) − 1/(1+s₀(W))| = O(ε) this is the o_P(1) claim.
     Designed false-flip probability ≤ 1e-4 (the second criterion; the first is exact).
     """
-    rows, anc_ok = {}, True
+    rows: dict[int, dict] = {}
+    anc_ok = True
     with mpmath.workdps(ctx.dps + 10):
         atol = mpmath.mpf(10) ** (2 - ctx.dps)
         for c in data["cases"]:
@@ -261,7 +265,7 @@ def compare_kappa(formula, data, ctx, switch_off=frozenset()) -> Comparison:
         strength="numerical",
         strength_note="E_W of the leading part, its limit and error derived symbolically; the "
                       "concentration over W (o_P(1)) is measured on draws",
-        rate_ci=None if fit.lo is None else (float(fit.lo), float(fit.hi)),
+        rate_ci=None if fit.lo is None or fit.hi is None else (float(fit.lo), float(fit.hi)),
         criteria=crit,
         stats={"sizes": data["ds"], "draws": data["draws"], "alpha": ALPHA_CLAIM,
                "fluctuation_rate": fit.rate, "q_t": t_quantile(ALPHA_CLAIM, data["draws"] - 1)},
@@ -282,7 +286,7 @@ def _slip_N_rho(f):
 
 
 def _slip_d_ratio(f):
-    """d → d + 1 in Tr(Δ)²/(d‖Δ‖²_F): Δ padded with a zero row and column (traces unchanged)."""
+    """D → d + 1 in Tr(Δ)²/(d‖Δ‖²_F): Δ padded with a zero row and column (traces unchanged)."""
     def g(rho, Delta, dps=30):
         D = np.asarray(Delta, dtype=float)
         P = np.zeros((D.shape[0] + 1, D.shape[0] + 1))
@@ -360,6 +364,7 @@ def _ge1_evidence(seed: int, thorough: bool) -> dict:
 
 
 def ge1_evidence(ctx: Context) -> dict:
+    """Exact NT risks at N ≥ d and the singular values of Δ (cached per seed)."""
     ctx.progress("exact NT mixture risks at N ≥ d, Σ = I")
     return _ge1_evidence(ctx.seed, ctx.thorough)
 
@@ -367,7 +372,8 @@ def ge1_evidence(ctx: Context) -> dict:
 def compare_ge1(formula, data, ctx, switch_off=frozenset()) -> Comparison:
     """For W of rank d the NT class is every quadratic form plus a constant, so the exact NT risk
     is the NN optimum 2/(2 + Σσᵢ²/(1+σᵢ²)) (σ over all of Δ): the sandwich rule
-    (:func:`proofs_check.evidence.nn.sandwich_rule`), exact, no random decision."""
+    (:func:`proofs_check.evidence.nn.sandwich_rule`), exact, no random decision.
+    """
     cs = data["cases"]
     vals = [formula(c["Delta"], ctx.dps) for c in cs]
     return sandwich_rule(vals, [c["exact"] for c in cs], [c["sigmas"] for c in cs],

@@ -169,7 +169,8 @@ def thm6_rho_printed(mixture, N, dps=30):
 claim(
     id="thm6.rho_ge_1",
     source="§3.3, Theorem 6 (case ρ ≥ 1)",
-    statement=r"R_{\mathrm{NN},N}(\mathbb{P}_{\mathbf I,\Delta}) = \frac{1}{1 + \|\tilde\Delta\|_F^2/2} + o_d(1)",
+    statement=r"R_{\mathrm{NN},N}(\mathbb{P}_{\mathbf I,\Delta}) = "
+              r"\frac{1}{1 + \|\tilde\Delta\|_F^2/2} + o_d(1)",
     method=f"exact finite-d optimum at N ∈ {{d, 2d, 10d}}, Σ = I, §4 Δ and a GOE Δ, {_SZ}, "
            "against the derived bound ½Σσᵢ⁴/(1+σᵢ²)·R²",
     printed=thm6_rho_printed,
@@ -182,7 +183,8 @@ claim(
 
 def eq17_printed(mixture, N, dps=30):
     """Eq. (17), NN row (:func:`lazysym.nn.eq17_nn_risk`), Σ = I; above :data:`MP_MAX_D` a
-    non-diagonal Δ goes through Theorem 6's float64 path (same singular values at Σ = I)."""
+    non-diagonal Δ goes through Theorem 6's float64 path (same singular values at Σ = I).
+    """
     if _dps_for(mixture, dps) is None:
         return theorem6_risk(mixture, N)
     return eq17_nn_risk(mixture.Delta, N, dps=dps)
@@ -229,6 +231,7 @@ def _bayes_evidence(seed: int, thorough: bool) -> dict:
 
 
 def bayes_evidence(ctx):
+    """Monte Carlo Bayes MMSE (CLT s.e.) and the exact NN risk at N = d, per d."""
     ctx.progress("Monte Carlo Bayes error")
     return _bayes_evidence(ctx.seed, ctx.thorough)
 
@@ -242,7 +245,8 @@ def bayes_printed() -> bool:
 
 def bayes_compare(formula, data, ctx) -> Comparison:
     """:func:`proofs_check.evidence.nn.bayes_rule` (one-sided z-tests with the CLT s.e.,
-    α = 1e-4 Bonferroni-split: the designed false-flip probability)."""
+    α = 1e-4 Bonferroni-split: the designed false-flip probability).
+    """
     cmp = bayes_rule(bool(formula()), data["rows"])
     cmp.labels.update({"r_nn": "R_NN (N ≥ d, exact)", "mmse": "Bayes MMSE (MC)", "se": "MC s.e.",
                        "z": "gap / s.e."})

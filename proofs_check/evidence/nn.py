@@ -14,7 +14,8 @@ For a mixture with singular values σᵢ of Δ̃ and an exact finite-d risk R (t
 :math:`R_p = 2/(2 + b)`, :math:`b = \sum_{i\le N\wedge d}\sigma_i^2`, satisfies (derived in SymPy,
 :func:`lazysym.nn.symbolic.theorem6_error_chain`)
 
-.. math:: 0 \le R - R_p \le \tfrac12 (b - a) R^2,\qquad b - a = \sum_{i\le N\wedge d}\frac{\sigma_i^4}{1+\sigma_i^2}
+.. math:: 0 \le R - R_p \le \tfrac12 (b - a) R^2,\qquad
+          b - a = \sum_{i\le N\wedge d}\frac{\sigma_i^4}{1+\sigma_i^2}
           \le \tfrac{d}{2}\|\tilde\Delta\|_{op}^4 = O(1/d) \text{ under M2}.
 
 Criteria, each on every evidence point, with ``tol`` = 1e-12 (float64 round-off of the exact
@@ -47,7 +48,7 @@ from lazysym.nn.loss import loss_gradient, loss_hessian, pack, population_loss, 
 from lazysym.nn.symbolic import theorem6_error_chain
 from lazysym.objects.models import QuadraticTarget
 from proofs_check.evidence.decisions import ALPHA_CLAIM, z_quantile
-from proofs_check.registry import Comparison, Context
+from proofs_check.registry import Comparison
 
 __all__ = ["TOL", "saddle_free_newton", "sandwich_rule", "bayes_rule", "slack_terms"]
 
@@ -67,7 +68,7 @@ def saddle_free_newton(target: QuadraticTarget, N: int, rng: np.random.Generator
     W, c = unpack(th, d)
     f = population_loss(W, c, target)
     it = 0
-    for it in range(max_iter):
+    for it in range(max_iter):  # noqa: B007 - the count is returned after the loop
         W, c = unpack(th, d)
         gW, gc = loss_gradient(W, c, target)
         g = pack(gW, gc)
@@ -116,7 +117,7 @@ def sandwich_rule(values: Sequence[float], exact: Sequence[float], sigmas: Seque
     if checks:
         crit["closed_form_not_refuted"] = not refuted
     agrees = all(v for k, v in crit.items() if k not in switch_off)
-    rows = []
+    rows: list[dict] = []
     dd = np.asarray(ds)
     for d in sorted(set(int(x) for x in ds)):
         m = dd == d
@@ -125,7 +126,7 @@ def sandwich_rule(values: Sequence[float], exact: Sequence[float], sigmas: Seque
                      "min_error": float(np.min(diff[m])),
                      "max_bound": float(np.max(upper[m])),
                      "max_error_over_bound": float(np.max(diff[m] / np.maximum(upper[m], 1e-300)))})
-    rows += [dict(c, check="numerical minimum ≥ closed form") for c in checks]
+    rows += [{**c, "check": "numerical minimum ≥ closed form"} for c in checks]
     return Comparison(
         agrees, "asymptotic", rows[-1 - len(checks)]["max_error"] if rows else None, None, rows,
         note, strength="proved" if agrees or not (low_ok and up_ok) else "numerical",

@@ -64,14 +64,16 @@ SIZES = ([50, 100, 200, 400, 800], [50, 100, 200, 400, 800, 1600])
 
 def _dyadic(x: np.ndarray) -> np.ndarray:
     """Entries rounded to multiples of 2⁻²⁰: their float64 sums are exact, so the centred
-    target's b₀ = −Tr B is exactly −Tr B (E f* = 0 exactly, as the closed form assumes)."""
+    target's b₀ = −Tr B is exactly −Tr B (E f* = 0 exactly, as the closed form assumes).
+    """
     return np.round(np.asarray(x, dtype=float) * 2.0 ** 20) / 2.0 ** 20
 
 
 def qf_targets(d: int, ctx: Context, tag: str) -> list[tuple[str, QuadraticTarget]]:
     """(family, centred QuadraticTarget) pairs at dimension d; random ones drawn from ctx.rng.
 
-    Entries are dyadic (:func:`_dyadic`) so that the targets are centred exactly."""
+    Entries are dyadic (:func:`_dyadic`) so that the targets are centred exactly.
+    """
     out = []
     for j in range(3):  # the paper's §4 target, three draws
         rng = ctx.rng(tag, "exp", d, j)
@@ -114,14 +116,16 @@ def _expected(seed: int, thorough: bool, offset: bool) -> dict:
 
 def expected_risk_evidence(ctx: Context, *, offset: bool = True) -> dict:
     """Exact rational E_W[R_NT]/‖f*‖² at N = round(ρd), every family, ρ ∈ RHOS, d in SIZES, and
-    the symbolic chain (closed form, limit, exact error) for the class with or without offset."""
+    the symbolic chain (closed form, limit, exact error) for the class with or without offset.
+    """
     ctx.progress(f"exact E_W R_NT (offset={offset}) and its symbolic limit")
     return _expected(ctx.seed, ctx.thorough, offset)
 
 
 def qf_args(N: Any, d: Any, tr2: Any, f2: Any) -> tuple[Any, Any]:
     """(ρ, Tr(B)²/(d‖B‖²_F)) from the formula arguments: exact Fractions for integers and
-    Fractions, SymPy expressions for symbols."""
+    Fractions, SymPy expressions for symbols.
+    """
     if isinstance(N, int) and isinstance(d, int):
         return Fraction(N, d), Fraction(tr2) / (d * Fraction(f2))
     return sp.sympify(N) / d, sp.sympify(tr2) / (d * f2)
@@ -249,7 +253,9 @@ def bound_rule(formula: Callable, data: dict, ctx: Context,
         sym_ok &= bool(diff == 0)
         sym_rows.append({"piece": name, "formula": sp.sstr(f), "closed_form_at_r_1": sp.sstr(top),
                          "difference": sp.sstr(diff)})
-    viol, gap, rows = [], [], {}
+    viol: list[float] = []
+    gap: list[float] = []
+    rows: dict[int, dict] = {}
     with mpmath.workdps(ctx.dps + 10):
         atol = mpmath.mpf(10) ** (2 - ctx.dps)
         ok_vals = True
@@ -296,7 +302,7 @@ def slip_N(f: Callable) -> Callable:
 
 
 def slip_d(f: Callable) -> Callable:
-    """d → d + 1 in the formula's arguments (ρ and Tr(B)²/(d‖B‖²_F) both move)."""
+    """D → d + 1 in the formula's arguments (ρ and Tr(B)²/(d‖B‖²_F) both move)."""
     def g(N, d, *rest):
         return f(N, d + 1, *rest)
     return g
