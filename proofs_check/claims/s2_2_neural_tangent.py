@@ -88,8 +88,14 @@ claim(
 )
 
 
-def eq13_printed(N, d, tr2, f2, dps=30):
-    """Eq. (13), NT row as printed (:func:`lazysym.nt.eq13_nt_risk`)."""
+def eq13_printed(N, d, tr2=None, f2=None, dps=30):
+    """Eq. (13), NT row as printed (:func:`lazysym.nt.eq13_nt_risk`).
+
+    Also callable as ``eq13_printed(rho, ratio)`` (two arguments: ρ and Tr(B)²/(d‖B‖²_F)), the
+    form notebooks/07_figures.ipynb uses.
+    """
+    if tr2 is None and f2 is None:
+        return eq13_nt_risk(N, d, dps=dps)
     return eq13_nt_risk(*qf_args(N, d, tr2, f2), dps=dps)
 
 
