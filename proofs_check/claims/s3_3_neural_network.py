@@ -17,8 +17,8 @@ and :func:`proofs_check.evidence.nn.bayes_rule` (one-sided z-tests, α = 1e-4).
 
 Models: the §4 mixture (Σ = I, Δ diagonal with entries in {2, 1.5, 1}/√d), a mixed-sign GOE Δ at
 Σ = I, and a non-commuting pair (Σ = I + GGᵀ/(2d), spectrum in [1, ~2.5]: M1; Δ = ½·GOE/√d,
-‖Δ‖_op ≈ 1/√d: M2) — the last at the two smallest d, where the printed formula's singular values
-at ``dps`` (mpmath Cholesky + eigsy, O(d³)) stay cheap.
+‖Δ‖_op ≈ 1/√d: M2) — the last at the two smallest d. The printed formula's singular values are
+computed at ``dps`` (mpmath) for diagonal models and for d ≤ :data:`MP_MAX_D`.
 """
 
 from __future__ import annotations
@@ -124,9 +124,9 @@ def _two_for_one(f):
 
 
 #: Largest d at which a non-diagonal model's singular values are computed in mpmath at ``dps``
-#: (Cholesky + eigsy, O(d³): 1.5 s at d = 50, CPU, measured). Above it the printed formula is
-#: evaluated from float64 singular values (error ≲ 1e-14, far inside the rule's tol = 1e-12).
-MP_MAX_D = 50
+#: (Cholesky + eigsy, O(d³): 1.5 s at d = 50, ~0.2 s at d = 25, CPU, measured). Above it the
+#: printed formula is evaluated from float64 singular values (error ≲ 1e-14, inside tol = 1e-12).
+MP_MAX_D = 25
 
 
 def _dps_for(mixture, dps):
