@@ -1,0 +1,168 @@
+"""The NT/NN claims' acceptance rules: every criterion is necessary (switched off, a mutant or a
+corrupted piece of evidence passes), ``ctx.dps`` reaches the printed formulas, and corrupting
+the Monte Carlo evidence of ``sec3.bayes_not_reached`` flips it."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from proofs_check.evidence import nn as enn
+from proofs_check.evidence import nt as ent
+from proofs_check.evidence.mutants import relative
+from proofs_check.registry import Context, get, run_claim
+
+CTX = Context()
+
+
+def _data(cid):
+    c = get(cid)
+    return c, c.evidence(CTX)
+
+
+# --------------------------------------------------------------------------------------------
+# Theorem 2 family: limit_rule and bound_rule
+# --------------------------------------------------------------------------------------------
+
+def test_limit_rule_criteria_are_each_necessary():
+    c, data = _data("thm2")
+    assert ent.limit_rule(c.printed, data, CTX).agrees
+    sym_bad = ent.symbolic_only(c.printed, 1.02)  # the SymPy backend diverges
+    num_bad = ent.numeric_only(c.printed, 1.02)   # the mpmath backend diverges
+    assert not ent.limit_rule(sym_bad, data, CTX).agrees
+    assert not ent.limit_rule(num_bad, data, CTX).agrees
+    assert ent.limit_rule(sym_bad, data, CTX, switch_off=frozenset({"symbolic_limit"})).agrees
+    assert ent.limit_rule(num_bad, data, CTX, switch_off=frozenset({"finite_d_anchor"})).agrees
+
+
+def test_bound_rule_criteria_are_each_necessary():
+    c, data = _data("thm2.bound")
+    assert ent.bound_rule(c.printed, data, CTX).agrees
+    sym_bad = ent.symbolic_only(c.printed, 1.02)
+    num_bad = ent.numeric_only(c.printed, 1.02)
+    assert ent.bound_rule(sym_bad, data, CTX,
+                          switch_off=frozenset({"symbolic_holds_and_attained"})).agrees
+    assert not ent.bound_rule(sym_bad, data, CTX).agrees
+    assert ent.bound_rule(num_bad, data, CTX, switch_off=frozenset({"values_hold_and_attained"})).agrees
+    assert not ent.bound_rule(num_bad, data, CTX).agrees
+
+
+def test_eq13_misprint_is_rejected_symbolically():
+    c, data = _data("eq13.nt")
+    cmp = ent.limit_rule(c.printed, data, CTX)
+    assert not cmp.criteria["symbolic_limit"] and not cmp.criteria["finite_d_anchor"]
+    assert cmp.strength == "proved"
+
+
+# --------------------------------------------------------------------------------------------
+# NN sandwich rule
+# --------------------------------------------------------------------------------------------
+
+def _sandwich(c, data, f, switch_off=frozenset(), checks=None):
+    cs = data["cases"]
+    vals = [f(x["mixture"], x["N"], CTX.dps) for x in cs]
+    return enn.sandwich_rule(vals, [x["exact"] for x in cs], [x["sigmas"] for x in cs],
+                             [min(x["N"], x["d"]) for x in cs], [x["d"] for x in cs],
+                             checks=data["checks"] if checks is None else checks,
+                             switch_off=switch_off)
+
+
+def test_sandwich_rule_criteria_are_each_necessary():
+    c, data = _data("thm6")
+    assert _sandwich(c, data, c.printed).agrees
+    up, down = relative(c.printed, 1.05), relative(c.printed, 0.95)
+    assert not _sandwich(c, data, up).agrees and not _sandwich(c, data, down).agrees
+    assert _sandwich(c, data, up, frozenset({"lower"})).agrees
+    assert _sandwich(c, data, down, frozenset({"upper"})).agrees
+    # the N → N+1 mutant (issue 12's survivor) is caught by the upper criterion
+    slip = next(m for m in c.mutants if m.name == "N → N+1").formula
+    assert not _sandwich(c, data, slip).agrees
+    assert _sandwich(c, data, slip, frozenset({"upper"})).agrees
+    # a numerical minimum below the closed form refutes it; one above does not
+    refuting = [dict(x, numerical_min=x["exact"] - 1e-6) for x in data["checks"]]
+    stuck = [dict(x, numerical_min=x["exact"] + 1e-3) for x in data["checks"]]
+    assert not _sandwich(c, data, c.printed, checks=refuting).agrees
+    assert _sandwich(c, data, c.printed, frozenset({"closed_form_not_refuted"}), refuting).agrees
+    assert _sandwich(c, data, c.printed, checks=stuck).agrees
+
+
+# --------------------------------------------------------------------------------------------
+# Theorem 5
+# --------------------------------------------------------------------------------------------
+
+def test_given_w_rule_criteria_are_each_necessary():
+    from proofs_check.claims.s3_2_neural_tangent import compare_given_w
+    c, data = _data("thm5.W")
+    up = relative(c.printed, 1.05)
+    assert not compare_given_w(up, data, CTX).agrees
+    assert compare_given_w(up, data, CTX, switch_off=frozenset({"formula_in_band"})).agrees
+    bad = copy.copy(data)
+    bad["cases"] = [dict(x, exact=x["exact"] + 0.05) for x in data["cases"]]
+    assert not compare_given_w(c.printed, bad, CTX).agrees
+    assert compare_given_w(c.printed, bad, CTX, switch_off=frozenset({"exact_in_band"})).agrees
+
+
+def test_kappa_rule_criteria_are_each_necessary():
+    from proofs_check.claims.s3_2_neural_tangent import compare_kappa
+    c, data = _data("thm5.kappa")
+    assert compare_kappa(c.printed, data, CTX).agrees
+    slip = next(m for m in c.mutants if m.name == "d → d+1").formula
+    assert not compare_kappa(slip, data, CTX).agrees
+    assert compare_kappa(slip, data, CTX, switch_off=frozenset({"anchor"})).agrees
+    # corrupted draws whose fluctuation does not decay (s₀ off its mean by 0.05 at every d)
+    bad = copy.copy(data)
+    bad["cases"] = [dict(x, s0=[float(x["es0"]) + 0.05 * (-1) ** j for j in range(len(x["s0"]))])
+                    for x in data["cases"]]
+    assert not compare_kappa(c.printed, bad, CTX).agrees
+    assert compare_kappa(c.printed, bad, CTX,
+                         switch_off=frozenset({"fluctuation_vanishes"})).agrees
+
+
+# --------------------------------------------------------------------------------------------
+# the Bayes error: decisions rest on the Monte Carlo evidence
+# --------------------------------------------------------------------------------------------
+
+def test_bayes_claim_flips_when_its_evidence_is_corrupted():
+    c, data = _data("sec3.bayes_not_reached")
+    assert run_claim(c, CTX, data=data).verdict == "holds asymptotically"
+    # the MC estimate set to the NN risk (the Bayes error "reached"): the gap vanishes
+    reached = {"rows": [dict(r, mmse=r["r_nn"], gap=0.0) for r in data["rows"]]}
+    assert run_claim(c, CTX, data=reached).verdict == "inconclusive"
+    # a gap that decays like 1/d (from its d = 50 value): persistence fails
+    d0, g0 = data["rows"][0]["d"], data["rows"][0]["gap"]
+    decaying = {"rows": [dict(r, gap=g0 * d0 / r["d"]) for r in data["rows"]]}
+    assert run_claim(c, CTX, data=decaying).verdict == "inconclusive"
+    cmp = enn.bayes_rule(True, decaying["rows"], switch_off=frozenset({"gap_persists"}))
+    assert cmp.agrees
+    cmp = enn.bayes_rule(True, reached["rows"], switch_off=frozenset({"gap_positive"}))
+    assert not cmp.criteria["gap_positive"]
+
+
+# --------------------------------------------------------------------------------------------
+# ctx.dps reaches the printed formulas
+# --------------------------------------------------------------------------------------------
+
+DPS_CLAIMS = ["thm2", "thm2.bound", "eq13.nt", "poster.thm2", "poster.nt_class", "thm5.kappa",
+              "eq17.nt", "thm5.rho_ge_1", "thm6", "thm6.rho_ge_1", "eq17.nn", "poster.thm3",
+              "poster.mg_table"]
+
+
+@pytest.mark.parametrize("cid", DPS_CLAIMS)
+def test_ctx_dps_reaches_the_printed_formula(cid, monkeypatch):
+    import mpmath
+    c = get(cid)
+    data = c.evidence(CTX)
+    seen = set()
+    real = mpmath.workdps
+
+    def spy(n, *a, **k):
+        seen.add(n)
+        return real(n, *a, **k)
+
+    monkeypatch.setattr(mpmath, "workdps", spy)
+    for dps in (20, 41):
+        seen.clear()
+        c.compare(c.printed, data, Context(dps=dps))
+        # the formula works at dps (+ guard digits): a precision ≥ dps tied to it is used
+        assert any(dps <= n <= dps + 12 for n in seen), (cid, dps, sorted(seen))
