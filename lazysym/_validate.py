@@ -185,7 +185,8 @@ def parse_decimal(text: str, name: str, *, assumption: str | None = None) -> Fra
     check_limit("expression_chars", len(text), f"length of the number string {name}")
     parts = [p.strip() for p in text.strip().split("/")]
     check(len(parts) in (1, 2) and all(_DECIMAL.fullmatch(p) for p in parts),
-          f"{name} must be a finite real number written as a decimal or p/q; got {text!r:.60}",
+          f"{name} must be a finite real number written as a decimal or p/q; got the string "
+          f"{text!r:.60}",
           assumption=assumption)
     for p in parts:
         mant, _, exp = p.lower().partition("e")
