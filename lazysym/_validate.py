@@ -149,7 +149,8 @@ def check_dps(dps) -> int:
     return check_limit("dps", int(dps), "dps (mpmath digits)")
 
 
-_SEED_TYPES = "a seed (an integer ≥ 0 or a sequence of them), a numpy SeedSequence or a numpy.random.Generator"
+_SEED_TYPES = ("a seed (an integer ≥ 0 or a sequence of them), a numpy SeedSequence or a "
+               "numpy.random.Generator")
 
 
 def as_generator(seed) -> np.random.Generator:
@@ -257,7 +258,7 @@ def as_target(target, context: str = "this function"):
     from lazysym.objects.models import QuadraticTarget
     if isinstance(target, QuadraticTarget):
         return target
-    raise AssumptionError(
+    raise InputTypeError(
         f"{context} needs the qf target as a lazysym.QuadraticTarget; got {type(target).__name__}",
         assumption="quadratic target (qf, eq. (8))", fix="wrap the matrix: QuadraticTarget(B) (centred, "
         "b₀ = −Tr B) or QuadraticTarget(B, b0)")
@@ -270,7 +271,7 @@ def as_mixture(mixture, context: str = "this function"):
     from lazysym.objects.models import GaussianMixture
     if isinstance(mixture, GaussianMixture):
         return mixture
-    raise AssumptionError(
+    raise InputTypeError(
         f"{context} needs the mg model as a lazysym.GaussianMixture; got {type(mixture).__name__}",
         assumption="mg model", fix="build GaussianMixture(Sigma, Delta)")
 

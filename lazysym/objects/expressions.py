@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
@@ -297,12 +298,12 @@ def _lower(expr: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
     if isinstance(expr, sp.log):
         lo = _lower(expr.args[0], x)
         return sp.log(lo) if (lo is not None and lo > 0) else None
-    if isinstance(expr, sp.Max):
-        lows = [lo for lo in (_lower(a, x) for a in expr.args) if lo is not None]
-        return max(lows) if lows else None
-    if isinstance(expr, sp.Min):
+    if isinstance(expr, (sp.Max, sp.Min)):
         lows = [_lower(a, x) for a in expr.args]
-        return None if any(lo is None for lo in lows) else min(lows)
+        known: list[Any] = [lo for lo in lows if lo is not None]
+        if isinstance(expr, sp.Max):
+            return max(known) if known else None
+        return min(known) if len(known) == len(lows) else None
     for fn, lo in _LOWER.items():
         if isinstance(expr, fn):
             return lo
@@ -411,11 +412,11 @@ def growth_bound(expr: sp.Expr, x: sp.Symbol | None = None) -> GrowthBound:
         if expr.args[-1][1] != sp.true:
             raise _undecided("the Piecewise may be undefined (its last condition is not True)", expr)
         return _combine_sum([growth_bound(e, x) for e, _ in expr.args])
-    for fn, bound in _BOUNDED.items():
-        if isinstance(expr, fn):
-            for a in expr.args:
-                growth_bound(a, x)          # the argument must be real and locally bounded
-            return _poly(0, bound)
+    bound = next((b for fn, b in _BOUNDED.items() if isinstance(expr, fn)), None)
+    if bound is not None:
+        for a in expr.args:
+            growth_bound(a, x)              # the argument must be real and locally bounded
+        return _poly(0, bound)
     if isinstance(expr, sp.tan):
         b = growth_bound(expr.args[0], x)
         if b.kind == "poly" and b.degree == 0 and b.lead < sp.pi / 2:

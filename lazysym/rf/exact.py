@@ -79,8 +79,15 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from lazysym._validate import as_weights, positive_int
-from lazysym.errors import AssumptionError, ConvergenceError, check
+from lazysym._validate import (
+    as_finite_array,
+    as_mixture,
+    as_target,
+    as_weights,
+    nonnegative_int,
+    positive_int,
+)
+from lazysym.errors import AssumptionError, ConvergenceError, check, check_type
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 if TYPE_CHECKING:  # the activations (SymPy) are imported where they are needed, not on import
@@ -170,14 +177,11 @@ def _closed_form_bases():
 
 
 def _as_activation(activation: ActivationLike) -> Activation:
-    """A :class:`lazysym.objects.activations.Activation` from a name, an alias or an Activation."""
-    from lazysym.objects import activations as A  # noqa: PLC0415
-    if isinstance(activation, A.Activation):
-        return activation
-    if isinstance(activation, str):
-        return A.activation(activation)     # the package's one resolver (names and expressions)
-    raise AssumptionError(f"activation must be a name or a lazysym.objects.activations.Activation; "
-                          f"got {type(activation).__name__}", assumption="activation type")
+    """The package's one resolver, :func:`lazysym.objects.activations.activation` (names,
+    expressions through the whitelist parser, Activation objects; a clear error otherwise).
+    """
+    from lazysym.objects.activations import activation as resolve  # noqa: PLC0415
+    return resolve(activation)
 
 
 def _resolve(activation: ActivationLike | _Act, *, series: bool = False) -> _Act:
@@ -234,10 +238,14 @@ def rf_features(X: ArrayLike, W: ArrayLike, activation: ActivationLike = "x^2-1"
         See :func:`rf_risk_quadratic`.
     """
     W = as_weights(W)
-    X = np.asarray(X, dtype=float)
-    check(X.ndim == 2 and X.shape[1] == W.shape[0],
+    X = as_finite_array(X, "X", ndim=2)
+    check(X.shape[1] == W.shape[0],
           f"X must be n×d with d = {W.shape[0]}; got shape {X.shape}", assumption="X shape")
-    return np.asarray(_numpy_fn(_resolve(activation))(X @ W), dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        F = np.asarray(_numpy_fn(_resolve(activation))(X @ W), dtype=float)
+    check(bool(np.all(np.isfinite(F))), "σ(XW) overflowed float64 (non-finite features)",
+          assumption="features finite", fix="use smaller inputs or a slower-growing σ")
+    return F
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,7 +423,9 @@ def _check_a1(act: _Act):
     """
     if act.kind != "series" or act.obj in _A1_OK:
         return
+    from lazysym.objects.activations import check_a1_growth  # noqa: PLC0415
     from lazysym.objects.hermite import check_a1  # noqa: PLC0415
+    check_a1_growth(act.obj)     # square integrability, before any Hermite computation
     check_a1(act.obj)
     _A1_OK.add(act.obj)
 
@@ -470,15 +480,15 @@ def rf_gram(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
 
 
 def _gram(W, model, activation, kmax, kernel="auto"):
-    check(kernel in ("auto", "series"), f"kernel must be 'auto' or 'series'; got {kernel!r}",
-          assumption="kernel method")
+    check(isinstance(kernel, str) and kernel in ("auto", "series"),
+          f"kernel must be 'auto' or 'series'; got {kernel!r}", assumption="kernel method")
+    check_type(isinstance(model, (QuadraticTarget, GaussianMixture)), "model",
+               "a QuadraticTarget (qf) or a GaussianMixture (mg)", model)
+    if kmax is not None:
+        # the series costs O(N²·kmax) and the coefficients O(kmax²): capped (lazysym.limits)
+        kmax = nonnegative_int(kmax, "kmax", cap="series_terms")
     act = _resolve(activation, series=(kernel == "series"))
     _check_a1(act)
-    if kmax is not None:
-        check(bool(isinstance(kmax, (int, np.integer)) and not isinstance(kmax, bool)
-                   and kmax >= 0),
-              f"kmax must be an integer ≥ 0; got {kmax!r}", assumption="kmax ≥ 0")
-        kmax = int(kmax)
     if isinstance(model, QuadraticTarget):
         W = as_weights(W, model.d)
         K, m, mu, info, a = _kernel_component(W, None, act, kmax)
@@ -661,9 +671,8 @@ def rf_risk_of_coefficients(W: ArrayLike, model: QuadraticTarget | GaussianMixtu
     :func:`rf_gram`, plus ``coefficients`` (length N).
     """
     K, b, info = _gram(W, model, activation, kmax, kernel)
-    a = np.asarray(coefficients, dtype=float)
-    check(a.shape == b.shape and bool(np.all(np.isfinite(a))),
-          f"coefficients must be {b.size} finite numbers; got shape {a.shape}",
+    a = as_finite_array(coefficients, "coefficients")
+    check(a.shape == b.shape, f"coefficients must be {b.size} numbers; got shape {a.shape}",
           assumption="coefficients shape")
     return float(info["norm2"] - 2.0 * a @ b + a @ (K @ a))
 
@@ -711,8 +720,7 @@ def rf_risk_quadratic(W: ArrayLike, target: QuadraticTarget, activation: Activat
     AssumptionError
         W not d×N / not finite, unknown activation, activation violating A1.
     """
-    check(isinstance(target, QuadraticTarget),
-          f"target must be a QuadraticTarget; got {type(target).__name__}", assumption="qf model")
+    target = as_target(target, "the RF risk for the quadratic target")
     return rf_solve(W, target, activation, kmax=kmax).risk
 
 
@@ -724,8 +732,7 @@ def rf_risk_quadratic_normalized(W: ArrayLike, target: QuadraticTarget,
     ``target.norm2`` is :math:`E f_*^2` (of the target as given; centred targets, as in
     Theorem 1, have :math:`\|f_*\|^2 = 2\|B\|_F^2`). Parameters as :func:`rf_risk_quadratic`.
     """
-    check(isinstance(target, QuadraticTarget),
-          f"target must be a QuadraticTarget; got {type(target).__name__}", assumption="qf model")
+    target = as_target(target, "the RF risk for the quadratic target")
     check(target.norm2 > 0, "the normalised risk needs ‖f*‖² > 0; got f* = 0",
           assumption="f* ≠ 0")
     return rf_solve(W, target, activation, kmax=kmax).normalized_risk
@@ -745,17 +752,15 @@ def rf_risk_mixture(W: ArrayLike, mixture: GaussianMixture, activation: Activati
     E_{\Sigma+\Delta}\sigma(\langle w_i,x\rangle))`. Since :math:`E y^2 = 1` the trivial
     predictor has risk 1 and the value lies in [0, 1]. Parameters as :func:`rf_risk_quadratic`.
     """
-    check(isinstance(mixture, GaussianMixture),
-          f"mixture must be a GaussianMixture; got {type(mixture).__name__}", assumption="mg model")
+    mixture = as_mixture(mixture, "the RF risk for the mixture")
     return rf_solve(W, mixture, activation, kmax=kmax).risk
 
 
 def rf_risk(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
             activation: ActivationLike = "x^2-1", *, kmax: int | None = None) -> float:
     """Raw population RF risk for either model (dispatches to the two functions above)."""
-    check(isinstance(model, (QuadraticTarget, GaussianMixture)),
-          f"model must be a QuadraticTarget (qf) or GaussianMixture (mg); got "
-          f"{type(model).__name__}", assumption="model type")
+    check_type(isinstance(model, (QuadraticTarget, GaussianMixture)), "model",
+               "a QuadraticTarget (qf) or a GaussianMixture (mg)", model)
     if isinstance(model, GaussianMixture):
         return rf_risk_mixture(W, model, activation, kmax=kmax)
     return rf_risk_quadratic(W, model, activation, kmax=kmax)
