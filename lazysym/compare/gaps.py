@@ -85,7 +85,7 @@ def gap_asymptotic(target: QuadraticTarget, N: int) -> float:
     """
     from lazysym.nn import theorem3_value
     target = as_target(target)
-    N = positive_int(N, "N")
+    N = positive_int(N, "N", cap="dimension")
     B = target.B
     f2 = float(np.sum(B * B))
     check(f2 > 0, "the normalised gap needs B ≠ 0", assumption="B ≠ 0")
