@@ -296,7 +296,6 @@ BAD = [
      ["decimal_exponent"]),
     ("Theorem 1: dps 10**9", lambda: rf.theorem1_risk(_T, _I3, 1.0, dps=10 ** 9), ["dps"]),
     ("eq. (13): ρ < 0", lambda: rf.eq13_rf_risk(_T, -1), ["ρ"]),
-    ("Theorem 1: bare matrix B", lambda: rf.theorem1_limit(_B, _I3), ["QuadraticTarget"]),
     # ---- NT ---------------------------------------------------------------------------------
     ("NT: NaN in W", lambda: nt.nt_risk_quadratic(np.full((3, 2), np.nan), _T), ["NaN"]),
     ("NT: target a string", lambda: nt.nt_risk_quadratic(_W, "B"), ["QuadraticTarget"]),

@@ -281,12 +281,13 @@ def dh_norm(net: LazyNetwork) -> float:
     r""":math:`\|Dh(w_0)\|` (operator norm, parameters → L²): the largest singular value of
     :func:`jacobian`.
     """
-    J = jacobian(net)
+    J = jacobian(net)                 # checks that net is a LazyNetwork
     return math.sqrt(max(float(np.linalg.eigvalsh(J @ J.T)[-1]), 0.0))
 
 
 def d2h_norm(net: LazyNetwork) -> float:
     r""":math:`\|D^2h(w_0)\| = 2\sqrt3\max_j|a_j|` (independent of :math:`w_0`; module docstring)."""
+    check_type(isinstance(net, LazyNetwork), "net", "a LazyNetwork", net)
     return 2.0 * math.sqrt(3.0) * float(np.max(np.abs(net.a)))
 
 
@@ -551,17 +552,19 @@ def nn_limit_risk(target: QuadraticTarget, M: int) -> float:
 
 
 def finite_horizon_sweep(net: LazyNetwork, target: QuadraticTarget, alphas: ArrayLike, *,
-                         t_max: float, n_record: int = 100,
-                         rtol: float = 1e-10) -> dict[str, Any]:
+                         t_max: float, n_record: int = 100, rtol: float = 1e-10,
+                         max_steps: int = 200_000) -> dict[str, Any]:
     r"""Sup over t ≤ T of :math:`\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\|/\|f_*\|`
     for each α, and the fitted rate γ in sup-gap ∝ α^(−γ) (expected 1: the perturbation is O(1/α)).
+    ``max_steps`` is the step budget of each flow (:func:`lazy_paths`).
     """
     alphas = as_finite_array(alphas, "alphas", ndim=1)
     check(alphas.size >= 2 and bool(np.all(alphas > 0)), "give at least two α > 0",
           assumption="α > 0")
     sups, walls = [], []
     for al in alphas:
-        p = lazy_paths(net, target, float(al), t_max=t_max, n_record=n_record, rtol=rtol)
+        p = lazy_paths(net, target, float(al), t_max=t_max, n_record=n_record, rtol=rtol,
+                       max_steps=max_steps)
         sups.append(p.sup_gap / p.norm_fstar)
         walls.append(p.wall)
     sup_gap = np.array(sups)
@@ -570,11 +573,13 @@ def finite_horizon_sweep(net: LazyNetwork, target: QuadraticTarget, alphas: Arra
 
 
 def relative_gap_ratio(net: LazyNetwork, target: QuadraticTarget, alpha: float, *,
-                       t_tilde_max: float = 1.0, n_record: int = 40) -> dict[str, Any]:
+                       t_tilde_max: float = 1.0, n_record: int = 40,
+                       max_steps: int = 200_000) -> dict[str, Any]:
     r"""Δ(t) along the paths against :math:`\tilde t^2\kappa_{\alpha h}(w_0)`,
     :math:`\tilde t = t\|Dh(w_0)\|^2` (t the time of F), for :math:`\tilde t \le` ``t_tilde_max``.
 
-    Returns the times, Δ, the bound, κ and ``sup_ratio`` = max Δ(t)/(t̃²κ).
+    Returns the times, Δ, the bound, κ and ``sup_ratio`` = max Δ(t)/(t̃²κ). ``max_steps`` is the
+    step budget of the flows (:func:`lazy_paths`).
     """
     target = _net_target(net, target)
     nd2 = dh_norm(net) ** 2
@@ -582,7 +587,7 @@ def relative_gap_ratio(net: LazyNetwork, target: QuadraticTarget, alpha: float, 
     check(k > 0, "κ = 0 (αh(w₀) = f*): the bound t̃²κ is 0 and the ratio undefined",
           assumption="κ > 0")
     T = as_real(t_tilde_max, "t_tilde_max") / nd2
-    p = lazy_paths(net, target, alpha, t_max=T, n_record=n_record)
+    p = lazy_paths(net, target, alpha, t_max=T, n_record=n_record, max_steps=max_steps)
     tt = p.times[1:] * nd2
     delta = p.relative_gap[1:]
     bound = tt ** 2 * k

@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy as sp
 
-from lazysym.errors import AssumptionError
+from lazysym.errors import AssumptionError, InputTypeError
 from lazysym.limits import LIMITS, check_limit
 
 __all__ = ["CONSTANTS", "FUNCTIONS", "GrowthBound", "GrowthUndecided", "growth_bound", "parse_expression"]
@@ -81,6 +81,10 @@ def parse_expression(text: str, variables: Mapping[str, sp.Symbol] | None = None
     if variables is None:
         from lazysym.objects.activations import x
         variables = {"x": x}
+    if not (isinstance(variables, Mapping) and all(isinstance(k, str) and isinstance(v, sp.Symbol)
+                                                    for k, v in variables.items())):
+        raise InputTypeError(f"variables must be a mapping name → sympy.Symbol; got "
+                             f"{type(variables).__name__}", assumption="variables type")
     check_limit("expression_chars", len(text), "length of the expression string")
     src = text.strip().replace("^", "**")
     if not src:
@@ -95,7 +99,8 @@ def parse_expression(text: str, variables: Mapping[str, sp.Symbol] | None = None
     check_limit("expression_nodes", nodes, "number of nodes of the expression")
     for name in variables:
         if name in FUNCTIONS or name in CONSTANTS:
-            raise ValueError(f"variable name {name!r} collides with a function or constant")
+            raise AssumptionError(f"variable name {name!r} collides with a function or constant",
+                                  assumption="expression whitelist")
     return _build(tree.body, text, dict(variables))
 
 
@@ -347,7 +352,19 @@ def growth_bound(expr: sp.Expr, x: sp.Symbol | None = None) -> GrowthBound:
     if x is None:
         from lazysym.objects.activations import x as x_sym
         x = x_sym
-    expr = sp.sympify(expr, strict=True)
+    if not isinstance(x, sp.Symbol):
+        raise InputTypeError(f"x must be a sympy.Symbol; got {type(x).__name__}",
+                             assumption="x type")
+    if isinstance(expr, str):
+        expr = parse_expression(expr, {x.name: x})
+    try:
+        expr = sp.sympify(expr, strict=True)
+    except (sp.SympifyError, TypeError, ValueError):
+        raise InputTypeError(f"expr must be a SymPy expression (or a string); got "
+                             f"{type(expr).__name__}", assumption="expr type") from None
+    if not isinstance(expr, sp.Expr):
+        raise InputTypeError(f"expr must be a SymPy expression; got {type(expr).__name__}",
+                             assumption="expr type")
     if expr.is_number:
         if not (expr.is_real is True and expr.is_finite is True):
             raise AssumptionError(f"σ must be a finite real-valued function; the expression "

@@ -104,7 +104,11 @@ class SymmetricMatrixSymbol(MatrixSymbol):
 
 
 def symmetric_matrix(name: str, d: int | sp.Expr) -> SymmetricMatrixSymbol:
-    """A symmetric ``d × d`` matrix symbol (``d`` an integer or a SymPy symbol)."""
+    """A symmetric ``d × d`` matrix symbol (``d`` an integer ≥ 1 or a SymPy symbol)."""
+    check_type(isinstance(name, str) and name.isidentifier(), "name", "an identifier string", name)
+    if isinstance(d, sp.Symbol):
+        return SymmetricMatrixSymbol(name, d, d)
+    d = positive_int(d, "d", cap="dimension")
     return SymmetricMatrixSymbol(name, d, d)
 
 
@@ -654,6 +658,7 @@ def evaluate_traces(expr: sp.Expr, values: dict[MatrixSymbol, MatrixBase | Array
     check_type(not isinstance(expr, str), "expr", "a SymPy expression in Tr atoms", expr)
     expr = _sym(expr, "expr")
     check_type(isinstance(values, dict), "values", "a dict {MatrixSymbol: matrix}", values)
+    check_type(dims is None or isinstance(dims, dict), "dims", "a dict {Symbol: int} or None", dims)
     vals = {}
     dims = dict(dims or {})
     for sym, val in values.items():

@@ -79,6 +79,16 @@ def _mpf_tuple_to_fraction(t) -> Fraction | None:
 
 
 def _exact(x, name: str, *, assumption: str) -> Fraction:
+    """``x`` as the exact rational it denotes (see :func:`_exact_value`), within float64's range
+    (the spectra's float views, names and quadratures use it).
+    """
+    v = _exact_value(x, name, assumption=assumption)
+    check(abs(v) <= _FMAX, f"{name} must lie in float64's range (|v| ≤ 1.8e308)",
+          assumption=assumption, fix="rescale")
+    return v
+
+
+def _exact_value(x, name: str, *, assumption: str) -> Fraction:
     """``x`` as the exact rational it denotes.
 
     Accepts int, float (and numpy scalars; converted exactly), :class:`~fractions.Fraction`,
