@@ -32,12 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lazysym._linalg import solve_normal_equations
 from lazysym._typing import SeedLike
 from lazysym._validate import as_generator, as_weights, positive_int
 from lazysym.errors import AssumptionError, check, check_type
 from lazysym.objects.activations import ActivationLike
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
-from lazysym.rf.exact import _numpy_fn, _resolve, _solve_normal_equations
+from lazysym.rf.kernels import activation_numpy, resolve_activation
 
 __all__ = ["MCResult", "rf_risk_montecarlo", "test_error_montecarlo", "fit_rf_least_squares"]
 
@@ -125,7 +126,7 @@ def fit_rf_least_squares(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
     W = as_weights(W, model.d)
     n_train = positive_int(n_train, "n_train", cap="samples")
     rng = as_generator(rng)
-    sig = _numpy_fn(_resolve(activation))
+    sig = activation_numpy(resolve_activation(activation))
     N = W.shape[1]
     rows = _chunk_rows(chunk, max(N, model.d))
     A = np.zeros((N, N))
@@ -145,7 +146,7 @@ def fit_rf_least_squares(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
         done += m
     A /= n_train
     c /= n_train
-    return _solve_normal_equations(A, c, yy / n_train)
+    return solve_normal_equations(A, c, yy / n_train)
 
 
 def test_error_montecarlo(predict: Callable[[np.ndarray], ArrayLike],
@@ -231,7 +232,7 @@ def rf_risk_montecarlo(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
     n_test = positive_int(n_test, "n_test", cap="samples")
     rng = as_generator(rng)
     a = fit_rf_least_squares(W, model, activation, n_train=n_train, rng=rng, chunk=chunk)
-    sig = _numpy_fn(_resolve(activation))
+    sig = activation_numpy(resolve_activation(activation))
     res = test_error_montecarlo(lambda X: sig(X @ W) @ a, model, n_test, rng, chunk=chunk)
     return MCResult(res.estimate, res.stderr, int(n_train), n_test, a)
 
