@@ -25,9 +25,11 @@ def _is_int(n) -> bool:
     return isinstance(n, numbers.Integral) and not isinstance(n, (bool, np.bool_))
 
 
-def as_finite_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
+def as_finite_array(x, name: str, *, ndim: int | None = None,
+                    cap_dims: bool = False) -> np.ndarray:
     """``x`` as a float64 array, refusing NaN/inf, non-numeric types and a wrong number of
     dimensions (:class:`~lazysym.errors.InputTypeError` for a type, AssumptionError for a value).
+    ``cap_dims``: every axis at most ``LIMITS.dimension``, checked before anything is copied.
     """
     check_type(not isinstance(x, (str, bytes)) and x is not None, name, "a real array", x)
     try:
@@ -35,6 +37,9 @@ def as_finite_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
     except (TypeError, ValueError) as exc:   # ragged nested lists
         raise AssumptionError(f"{name} must be a rectangular real array; got a ragged "
                               f"{type(x).__name__}", assumption=f"{name} shape") from exc
+    if cap_dims:
+        for n in raw.shape:
+            check_limit("dimension", n, f"size of an axis of {name} (shape {raw.shape})")
     if raw.dtype.kind not in "iufO":
         raise InputTypeError(f"{name} must be a real (float or integer) array; got an array of "
                              f"dtype {raw.dtype}", assumption=f"{name} type")
@@ -57,7 +62,7 @@ def as_finite_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
 
 def as_symmetric(B, name: str = "B") -> np.ndarray:
     """A square, symmetric, finite matrix (float64), of size at most ``LIMITS.dimension``."""
-    arr = as_finite_array(B, name, ndim=2)
+    arr = as_finite_array(B, name, ndim=2, cap_dims=True)
     check(arr.shape[0] == arr.shape[1], f"{name} must be square; got shape {arr.shape}",
           assumption=f"{name} square")
     check(arr.shape[0] >= 1, f"{name} must be at least 1x1", assumption=f"{name} square")
@@ -89,7 +94,7 @@ def check_psd(B: np.ndarray, name: str = "B", *, assumption: str = "B ⪰ 0",
 
 def as_weights(W, d: int | None = None, name: str = "W") -> np.ndarray:
     """First-layer weights ``W ∈ R^{d×N}`` (columns are the neurons ``w_i``, as in the paper)."""
-    arr = as_finite_array(W, name, ndim=2)
+    arr = as_finite_array(W, name, ndim=2, cap_dims=True)
     if d is not None:
         check(arr.shape[0] == d,
               f"{name} must be d×N with d = {d} (columns are the neurons w_i); got shape {arr.shape}",
@@ -125,7 +130,7 @@ def as_real(x, name: str) -> float:
 
 def positive_int(n, name: str, *, cap: str | None = None) -> int:
     """An integer ≥ 1 (and ≤ ``LIMITS.<cap>`` when ``cap`` names a limit)."""
-    check_type(_is_int(n), name, "an integer", n)
+    check_type(_is_int(n), name, "an integer", n, assumption=f"{name} integer")
     check(int(n) >= 1, f"{name} must be ≥ 1; got {n}", assumption=f"{name} ≥ 1")
     if cap is not None:
         check_limit(cap, int(n), name)
@@ -134,7 +139,7 @@ def positive_int(n, name: str, *, cap: str | None = None) -> int:
 
 def nonnegative_int(n, name: str, *, cap: str | None = None) -> int:
     """An integer ≥ 0 (and ≤ ``LIMITS.<cap>`` when ``cap`` names a limit)."""
-    check_type(_is_int(n), name, "an integer", n)
+    check_type(_is_int(n), name, "an integer", n, assumption=f"{name} integer")
     check(int(n) >= 0, f"{name} must be ≥ 0; got {n}", assumption=f"{name} ≥ 0")
     if cap is not None:
         check_limit(cap, int(n), name)
@@ -143,7 +148,7 @@ def nonnegative_int(n, name: str, *, cap: str | None = None) -> int:
 
 def check_dps(dps) -> int:
     """Decimal digits of working precision for mpmath: an integer in [1, ``LIMITS.dps``]."""
-    check_type(_is_int(dps), "dps (mpmath digits)", "an integer", dps)
+    check_type(_is_int(dps), "dps (mpmath digits)", "an integer", dps, assumption="dps integer")
     check(int(dps) >= 1, f"dps (mpmath digits) must be ≥ 1; got {dps}",
           assumption="dps ≥ 1", fix="pass e.g. dps=30")
     return check_limit("dps", int(dps), "dps (mpmath digits)")

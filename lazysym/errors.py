@@ -53,13 +53,14 @@ class InputTypeError(AssumptionError, TypeError):
     """An argument has the wrong type; the message names the expected type and the one given."""
 
 
-def check_type(condition: bool, name: str, expected: str, value: object) -> None:
+def check_type(condition: bool, name: str, expected: str, value: object, *,
+               assumption: str | None = None) -> None:
     """Raise :class:`InputTypeError` ("``name`` must be <expected>; got <type> <value>") unless
-    ``condition`` holds.
+    ``condition`` holds. ``assumption`` defaults to ``"<name> type"``.
     """
     if not condition:
         raise InputTypeError(f"{name} must be {expected}; got {_describe(value)}",
-                             assumption=f"{name} type")
+                             assumption=assumption or f"{name} type")
 
 
 def _describe(value: object) -> str:

@@ -85,6 +85,7 @@ RESULT_TYPES = {
     "lazysym.nn.loss_symbolic.ExplicitLoss", "lazysym.nn.training.TrainingResult",
     "lazysym.objects.expressions.GrowthBound", "lazysym.objects.fixed_point.PsiResult",
     "lazysym.rf.exact.RFSolution", "lazysym.rf.montecarlo.MCResult",
+    "lazysym.rf.kernels.ResolvedActivation",
     "lazysym.stats.MonteCarloEstimate", "lazysym.limits.Limits", "lazysym.objects.spectra.Spectrum",
     # the exception types themselves
     "lazysym.errors.AssumptionError", "lazysym.errors.ConvergenceError",
@@ -240,6 +241,9 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     "lazysym.testing.random_psd": {"rank": lambda: None},
     "lazysym.testing.spectra": {"d": lambda: 3},
     "lazysym.nt.sampled.nt_least_squares": {"ns": lambda: [40]},
+    "lazysym.rf.kernels.erf_vectorized": {"x": lambda: np.linspace(-4.0, 4.0, 9)},
+    "lazysym.rf.kernels.kernel_component": {"C": lambda: None},
+    "lazysym.rf.kernels.mu2": {"a": lambda: np.array([0.5, 1.0])},
 }
 
 #: Functions whose results may hold a documented infinity.

@@ -117,7 +117,7 @@ BAD = [
     ("n_test 1", lambda: mc.rf_risk_montecarlo(_W, _MODEL, n_train=10, n_test=1, rng=0),
      "n ≥ 2"),
     ("n float", lambda: mc.test_error_montecarlo(lambda X: X[:, 0], _MODEL, 10.5, 0),
-     "n type"),
+     "n integer"),
     ("rng None", lambda: mc.rf_risk_montecarlo(_W, _MODEL, n_train=10, n_test=10, rng=None),
      "seeded randomness"),
     ("chunk 0", lambda: mc.test_error_montecarlo(lambda X: X[:, 0], _MODEL, 10, 0, chunk=0),

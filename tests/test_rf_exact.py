@@ -312,7 +312,7 @@ BAD = [
     ("qf fn, mg model", lambda: rx.rf_risk_quadratic(_W, _M), "quadratic target (qf, eq. (8))"),
     ("mg fn, qf model", lambda: rx.rf_risk_mixture(_W, _T), "mg model"),
     ("kmax negative", lambda: rx.rf_solve(_W, _T, "tanh", kmax=-1), "kmax ≥ 0"),
-    ("kmax float", lambda: rx.rf_solve(_W, _T, "tanh", kmax=3.5), "kmax type"),
+    ("kmax float", lambda: rx.rf_solve(_W, _T, "tanh", kmax=3.5), "kmax integer"),
     ("kmax 10**9 (22 GiB)", lambda: rx.rf_solve(_W, _T, "tanh", kmax=10**9), "limit series_terms"),
     ("σ outside L²(γ)", lambda: rx.rf_solve(_W, _T, "exp(x^2/2)"), "A1"),
     ("σ not real", lambda: rx.rf_solve(_W, _T, "sqrt(x)"), "A1"),

@@ -69,6 +69,7 @@ from sympy import (
     ZeroMatrix,
 )
 
+from lazysym._linalg import psd_sqrt
 from lazysym._validate import as_symmetric, check_psd, positive_int
 from lazysym.errors import AssumptionError, check, check_type
 from lazysym.limits import check_limit
@@ -716,9 +717,7 @@ def gauss_hermite_expectation(f: Callable[[np.ndarray], ArrayLike], Sigma: Array
     w = w / math.sqrt(2.0 * math.pi)
     Z = np.array(list(itertools.product(z, repeat=d)))
     Wt = np.prod(np.array(list(itertools.product(w, repeat=d))), axis=1)
-    lam, V = np.linalg.eigh(S)
-    root = (V * np.sqrt(np.clip(lam, 0.0, None))) @ V.T
-    X = Z @ root.T
+    X = Z @ psd_sqrt(S).T
     vals = np.asarray(f(X), dtype=float)
     check(vals.shape == (Z.shape[0],), f"f must return one value per point; got shape {vals.shape}",
           assumption="vectorised integrand")

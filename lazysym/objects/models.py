@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lazysym._linalg import inv_sqrt, psd_sqrt
 from lazysym._typing import SeedLike
 from lazysym._validate import (
     as_finite_array,
@@ -178,14 +179,12 @@ class GaussianMixture:
     @property
     def sigma_sqrt(self) -> np.ndarray:
         """Σ^{1/2}, the symmetric square root of Σ (M1: Σ ≻ 0)."""
-        ev, V = np.linalg.eigh(self.Sigma)
-        return (V * np.sqrt(ev)) @ V.T
+        return psd_sqrt(self.Sigma)
 
     @property
     def delta_tilde(self) -> np.ndarray:
         """Δ̃ = Σ^{-1/2} Δ Σ^{-1/2} (Theorems 5, 6)."""
-        ev, V = np.linalg.eigh(self.Sigma)
-        isq = (V / np.sqrt(ev)) @ V.T
+        isq = inv_sqrt(self.Sigma)
         return isq @ self.Delta @ isq
 
     def covariance(self, y: int) -> np.ndarray:

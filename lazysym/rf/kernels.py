@@ -22,9 +22,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from lazysym._validate import positive_int
-from lazysym.errors import AssumptionError, ConvergenceError
+from lazysym._validate import (
+    as_finite_array,
+    as_symmetric,
+    as_weights,
+    nonnegative_int,
+    positive_int,
+)
+from lazysym.errors import AssumptionError, ConvergenceError, check
 
 if TYPE_CHECKING:  # the activations (SymPy) are imported where they are needed, not on import
     from lazysym.objects.activations import Activation, ActivationLike
@@ -41,6 +48,7 @@ SERIES_RTOL = 1e-10
 #: Target of the automatic kmax rule ρ^(kmax+1) ≤ _SERIES_TARGET.
 _SERIES_TARGET = 1e-13
 _EPS = float(np.finfo(float).eps)
+_CLOSED = ("quadratic", "relu", "abs", "erf")
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ def erf_vectorized(x: np.ndarray) -> np.ndarray:
     """Vectorised erf (numpy has none) to ≲ 1e-14 absolute: Taylor series for |x| < 2.5, the
     Laplace continued fraction for erfc beyond (tested against ``math.erf``: max error 7e-15).
     """
-    x = np.asarray(x, dtype=float)
+    x = as_finite_array(x, "x")
     out = np.empty_like(x)
     ax = np.abs(x)
     small = ax < 2.5
@@ -133,8 +141,9 @@ def _resolve_object(act: Activation, series: bool) -> ResolvedActivation:
     return ResolvedActivation("series", 0.0, act, act.name)
 
 
-def activation_numpy(act: ResolvedActivation) -> Callable[[np.ndarray], np.ndarray]:
+def activation_numpy(act: ActivationLike | ResolvedActivation) -> Callable[[np.ndarray], np.ndarray]:
     """σ as a vectorised numpy function (for sampling)."""
+    act = resolve_activation(act)
     off = act.offset
     if act.kind == "quadratic":
         return lambda u: u * u + off
@@ -288,8 +297,17 @@ def _series_kernel(G, a, act: ResolvedActivation, kmax):
     return K, mu, kmax, efro, emax
 
 
-def kernel_component(W, C, act: ResolvedActivation, kmax):
-    """(K, mean E σ(u_i), mu-or-None, info) for x ~ N(0, C) (C None means I)."""
+def kernel_component(W: ArrayLike, C: ArrayLike | None, act: ActivationLike | ResolvedActivation,
+                     kmax: int | None) -> tuple:
+    """(K, mean E σ(u_i), mu-or-None, info, norms a_i) for x ~ N(0, C) (C None means I)."""
+    W = as_weights(W)
+    if C is not None:
+        C = as_symmetric(C, "C")
+        check(C.shape[0] == W.shape[0], f"C must be d×d with d = {W.shape[0]}; got {C.shape}",
+              assumption="C shape")
+    act = resolve_activation(act)
+    if kmax is not None:
+        kmax = nonnegative_int(kmax, "kmax", cap="series_terms")
     CW = W if C is None else C @ W
     G = W.T @ CW
     a2 = np.maximum(np.einsum("ij,ij->j", W, CW), 0.0)
@@ -312,10 +330,13 @@ _KERNELS = {"relu": _relu_kernel, "abs": _abs_kernel, "erf": _erf_kernel}
 _A1_OK: set = set()
 
 
-def check_activation_a1(act: ResolvedActivation):
-    """A1 by :func:`lazysym.objects.hermite.check_a1` for series activations (closed forms satisfy it);
-    successes are cached (the check is symbolic and takes ~0.5 s).
+def check_activation_a1(act: ActivationLike | ResolvedActivation) -> None:
+    """A1 for series activations (closed forms satisfy it): the growth certificate
+    :func:`lazysym.objects.activations.check_a1_growth`, then
+    :func:`lazysym.objects.hermite.check_a1`; successes are cached (the check is symbolic and
+    takes ~0.5 s).
     """
+    act = resolve_activation(act)
     if act.kind != "series" or act.obj in _A1_OK:
         return
     from lazysym.objects.activations import check_a1_growth  # noqa: PLC0415
@@ -325,8 +346,13 @@ def check_activation_a1(act: ResolvedActivation):
     _A1_OK.add(act.obj)
 
 
-def mu2(act: ResolvedActivation, a: np.ndarray) -> np.ndarray:
-    """μ₂(a) = E[σ(aG)(G²−1)] for the closed-form activations."""
+def mu2(act: ActivationLike | ResolvedActivation, a: ArrayLike) -> np.ndarray:
+    """μ₂(a) = E[σ(aG)(G²−1)] for the closed-form activations (scales a ≥ 0)."""
+    act = resolve_activation(act)
+    a = as_finite_array(a, "a")
+    check(bool(np.all(a >= 0)), "the scales a must be ≥ 0", assumption="a ≥ 0")
+    check(act.kind != "series", f"μ₂ has a closed form only for {', '.join(_CLOSED)}; "
+          f"{act.label} needs the Hermite series", assumption="closed-form activation")
     if act.kind == "quadratic":
         return 2.0 * a * a
     if act.kind == "relu":
