@@ -287,8 +287,8 @@ BAD = [
     ("MC: predict NaN", lambda: mc.test_error_montecarlo(lambda X: np.full(len(X), np.nan), _T,
                                                          10, 0), ["NaN"]),
     # ---- RF: printed formulas ------------------------------------------------------------------
-    ("Corollary 1 with Tr Γ ≠ 1", lambda: rf.corollary1_risk(_B - np.eye(3) * 2, _G93, 1.0),
-     ["A2"]),
+    ("Corollary 1 with Tr Γ ≠ 1", lambda: rf.corollary1_risk(ls.QuadraticTarget(_B - np.eye(3) * 2),
+                                                              _G93, 1.0), ["A2"]),
     ("Theorem 4 with Tr ΓΣ ≠ 1 (B2)", lambda: rf.theorem4_risk(_MIX, _G93, 1.0), ["B2"]),
     ("Theorem 1: injection", lambda: rf.theorem1_risk(_T, _I3, 1.0, INJECT), ["not allowed"]),
     ("Theorem 1: ρ = inf", lambda: rf.theorem1_risk(_T, _I3, float("inf")), ["ρ"]),
