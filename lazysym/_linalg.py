@@ -44,3 +44,66 @@ def sigma_factors(Sigma: np.ndarray, Delta: np.ndarray) -> tuple[np.ndarray, np.
     isq = (V / np.sqrt(ev)) @ V.T
     Dt = isq @ Delta @ isq
     return (V * np.sqrt(ev)) @ V.T, (Dt + Dt.T) / 2
+
+
+_EPS = float(np.finfo(float).eps)
+#: Accept the Cholesky solve if its round-off bound is ≤ this fraction of the scale E[y²].
+CHOL_ACCEPT = 1e-8
+
+
+def tri_solve(L: np.ndarray, y: np.ndarray, *, lower: bool, bs: int = 256) -> np.ndarray:
+    """Blocked forward (lower) or backward (upper = Lᵀ) substitution with L lower-triangular."""
+    N = L.shape[0]
+    x = np.array(y, dtype=float, copy=True)
+    if lower:
+        for s in range(0, N, bs):
+            e = min(N, s + bs)
+            if s:
+                x[s:e] -= L[s:e, :s] @ x[:s]
+            x[s:e] = np.linalg.solve(L[s:e, s:e], x[s:e])
+    else:
+        starts = list(range(0, N, bs))
+        for s in reversed(starts):
+            e = min(N, s + bs)
+            if e < N:
+                x[s:e] -= L[e:, s:e].T @ x[e:]
+            x[s:e] = np.linalg.solve(L[s:e, s:e].T, x[s:e])
+    return x
+
+
+def psd_solve(K: np.ndarray, b: np.ndarray, accept: float, rel_cut: float = 0.0):
+    """A = K⁺b for a symmetric PSD K: (coef, bᵀK⁺b, rank, method, round-off bound).
+
+    Cholesky + blocked triangular solves, accepted if finite with round-off bound
+    N·ε·Tr(K)·‖a‖² + 4Nε·bᵀa ≤ ``accept``; otherwise ``eigh`` with eigenvalues
+    ≤ max(10Nε, rel_cut)·λ_max dropped.
+    """
+    N = K.shape[0]
+    trK = float(np.trace(K))
+    try:
+        L = np.linalg.cholesky(K)
+        z = tri_solve(L, b, lower=True)
+        coef = tri_solve(L, z, lower=False)
+        quad = float(z @ z)
+        fp = N * _EPS * trK * float(coef @ coef) + 4 * N * _EPS * quad
+        if np.all(np.isfinite(coef)) and fp <= accept:
+            return coef, quad, N, "cholesky", fp
+    except np.linalg.LinAlgError:
+        pass
+    lam, V = np.linalg.eigh(K)
+    lmax = float(max(lam[-1], 0.0))
+    keep = lam > max(10 * N * _EPS, rel_cut) * lmax
+    z = V[:, keep].T @ b
+    w = z / lam[keep]
+    coef = V[:, keep] @ w
+    quad = float(z @ w)
+    fp = N * _EPS * trK * float(coef @ coef) + 4 * N * _EPS * quad
+    return coef, quad, int(keep.sum()), "eigh", fp
+
+
+def solve_normal_equations(A: np.ndarray, c: np.ndarray, yy: float) -> np.ndarray:
+    """Least-squares coefficients from the empirical normal equations A a = c (A PSD); ``yy`` is
+    the empirical mean of y², the scale of cᵀA⁺c (Cholesky accepted at round-off ≤ 1e-8·yy).
+    """
+    coef, *_ = psd_solve(A, c, CHOL_ACCEPT * max(yy, 1e-300))
+    return coef

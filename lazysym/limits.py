@@ -10,7 +10,8 @@ an :class:`~lazysym.errors.AssumptionError` that names the limit and how to rais
     ...     pass
 
 The defaults are far above what the paper's checks use (30–1000 digits, degree ≤ 60,
-series ≤ 400 terms) and below what this machine (2 cores, 24 GiB) can finish in minutes.
+series ≤ 400 terms, 5·10⁵ samples) and below what this machine (2 cores, 24 GiB) can finish in
+minutes to an hour.
 """
 
 from __future__ import annotations
@@ -49,10 +50,15 @@ class Limits:
     enumeration: int = 100_000
     #: dimension d or width N of a dense finite-d computation (d×d or N×N matrices)
     dimension: int = 20_000
+    #: random samples one Monte Carlo call may draw (the paper's §4 uses 5·10⁵ + 10⁴)
+    samples: int = 100_000_000
+    #: steps of one training loop (SGD steps, gradient-flow steps, descent iterations)
+    iterations: int = 100_000_000
 
 
 #: The caps in force (module-global; change them with :func:`raised`).
 LIMITS = Limits()
+_NAMES = frozenset(f.name for f in dataclasses.fields(Limits))
 
 
 @contextmanager
@@ -78,6 +84,9 @@ def raised(**caps: int) -> Iterator[Limits]:
 
 def check_limit(name: str, value: int, what: str) -> int:
     """``value`` if it is within ``LIMITS.<name>``, else an AssumptionError naming the cap."""
+    if name not in _NAMES:
+        raise AssumptionError(f"unknown limit {name!r}; valid: {sorted(_NAMES)}",
+                              assumption="known limit")
     cap = getattr(LIMITS, name)
     if value > cap:
         raise AssumptionError(

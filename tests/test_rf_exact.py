@@ -12,6 +12,7 @@ from lazysym.errors import AssumptionError, ConvergenceError
 from lazysym.objects.activations import from_expr
 from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture, paper_quadratic_target
 from lazysym.rf import exact as rx
+from lazysym.rf.kernels import erf_vectorized
 
 CLOSED = ["x^2-1", "x^2", "x^2+0.5", "relu", "relu_centered", "abs", "erf"]
 
@@ -281,7 +282,7 @@ def test_activation_aliases_agree():
 def test_erf_helper_matches_math_erf():
     x = np.concatenate([np.linspace(-7, 7, 4001), [-30.0, 30.0, 0.0, 2.4999, 2.5, 2.5001]])
     ref = np.array([math.erf(v) for v in x])
-    assert np.max(np.abs(rx._erf(x) - ref)) <= 1e-14
+    assert np.max(np.abs(erf_vectorized(x) - ref)) <= 1e-14
 
 
 def test_automatic_kmax_refuses_an_uncertified_series():
@@ -308,10 +309,13 @@ BAD = [
     ("activation type", lambda: rx.rf_risk_quadratic(_W, _T, 3), "activation type"),
     ("linear σ (A1)", lambda: rx.rf_risk_quadratic(_W, _T, from_expr("2*x + 1")), "A1"),
     ("model type", lambda: rx.rf_risk(_W, "qf"), "model type"),
-    ("qf fn, mg model", lambda: rx.rf_risk_quadratic(_W, _M), "qf model"),
+    ("qf fn, mg model", lambda: rx.rf_risk_quadratic(_W, _M), "quadratic target (qf, eq. (8))"),
     ("mg fn, qf model", lambda: rx.rf_risk_mixture(_W, _T), "mg model"),
     ("kmax negative", lambda: rx.rf_solve(_W, _T, "tanh", kmax=-1), "kmax ≥ 0"),
-    ("kmax float", lambda: rx.rf_solve(_W, _T, "tanh", kmax=3.5), "kmax ≥ 0"),
+    ("kmax float", lambda: rx.rf_solve(_W, _T, "tanh", kmax=3.5), "kmax integer"),
+    ("kmax 10**9 (22 GiB)", lambda: rx.rf_solve(_W, _T, "tanh", kmax=10**9), "limit series_terms"),
+    ("σ outside L²(γ)", lambda: rx.rf_solve(_W, _T, "exp(x^2/2)"), "A1"),
+    ("σ not real", lambda: rx.rf_solve(_W, _T, "sqrt(x)"), "A1"),
     ("kernel", lambda: rx.rf_gram(_W, _T, "relu", kernel="exact"), "kernel method"),
     ("f* = 0", lambda: rx.rf_risk_quadratic_normalized(
         _W, QuadraticTarget(np.zeros((3, 3)), b0=0.0)), "f* ≠ 0"),

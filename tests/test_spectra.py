@@ -82,9 +82,9 @@ def test_mean_exact_is_the_rational_average(vals):
     ([1, 2], [0.5, 0.6], "sum to 1"),
     ([1, 2], [1.5, -0.5], "≥ 0"),
     ([1, 2], [1.0], "match"),
-    (["x"], None, "string"),
+    (["x"], None, "written as a decimal or p/q"),
+    (["nan"], None, "decimal"),
     (np.ones((2, 2)), None, "one-dimensional"),
-    (3.0, None, "sequence"),
     ([1 + 1j], None, "real"),
     ([mpmath.pi], None, "constant"),
 ])
@@ -92,6 +92,25 @@ def test_atoms_bad_input(values, weights, needle):
     with pytest.raises(AssumptionError, match=needle) as info:
         Atoms(values, weights)
     assert info.value.assumption == PROBABILITY
+
+
+@pytest.mark.parametrize("values", [3.0, "1 2", {1: 2}])
+def test_atoms_wrong_type(values):
+    with pytest.raises(TypeError, match="values must be a sequence of numbers"):
+        Atoms(values)
+
+
+def test_atoms_huge_exponent_string_is_refused_at_once():
+    """13 characters must not build 10^999999999 (issue 11): refused by the exponent cap, in far
+    less than a second (the string is never converted)."""
+    with pytest.raises(AssumptionError, match="decimal_exponent") as info:
+        Atoms(["1e999999999"])
+    assert info.value.assumption == "limit decimal_exponent"
+    from lazysym import limits
+    with limits.raised(decimal_exponent=2000):
+        assert Atoms(["1e-1500", "1"]).values_exact[0] == Fraction(1, 10 ** 1500)
+    with pytest.raises(AssumptionError, match="float64's range"):
+        Atoms(["1e400"])
 
 
 # ------------------------------------------------------------------------------------------

@@ -49,11 +49,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lazysym._typing import SeedLike
-from lazysym._validate import as_generator, as_real, as_weights, positive_int
-from lazysym.errors import check
+from lazysym._validate import as_generator, as_real, as_target, as_weights, positive_int
+from lazysym.errors import check, check_type
 from lazysym.nn import nn_risk_quadratic
 from lazysym.nt import nt_risk_quadratic
 from lazysym.objects.models import QuadraticTarget
+from lazysym.stats import fit_rate
 
 __all__ = [
     "nt_minus_nn", "gap_asymptotic", "gap_finite_d", "nt_nn_ratio",
@@ -69,8 +70,7 @@ def nt_minus_nn(W: ArrayLike, target: QuadraticTarget) -> float:
     The proof (Cauchy interlacing) is in the module docstring; for B not PSD the difference can be
     negative (:func:`non_psd_counterexample`).
     """
-    check(isinstance(target, QuadraticTarget), "target must be a QuadraticTarget",
-          assumption="qf target")
+    target = as_target(target)
     W = as_weights(W, target.d)
     return nt_risk_quadratic(W, target) - nn_risk_quadratic(target, W.shape[1])
 
@@ -84,9 +84,8 @@ def gap_asymptotic(target: QuadraticTarget, N: int) -> float:
     for the centred target (‖f*‖² = 2‖B‖²_F). Theorem 3 assumes B ⪰ 0 (checked).
     """
     from lazysym.nn import theorem3_value
-    check(isinstance(target, QuadraticTarget), "target must be a QuadraticTarget",
-          assumption="qf target")
-    N = positive_int(N, "N")
+    target = as_target(target)
+    N = positive_int(N, "N", cap="dimension")
     B = target.B
     f2 = float(np.sum(B * B))
     check(f2 > 0, "the normalised gap needs B ≠ 0", assumption="B ≠ 0")
@@ -102,9 +101,8 @@ def gap_finite_d(target: QuadraticTarget, N: int, *, draws: int, rng: SeedLike) 
     r"""Exact normalised gaps :math:`(R_{NT,N}(W) - R_{NN,N})/\|f_*\|^2` for ``draws`` independent
     W with i.i.d. N(0, I_d/d) columns (§2.2), one per draw.
     """
-    check(isinstance(target, QuadraticTarget), "target must be a QuadraticTarget",
-          assumption="qf target")
-    N, draws = positive_int(N, "N"), positive_int(draws, "draws")
+    target = as_target(target)
+    N, draws = positive_int(N, "N", cap="dimension"), positive_int(draws, "draws", cap="samples")
     rng = as_generator(rng)
     nn = nn_risk_quadratic(target, N)
     out = np.empty(draws)
@@ -116,9 +114,8 @@ def gap_finite_d(target: QuadraticTarget, N: int, *, draws: int, rng: SeedLike) 
 
 def nt_nn_ratio(target: QuadraticTarget, N: int, *, draws: int, rng: SeedLike) -> np.ndarray:
     r""":math:`R_{NT,N}(W)/R_{NN,N}` for ``draws`` Gaussian W (``inf`` where R_NN = 0 < R_NT)."""
-    check(isinstance(target, QuadraticTarget), "target must be a QuadraticTarget",
-          assumption="qf target")
-    N, draws = positive_int(N, "N"), positive_int(draws, "draws")
+    target = as_target(target)
+    N, draws = positive_int(N, "N", cap="dimension"), positive_int(draws, "draws", cap="samples")
     rng = as_generator(rng)
     nn = nn_risk_quadratic(target, N)
     vals = np.array([nt_risk_quadratic(rng.standard_normal((target.d, N)) / np.sqrt(target.d),
@@ -134,7 +131,7 @@ def nt_nn_ratio(target: QuadraticTarget, N: int, *, draws: int, rng: SeedLike) -
 
 def flat_B(d: int, beta: float = 1.0) -> QuadraticTarget:
     """B = β I_d (centred): the flat spectrum, for which NT and NN coincide for every W."""
-    d = positive_int(d, "d")
+    d = positive_int(d, "d", cap="dimension")
     beta = as_real(beta, "beta")
     check(beta != 0, "beta must be non-zero", assumption="B ≠ 0")
     return QuadraticTarget(beta * np.eye(d))
@@ -142,7 +139,7 @@ def flat_B(d: int, beta: float = 1.0) -> QuadraticTarget:
 
 def spiked_B(d: int, kappa: float) -> QuadraticTarget:
     """B = projection on the first ⌈κd⌉ coordinates (rank ⌈κd⌉, 0 < κ ≤ 1), centred."""
-    d = positive_int(d, "d")
+    d = positive_int(d, "d", cap="dimension")
     kappa = as_real(kappa, "kappa")
     check(0 < kappa <= 1, f"kappa must be in (0, 1]; got {kappa}", assumption="0 < κ ≤ 1")
     k = int(np.ceil(kappa * d))
@@ -151,13 +148,13 @@ def spiked_B(d: int, kappa: float) -> QuadraticTarget:
 
 def exp_B(d: int, rng: SeedLike) -> QuadraticTarget:
     """§4: B diagonal with i.i.d. Exp(1) entries, centred."""
-    d = positive_int(d, "d")
+    d = positive_int(d, "d", cap="dimension")
     return QuadraticTarget(np.diag(as_generator(rng).exponential(1.0, size=d)))
 
 
 def power_law_B(d: int, alpha: float) -> QuadraticTarget:
     r"""B = diag(i^{−α}), i = 1..d (centred), α > 1/2: R_NT/R_NN grows like d^{2α−1}."""
-    d = positive_int(d, "d")
+    d = positive_int(d, "d", cap="dimension")
     alpha = as_real(alpha, "alpha")
     check(alpha > 0.5, f"the power law needs α > 1/2 (summable λ²); got {alpha}",
           assumption="α > 1/2")
@@ -185,11 +182,18 @@ def ratio_growth(alpha: float, rho: float, ds: Iterable[int], *, draws: int,
     rho = as_real(rho, "rho")
     check(0 < rho < 1, f"ρ must be in (0, 1) (for ρ ≥ 1 both risks vanish); got {rho}",
           assumption="0 < ρ < 1")
+    alpha = as_real(alpha, "alpha")
     rng = as_generator(rng)
-    ds = [positive_int(int(d), "d") for d in ds]
+    check_type(not isinstance(ds, (str, bytes)) and hasattr(ds, "__iter__"), "ds",
+               "a sequence of dimensions (integers)", ds)
+    ds = [positive_int(d, "d", cap="dimension") for d in ds]
+    check(len(set(ds)) >= 2, f"a growth rate needs at least two distinct d; got {ds}",
+          assumption="enough data for the fit")
     ratios = []
     for d in ds:
         N = max(1, int(np.floor(rho * d)))
         ratios.append(float(np.mean(nt_nn_ratio(power_law_B(d, alpha), N, draws=draws, rng=rng))))
-    slope = float(np.polyfit(np.log(ds), np.log(ratios), 1)[0])
-    return {"d": ds, "ratio": ratios, "rate": slope, "predicted_rate": 2 * float(alpha) - 1}
+    check(all(np.isfinite(ratios)), "R_NN = 0 at some d (infinite ratio): no growth rate",
+          assumption="R_NN > 0")
+    slope = -fit_rate(ds, ratios)       # fit_rate returns γ in error ∝ x^(−γ)
+    return {"d": ds, "ratio": ratios, "rate": slope, "predicted_rate": 2 * alpha - 1}

@@ -34,8 +34,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lazysym._typing import SeedLike
-from lazysym._validate import as_generator, as_real, as_target, as_weights, positive_int
-from lazysym.errors import ConvergenceError, check
+from lazysym._validate import (
+    as_finite_array,
+    as_generator,
+    as_real,
+    as_target,
+    as_weights,
+    nonnegative_int,
+    positive_int,
+)
+from lazysym.errors import ConvergenceError, check, check_type
+from lazysym.limits import LIMITS, check_limit
 from lazysym.objects.models import QuadraticTarget
 from lazysym.rf.montecarlo import test_error_montecarlo
 
@@ -61,7 +70,9 @@ class ReluNetwork:
 
     def __call__(self, X: ArrayLike) -> np.ndarray:
         """The predictions f̂(x) for the rows of X (n×d)."""
-        X = np.asarray(X, float)
+        X = as_finite_array(X, "X", ndim=2)
+        check(X.shape[1] == self.W.shape[0], f"X must be n×d with d = {self.W.shape[0]}; got "
+              f"shape {X.shape}", assumption="X shape")
         return self.c + np.maximum(X @ self.W, 0.0) @ self.a
 
 
@@ -90,8 +101,12 @@ def train_relu_nn(target: QuadraticTarget, N: int, *, steps: int, rng: SeedLike,
         The trained network, predicting on the original scale of f*.
     """
     target = _target(target)
-    N = positive_int(N, "N")
-    steps, batch = positive_int(steps, "steps"), positive_int(batch, "batch")
+    N = positive_int(N, "N", cap="dimension")
+    steps, batch = positive_int(steps, "steps", cap="iterations"), positive_int(batch, "batch")
+    check(steps * batch <= LIMITS.samples, f"steps·batch = {steps * batch} fresh samples "
+          f"exceed the limit samples = {LIMITS.samples}", assumption="limit samples",
+          fix="raise it: with lazysym.limits.raised(samples=...): ...")
+    record_every = nonnegative_int(record_every, "record_every")
     step = as_real(step, "step")
     check(step > 0, f"the step size must be > 0; got {step}", assumption="ε > 0")
     decay = as_real(decay, "decay")
@@ -129,7 +144,11 @@ def nt_features(X: ArrayLike, W: np.ndarray) -> np.ndarray:
     r"""NT features of class (3) with σ = relu: :math:`x_a\,\mathbf 1\{\langle w_i, x\rangle > 0\}`
     for all (i, a), then the constant 1 (offset). Shape (n, Nd + 1).
     """
-    X = np.asarray(X, float)
+    W = as_weights(W)
+    X = as_finite_array(X, "X", ndim=2)
+    check(X.shape[1] == W.shape[0], f"X must be n×d with d = {W.shape[0]}; got shape {X.shape}",
+          assumption="X shape")
+    check_limit("dimension", W.shape[0] * W.shape[1] + 1, "number Nd + 1 of NT features")
     M = (X @ W > 0).astype(float)                       # (n, N)
     F = (M[:, :, None] * X[:, None, :]).reshape(X.shape[0], -1)
     return np.hstack([F, np.ones((X.shape[0], 1))])
@@ -143,8 +162,9 @@ def fit_relu_nt(target: QuadraticTarget, W: ArrayLike, *, n_train: int, rng: See
     """
     target = _target(target)
     W = as_weights(W, target.d)
-    n_train = positive_int(n_train, "n_train")
-    p = W.shape[1] * target.d + 1
+    n_train = positive_int(n_train, "n_train", cap="samples")
+    chunk = positive_int(chunk, "chunk")
+    p = check_limit("dimension", W.shape[1] * target.d + 1, "number p = Nd + 1 of NT features")
     check(n_train >= p, f"least squares needs n_train ≥ p = Nd + 1 = {p}; got {n_train}",
           assumption="n_train ≥ p")
     rng = as_generator(rng)
@@ -210,9 +230,15 @@ def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: in
     Errors are normalised by ‖f*‖². Every random stream is derived from ``(rng_key, N, k)``.
     """
     target = _target(target)
-    Ns = [positive_int(N, "N") for N in Ns]
-    seeds = positive_int(seeds, "seeds")
-    n_test = positive_int(n_test, "n_test")
+    check_type(not isinstance(Ns, (str, bytes)) and hasattr(Ns, "__iter__"), "Ns",
+               "a sequence of widths (integers)", Ns)
+    Ns = [positive_int(N, "N", cap="dimension") for N in Ns]
+    check(len(Ns) >= 1, "give at least one width N", assumption="Ns non-empty")
+    seeds = positive_int(seeds, "seeds", cap="iterations")
+    n_test = positive_int(n_test, "n_test", cap="samples")
+    rng_key = nonnegative_int(rng_key, "rng_key")
+    n_train_factor = positive_int(n_train_factor, "n_train_factor")
+    positive_int(sgd_steps, "sgd_steps", cap="iterations")
     n2 = target.norm2
     t0 = time.perf_counter()
     nn: dict[int, list[float]] = {}

@@ -76,8 +76,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lazysym._typing import MPF, SeedLike
-from lazysym._validate import as_generator, as_real, as_target, check_dps, positive_int
-from lazysym.errors import AssumptionError, check
+from lazysym._validate import (
+    as_finite_array,
+    as_generator,
+    as_real,
+    as_target,
+    check_dps,
+    nonnegative_int,
+    positive_int,
+)
+from lazysym.errors import AssumptionError, check, check_type
+from lazysym.limits import check_limit
 from lazysym.nn.loss import loss_gradient, loss_hessian, population_loss
 from lazysym.objects.models import QuadraticTarget
 
@@ -160,7 +169,7 @@ def count_critical_families(target: QuadraticTarget, N: int) -> int:
     ν over the distinct positive eigenvalues of B with multiplicities m_ν.
     """
     target = as_target(target)
-    N = positive_int(N, "N")
+    N = positive_int(N, "N", cap="dimension")
     ev = target.eigenvalues
     tol = EIG_RTOL * _scale(ev)
     mults = [len(g) for g in _groups(ev) if ev[g[0]] > tol]
@@ -245,7 +254,8 @@ def critical_point(target: QuadraticTarget, S: Iterable[int], N: int, *,
                    dps: int = 30) -> CriticalPoint:
     """The representative critical point for the eigen-index set ``S`` (|S| ≤ N, λ_i > 0 on S)."""
     target = as_target(target)
-    N = positive_int(N, "N")
+    N = positive_int(N, "N", cap="dimension")
+    dps = check_dps(dps)
     ev, U = _eig(target)
     S = _check_S(ev, S, N)
     d = target.d
@@ -262,11 +272,12 @@ def critical_point(target: QuadraticTarget, S: Iterable[int], N: int, *,
 
 
 def _check_S(ev: np.ndarray, S: Iterable[int], N: int) -> tuple[int, ...]:
-    try:
-        S = tuple(sorted(int(i) for i in S))
-    except (TypeError, ValueError) as exc:
-        raise AssumptionError(f"S must be a collection of eigen-indices; got {S!r}",
-                              assumption="S ⊂ eigenvectors of B") from exc
+    check_type(not isinstance(S, (str, bytes)) and hasattr(S, "__iter__"), "S",
+               "a collection of eigen-indices (integers)", S)
+    S = list(S)
+    check_type(all(isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_))
+                   for i in S), "S", "a collection of eigen-indices (integers)", S)
+    S = tuple(sorted(int(i) for i in S))
     check(len(set(S)) == len(S), f"S has repeated indices: {S}", assumption="S a set")
     check(len(S) <= N, f"a critical point uses |S| ≤ N eigenvectors; got |S| = {len(S)} > N = {N}",
           assumption="|S| ≤ N")
@@ -314,11 +325,14 @@ def critical_points(target: QuadraticTarget, N: int, *, limit: int | None = 4096
     that these are the minimisers is the Eckart–Young argument (tested against the losses).
     """
     target = as_target(target)
-    N = positive_int(N, "N")
+    N = positive_int(N, "N", cap="dimension")
     dps = check_dps(dps)
+    check_type(isinstance(truncate, (bool, np.bool_)), "truncate", "a bool", truncate)
     total = count_critical_families(target, N)
-    if limit is not None:
-        limit = positive_int(limit, "limit")
+    if limit is None:
+        check_limit("enumeration", total, f"number of critical families (d = {target.d}, N = {N})")
+    else:
+        limit = positive_int(limit, "limit", cap="enumeration")
         if total > limit and not truncate:
             raise AssumptionError(
                 f"L has {total} critical families for d = {target.d}, N = {N}, more than "
@@ -352,6 +366,9 @@ def family_member(target: QuadraticTarget, cp: CriticalPoint,
     S touches (a random point of the Grassmannian) and a random rotation W → WQ, Q ∈ O(N).
     """
     target = as_target(target)
+    check_type(isinstance(cp, CriticalPoint), "cp", "a CriticalPoint (from critical_points)", cp)
+    check(cp.W.shape[0] == target.d, f"cp belongs to a target of dimension {cp.W.shape[0]}, not "
+          f"d = {target.d}", assumption="matching dimensions")
     rng = as_generator(rng)
     ev, U = _eig(target)
     W = np.zeros_like(cp.W)
@@ -393,10 +410,12 @@ def closed_form_spectrum(eigenvalues: ArrayLike, S: Iterable[int], N: int, *,
     :math:`Nd + 1`.
     """
     dps = check_dps(dps)
-    N = positive_int(N, "N")
-    ev = np.asarray(eigenvalues, dtype=float)
-    check(ev.ndim == 1 and bool(np.all(np.diff(ev) <= 0)),
-          "eigenvalues must be a 1-d array in descending order", assumption="λ₁ ≥ … ≥ λ_d")
+    N = positive_int(N, "N", cap="dimension")
+    ev = as_finite_array(eigenvalues, "eigenvalues", ndim=1)
+    check(ev.size >= 1 and bool(np.all(np.diff(ev) <= 0)),
+          "eigenvalues must be a non-empty 1-d array in descending order",
+          assumption="λ₁ ≥ … ≥ λ_d")
+    check_limit("dimension", ev.size, "number d of eigenvalues")
     S = _check_S(ev, S, N)
     d, r = len(ev), len(S)
     out = []
@@ -522,9 +541,13 @@ def sample_sublevel_points(target: QuadraticTarget, N: int, B0: float, rng: Seed
     from lazysym.nn.training import gradient_flow, random_init
 
     target = as_target(target)
-    N = positive_int(N, "N")
+    N = positive_int(N, "N", cap="dimension")
     B0 = as_real(B0, "B0")
     rng = as_generator(rng)
+    n_random = nonnegative_int(n_random, "n_random", cap="samples")
+    n_flows = nonnegative_int(n_flows, "n_flows", cap="iterations")
+    radii_arr = as_finite_array(radii, "radii", ndim=1)
+    check(bool(np.all(radii_arr > 0)), "radii must be > 0", assumption="radii > 0")
     cps = critical_points(target, N, limit=limit)
     min_loss = cps[0].loss
     check(B0 >= min_loss, f"Ω(B₀) is empty: B₀ = {B0:.6g} < min L = {min_loss:.6g}",
@@ -543,7 +566,7 @@ def sample_sublevel_points(target: QuadraticTarget, N: int, B0: float, rng: Seed
             continue
         W, c = family_member(target, cp, rng)
         add(W, c, "critical", cp.kind)
-        for rad in radii:
+        for rad in radii_arr:
             E = rng.standard_normal(W.shape)
             e = rng.standard_normal()
             nrm = math.sqrt(float(np.sum(E * E)) + e * e)
@@ -558,6 +581,9 @@ def sample_sublevel_points(target: QuadraticTarget, N: int, B0: float, rng: Seed
                             rtol=1e-6, n_record=40, keep_path=True)
         for W, c in res.path:
             add(W, c, "flow")
+    check(len(rows) > 0, f"no sampled point lies in Ω(B₀) for B₀ = {B0:.6g} (min L = "
+          f"{min_loss:.6g}; a critical point's loss moves by round-off)",
+          assumption="Ω(B₀) sampled", fix="take B₀ a little above min L")
     g, lam, losses, src, kind = zip(*rows)
     L = np.array(losses)
     return SublevelSample(np.array(g), np.array(lam), L - min_loss, L, list(src), list(kind),
@@ -607,9 +633,12 @@ def strict_saddle_constants(target: QuadraticTarget, N: int, B0: float, rng: See
     """
     target = as_target(target)
     target.require_psd("Proposition 1")
-    N = positive_int(N, "N")
+    N = positive_int(N, "N", cap="dimension")
     cps = critical_points(target, N, dps=dps, limit=sample_kw.get("limit", 512))
     B0 = as_real(B0, "B0")
+    if eta is not None:
+        eta = as_real(eta, "eta")
+        check(eta >= 0, f"eta must be ≥ 0; got {eta}", assumption="eta ≥ 0")
     saddles = [cp for cp in cps if cp.kind != "global minimum" and cp.loss <= B0]
     minima = [cp for cp in cps if cp.kind == "global minimum"]
     delta = min((-cp.lambda_min for cp in saddles), default=math.inf)

@@ -87,7 +87,8 @@ from lazysym._validate import (
     as_weights,
     positive_int,
 )
-from lazysym.errors import check
+from lazysym.errors import check, check_type
+from lazysym.limits import check_limit
 from lazysym.objects.models import QuadraticTarget
 from lazysym.stats import fit_rate
 
@@ -179,7 +180,10 @@ def paired_init(d: int, M: int, tau: float, rng: SeedLike, *, a: float = 1.0,
     :math:`QQ^\top = (M/d)I`; ``frame="gaussian"``: :math:`Q_{ij}\sim N(0, 1/d)` (the paper's
     :math:`w_i\sim N(0, I_d/d)`). The tangent space is that of the NT class (3) with the M neurons U.
     """
-    d, M = positive_int(d, "d"), positive_int(M, "M")
+    d, M = positive_int(d, "d", cap="dimension"), positive_int(M, "M", cap="dimension")
+    check(isinstance(frame, str) and frame in ("orthonormal", "gaussian"),
+          f"frame must be 'orthonormal' or 'gaussian'; got {frame!r}", assumption="frame")
+    check_type(isinstance(offset, (bool, np.bool_)), "offset", "a bool", offset)
     tau, a = as_real(tau, "tau"), as_real(a, "a")
     check(tau > 0, f"the initialisation scale τ must be > 0; got {tau}", assumption="τ > 0")
     check(a != 0, "the output weight a must be non-zero", assumption="a ≠ 0")
@@ -194,7 +198,8 @@ def signed_init(d: int, m: int, rng: SeedLike, *, tau: float = 1.0,
     :math:`a_i = \pm1` with probability 1/2: :math:`E\,\varphi(\theta_i) = 0` for
     :math:`\varphi(\theta) = a\langle w, x\rangle^2` (the poster's "Case 3: wide neural networks").
     """
-    d, m = positive_int(d, "d"), positive_int(m, "m")
+    d, m = positive_int(d, "d", cap="dimension"), positive_int(m, "m", cap="dimension")
+    check_type(isinstance(offset, (bool, np.bool_)), "offset", "a bool", offset)
     tau = as_real(tau, "tau")
     check(tau > 0, f"τ must be > 0; got {tau}", assumption="τ > 0")
     rng = as_generator(rng)
@@ -211,9 +216,21 @@ def l2_norm(S: ArrayLike, c: float) -> float:
     r""":math:`\|c + x^\top S x\|_{L^2}` for x ~ N(0, I_d):
     :math:`\sqrt{2\|S\|_F^2 + (c + \operatorname{Tr}S)^2}`.
     """
-    S = np.asarray(S, float)
-    s = float(c) + float(np.trace(S))
-    return math.sqrt(2.0 * float(np.sum(S * S)) + s * s)
+    S = _square(S)
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = as_real(c, "c") + float(np.trace(S))
+        out = 2.0 * float(np.sum(S * S)) + s * s
+    check(math.isfinite(out), "‖c + xᵀSx‖² overflows float64", assumption="finite norm",
+          fix="rescale S and c")
+    return math.sqrt(out)
+
+
+def _square(S, ndim: int | None = 2) -> np.ndarray:
+    S = as_finite_array(S, "S", ndim=ndim)
+    check(S.ndim >= 2 and S.shape[-1] == S.shape[-2] and S.shape[-1] >= 1,
+          f"S must be a square d×d matrix (or a stack of them); got shape {S.shape}",
+          assumption="S square")
+    return S
 
 
 def l2_inner_coords(S: ArrayLike, c: ArrayLike) -> np.ndarray:
@@ -221,8 +238,10 @@ def l2_inner_coords(S: ArrayLike, c: ArrayLike) -> np.ndarray:
     :math:`(\sqrt2 S_{ii})_i, (2S_{ik})_{i<k}, c + \operatorname{Tr}S`, so that
     :math:`\langle f, f'\rangle_{L^2} = \varphi\cdot\varphi'`. ``S`` may be a stack (..., d, d).
     """
-    S = np.asarray(S, float)
-    c = np.asarray(c, float)
+    S = _square(S, None)
+    c = as_finite_array(c, "c")
+    check(c.shape == S.shape[:-2], f"c must have shape {S.shape[:-2]} (one offset per S); got "
+          f"{c.shape}", assumption="c shape")
     d = S.shape[-1]
     iu = np.triu_indices(d, 1)
     diag = np.diagonal(S, axis1=-2, axis2=-1)
@@ -236,8 +255,13 @@ def jacobian(net: LazyNetwork, W: ArrayLike | None = None) -> np.ndarray:
     i.e. ``W.T.ravel()``, then c when trained). Shape
     :math:`(d(d+1)/2 + 1)\times(dm + [\text{offset}])`.
     """
+    check_type(isinstance(net, LazyNetwork), "net", "a LazyNetwork", net)
     W = net.W0 if W is None else as_weights(W, net.d)
     d, m = W.shape
+    check(W.shape[1] == net.m, f"W must have m = {net.m} columns; got {W.shape[1]}",
+          assumption="W shape")
+    check_limit("dimension", d * (d + 1) // 2 + 1, "rows d(d+1)/2 + 1 of the Jacobian")
+    check_limit("dimension", d * m + 1, "columns dm + 1 of the Jacobian")
     cols = []
     for p in range(d):
         # dS/dW[p, j] = a_j (e_p w_jᵀ + w_j e_pᵀ), stacked over j
@@ -257,12 +281,13 @@ def dh_norm(net: LazyNetwork) -> float:
     r""":math:`\|Dh(w_0)\|` (operator norm, parameters → L²): the largest singular value of
     :func:`jacobian`.
     """
-    J = jacobian(net)
+    J = jacobian(net)                 # checks that net is a LazyNetwork
     return math.sqrt(max(float(np.linalg.eigvalsh(J @ J.T)[-1]), 0.0))
 
 
 def d2h_norm(net: LazyNetwork) -> float:
     r""":math:`\|D^2h(w_0)\| = 2\sqrt3\max_j|a_j|` (independent of :math:`w_0`; module docstring)."""
+    check_type(isinstance(net, LazyNetwork), "net", "a LazyNetwork", net)
     return 2.0 * math.sqrt(3.0) * float(np.max(np.abs(net.a)))
 
 
@@ -289,7 +314,10 @@ def kappa(net: LazyNetwork, target: QuadraticTarget, *, alpha: float = 1.0) -> f
     target = _net_target(net, target)
     alpha = _alpha(alpha)
     r = l2_norm(alpha * net.S0 - target.B, alpha * net.c0 - target.b0)
-    return r * alpha * d2h_norm(net) / (alpha ** 2 * dh_norm(net) ** 2)
+    dh = dh_norm(net)
+    check(dh > 0, "κ divides by ‖Dh(w₀)‖², which is 0 at this initialisation (W₀ = 0 and no "
+          "trained offset)", assumption="Dh(w₀) ≠ 0", fix="initialise W₀ ≠ 0 or train the offset")
+    return r * alpha * d2h_norm(net) / (alpha ** 2 * dh ** 2)
 
 
 def _alpha(alpha) -> float:
@@ -450,7 +478,7 @@ def lazy_paths(net: LazyNetwork, target: QuadraticTarget, alpha: float, *,
         check(t_max is not None, "give t_max or t_eval", assumption="horizon")
         t_max = as_real(t_max, "t_max")
         check(t_max > 0, f"t_max must be > 0; got {t_max}", assumption="t_max > 0")
-        t_eval = np.linspace(0.0, t_max, positive_int(n_record, "n_record") + 1)[1:]
+        t_eval = np.linspace(0.0, t_max, positive_int(n_record, "n_record", cap="iterations") + 1)[1:]
     else:
         t_eval = as_finite_array(t_eval, "t_eval", ndim=1)
         check(t_eval.size >= 1 and bool(np.all(np.diff(t_eval) > 0)) and t_eval[0] > 0,
@@ -458,6 +486,8 @@ def lazy_paths(net: LazyNetwork, target: QuadraticTarget, alpha: float, *,
     rtol, atol = as_real(rtol, "rtol"), as_real(atol, "atol")
     check(rtol > 0 and atol > 0, f"rtol, atol must be > 0; got {rtol}, {atol}",
           assumption="tolerances > 0")
+    max_steps = positive_int(max_steps, "max_steps", cap="iterations")
+    check_type(isinstance(tangent, (bool, np.bool_)), "tangent", "a bool", tangent)
     sysm = _System(net, target, alpha)
     t0 = time.perf_counter()
     y0 = sysm.y0()
@@ -522,17 +552,19 @@ def nn_limit_risk(target: QuadraticTarget, M: int) -> float:
 
 
 def finite_horizon_sweep(net: LazyNetwork, target: QuadraticTarget, alphas: ArrayLike, *,
-                         t_max: float, n_record: int = 100,
-                         rtol: float = 1e-10) -> dict[str, Any]:
+                         t_max: float, n_record: int = 100, rtol: float = 1e-10,
+                         max_steps: int = 200_000) -> dict[str, Any]:
     r"""Sup over t ≤ T of :math:`\|\alpha h(w_\alpha(t)) - \alpha\bar h(\bar w_\alpha(t))\|/\|f_*\|`
     for each α, and the fitted rate γ in sup-gap ∝ α^(−γ) (expected 1: the perturbation is O(1/α)).
+    ``max_steps`` is the step budget of each flow (:func:`lazy_paths`).
     """
     alphas = as_finite_array(alphas, "alphas", ndim=1)
     check(alphas.size >= 2 and bool(np.all(alphas > 0)), "give at least two α > 0",
           assumption="α > 0")
     sups, walls = [], []
     for al in alphas:
-        p = lazy_paths(net, target, float(al), t_max=t_max, n_record=n_record, rtol=rtol)
+        p = lazy_paths(net, target, float(al), t_max=t_max, n_record=n_record, rtol=rtol,
+                       max_steps=max_steps)
         sups.append(p.sup_gap / p.norm_fstar)
         walls.append(p.wall)
     sup_gap = np.array(sups)
@@ -541,17 +573,21 @@ def finite_horizon_sweep(net: LazyNetwork, target: QuadraticTarget, alphas: Arra
 
 
 def relative_gap_ratio(net: LazyNetwork, target: QuadraticTarget, alpha: float, *,
-                       t_tilde_max: float = 1.0, n_record: int = 40) -> dict[str, Any]:
+                       t_tilde_max: float = 1.0, n_record: int = 40,
+                       max_steps: int = 200_000) -> dict[str, Any]:
     r"""Δ(t) along the paths against :math:`\tilde t^2\kappa_{\alpha h}(w_0)`,
     :math:`\tilde t = t\|Dh(w_0)\|^2` (t the time of F), for :math:`\tilde t \le` ``t_tilde_max``.
 
-    Returns the times, Δ, the bound, κ and ``sup_ratio`` = max Δ(t)/(t̃²κ).
+    Returns the times, Δ, the bound, κ and ``sup_ratio`` = max Δ(t)/(t̃²κ). ``max_steps`` is the
+    step budget of the flows (:func:`lazy_paths`).
     """
     target = _net_target(net, target)
     nd2 = dh_norm(net) ** 2
     k = kappa(net, target, alpha=alpha)
+    check(k > 0, "κ = 0 (αh(w₀) = f*): the bound t̃²κ is 0 and the ratio undefined",
+          assumption="κ > 0")
     T = as_real(t_tilde_max, "t_tilde_max") / nd2
-    p = lazy_paths(net, target, alpha, t_max=T, n_record=n_record)
+    p = lazy_paths(net, target, alpha, t_max=T, n_record=n_record, max_steps=max_steps)
     tt = p.times[1:] * nd2
     delta = p.relative_gap[1:]
     bound = tt ** 2 * k
@@ -571,8 +607,16 @@ def width_kappa(d: int, m: int, alpha: float, target: QuadraticTarget, rng: Seed
 
 
 def width_kappa_bound(m: float, alpha: float) -> float:
-    r"""The poster's rate :math:`m^{-1/2} + (\alpha m)^{-1}` ("Case 3: wide neural networks")."""
-    return m ** -0.5 + 1.0 / (alpha * m)
+    r"""The poster's rate :math:`m^{-1/2} + (\alpha m)^{-1}` ("Case 3: wide neural networks"),
+    m > 0, α > 0.
+    """
+    m, alpha = as_real(m, "m"), _alpha(alpha)
+    check(m > 0, f"the width m must be > 0; got {m}", assumption="m > 0")
+    with np.errstate(over="ignore", divide="ignore"):
+        out = float(np.float64(m) ** -0.5 + 1.0 / (np.float64(alpha) * m))
+    check(math.isfinite(out), f"the rate overflows float64 for m = {m}, α = {alpha}",
+          assumption="finite rate", fix="use m, α of order one or larger")
+    return out
 
 
 def alpha_sweep(target: QuadraticTarget, M: int, alphas: ArrayLike, *, tau: float = 1.0,

@@ -18,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from lazysym._validate import as_real, as_weights
+from lazysym._validate import as_finite_array, as_real, as_target, as_weights, positive_int
+from lazysym.errors import check
+from lazysym.limits import check_limit
 from lazysym.objects.models import QuadraticTarget
 
 __all__ = ["population_loss", "loss_gradient", "loss_hessian", "pack", "unpack"]
@@ -26,17 +28,25 @@ __all__ = ["population_loss", "loss_gradient", "loss_hessian", "pack", "unpack"]
 
 def _residual(W: ArrayLike, c: float,
               target: QuadraticTarget) -> tuple[np.ndarray, np.ndarray, float]:
+    target = as_target(target, "the population loss L(W, c)")
     W = as_weights(W, target.d)
     c = as_real(c, "c")
-    M = target.B - W @ W.T
-    s = float(np.trace(M)) + target.b0 - c
+    with np.errstate(over="ignore", invalid="ignore"):
+        M = target.B - W @ W.T
+        s = float(np.trace(M)) + target.b0 - c
+    check(bool(np.all(np.isfinite(M))) and np.isfinite(s),
+          "B − WWᵀ overflows float64 (W too large)", assumption="W finite", fix="rescale W")
     return W, M, s
 
 
 def population_loss(W: ArrayLike, c: float, target: QuadraticTarget) -> float:
     """L(W, c) = 2‖B − WWᵀ‖²_F + (Tr(B − WWᵀ) + b₀ − c)² (§2.3), exactly (no sampling)."""
     _, M, s = _residual(W, c, target)
-    return 2.0 * float(np.sum(M * M)) + s * s
+    with np.errstate(over="ignore"):
+        out = 2.0 * float(np.sum(M * M)) + s * s
+    check(np.isfinite(out), "L(W, c) overflows float64 (W or c too large)",
+          assumption="loss finite", fix="rescale W and c")
+    return out
 
 
 def loss_gradient(W: ArrayLike, c: float, target: QuadraticTarget) -> tuple[np.ndarray, float]:
@@ -53,6 +63,7 @@ def loss_hessian(W: ArrayLike, c: float, target: QuadraticTarget) -> np.ndarray:
     """
     W, M, s = _residual(W, c, target)
     d, N = W.shape
+    check_limit("dimension", N * d + 1, "size Nd + 1 of the Hessian")
     G = W.T @ W
     H4 = 8.0 * np.einsum("ji,ab->jaib", G, np.eye(d))
     H4 += 8.0 * np.einsum("ai,bj->jaib", W, W)
@@ -69,11 +80,15 @@ def loss_hessian(W: ArrayLike, c: float, target: QuadraticTarget) -> np.ndarray:
 
 def pack(W: ArrayLike, c: float) -> np.ndarray:
     """θ = (w₁, …, w_N, c) as one vector."""
-    return np.concatenate([np.asarray(W, float).T.ravel(), [float(c)]])
+    return np.concatenate([as_weights(W).T.ravel(), [as_real(c, "c")]])
 
 
 def unpack(theta: ArrayLike, d: int) -> tuple[np.ndarray, float]:
     """Inverse of :func:`pack`."""
-    theta = np.asarray(theta, float)
+    theta = as_finite_array(theta, "theta", ndim=1)
+    d = positive_int(d, "d")
+    check(theta.size >= d + 1 and (theta.size - 1) % d == 0,
+          f"theta must have N·d + 1 entries (N ≥ 1 neurons of dimension d = {d}, then c); got "
+          f"{theta.size}", assumption="theta shape")
     N = (theta.size - 1) // d
     return theta[:-1].reshape(N, d).T.copy(), float(theta[-1])

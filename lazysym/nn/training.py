@@ -38,8 +38,16 @@ from numpy.typing import ArrayLike
 
 from lazysym._ode import dopri
 from lazysym._typing import SeedLike
-from lazysym._validate import as_generator, as_real, as_target, as_weights, positive_int
-from lazysym.errors import ConvergenceError, check
+from lazysym._validate import (
+    as_finite_array,
+    as_generator,
+    as_real,
+    as_target,
+    as_weights,
+    positive_int,
+)
+from lazysym.errors import ConvergenceError, check, check_type
+from lazysym.limits import LIMITS, check_limit
 from lazysym.nn.loss import population_loss
 from lazysym.nn.optimum import mixture_quadratic_risk
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
@@ -122,8 +130,8 @@ def random_init(d: int, N: int, rng: SeedLike, scale: float = 1.0) -> tuple[np.n
     :math:`W_{ai} \\sim N(0, \\mathrm{scale}^2/d)` i.i.d. (so :math:`E\\|w_i\\|^2 = \\mathrm{scale}^2`)
     and :math:`c_0 \\sim N(0, \\mathrm{scale}^2)`.
     """
-    d = positive_int(d, "d")
-    N = positive_int(N, "N")
+    d = positive_int(d, "d", cap="dimension")
+    N = positive_int(N, "N", cap="dimension")
     scale = as_real(scale, "scale")
     check(scale > 0, f"scale must be > 0 (a point mass is not absolutely continuous); got {scale}",
           assumption="Theorem 3: absolutely continuous initialisation")
@@ -186,11 +194,18 @@ def sgd(target: QuadraticTarget, W0: ArrayLike, c0: float, *, step: float, steps
     c = as_real(c0, "c0")
     step = as_real(step, "step")
     check(step > 0, f"the SGD step ε must be > 0; got {step}", assumption="ε > 0")
-    steps = positive_int(steps, "steps")
-    batch = positive_int(batch, "batch")
+    steps = positive_int(steps, "steps", cap="iterations")
+    batch = positive_int(batch, "batch", cap="samples")
+    check(steps * batch <= LIMITS.samples, f"steps·batch = {steps * batch} fresh samples exceed "
+          f"the limit samples = {LIMITS.samples}", assumption="limit samples",
+          fix="raise it: with lazysym.limits.raised(samples=...): ...")
     rng = as_generator(rng)
     record_every = positive_int(record_every, "record_every") if record_every is not None \
         else max(1, steps // 100)
+    blowup = as_real(blowup, "blowup")
+    check(blowup > 1, f"blowup (divergence threshold factor) must be > 1; got {blowup}",
+          assumption="blowup > 1")
+    check_type(isinstance(keep_path, (bool, np.bool_)), "keep_path", "a bool", keep_path)
     show = _progress_fn(progress, "sgd")
     rot = _Rotated(target)
     lam, U, b0 = rot.lam, rot.U, rot.b0
@@ -292,12 +307,17 @@ def gradient_flow(target: QuadraticTarget, W0: ArrayLike, c0: float, *, t_max: f
     rtol, atol = as_real(rtol, "rtol"), as_real(atol, "atol")
     check(rtol > 0 and atol > 0, f"rtol, atol must be > 0; got {rtol}, {atol}",
           assumption="tolerances > 0")
-    max_steps = positive_int(max_steps, "max_steps")
+    max_steps = positive_int(max_steps, "max_steps", cap="iterations")
+    check_type(isinstance(keep_path, (bool, np.bool_)), "keep_path", "a bool", keep_path)
+    if gtol is not None:
+        gtol = as_real(gtol, "gtol")
+        check(gtol >= 0, f"gtol must be ≥ 0; got {gtol}", assumption="gtol ≥ 0")
     if t_eval is None:
-        n_record = positive_int(n_record, "n_record")
+        n_record = positive_int(n_record, "n_record", cap="iterations")
         t_eval = np.linspace(0.0, t_max, n_record + 1)[1:]
     else:
-        t_eval = np.asarray(t_eval, float).ravel()
+        t_eval = as_finite_array(t_eval, "t_eval", ndim=1)
+        check_limit("iterations", t_eval.size, "number of record times t_eval")
         check(bool(t_eval.size >= 1 and np.all(np.isfinite(t_eval))
                    and np.all(np.diff(t_eval) > 0) and t_eval[0] >= 0 and t_eval[-1] <= t_max),
               "t_eval must be increasing times in [0, t_max]", assumption="t_eval")

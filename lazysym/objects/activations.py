@@ -43,12 +43,15 @@ import sympy as sp
 from numpy.typing import ArrayLike
 
 from lazysym._typing import MPF, RealLike
-from lazysym._validate import as_finite_array, as_real
-from lazysym.errors import AssumptionError, check
+from lazysym._validate import as_finite_array, as_mpf, as_real
+from lazysym.errors import AssumptionError, check, check_type
+from lazysym.limits import check_limit
+from lazysym.objects import expressions
+from lazysym.objects.expressions import parse_expression
 
 __all__ = [
     "x", "Activation", "QUADRATIC", "QUADRATIC_CENTERED", "quadratic", "RELU", "RELU_CENTERED",
-    "ABS", "ERF", "TANH", "SOFTPLUS", "activation", "from_expr", "NAMES",
+    "ABS", "ERF", "TANH", "SOFTPLUS", "activation", "from_expr", "NAMES", "check_a1_growth",
 ]
 
 #: The real variable every activation expression is written in.
@@ -159,7 +162,13 @@ class Activation:
         Short name (used in reports and error messages).
     expr:
         Real SymPy expression in :data:`x` (the symbol of this module). Constants only (no
-        other free symbols).
+        other free symbols); a string is read by the whitelist parser
+        :func:`lazysym.objects.expressions.parse_expression` (never ``eval``).
+    assume_a1:
+        The documented override of :func:`check_a1_growth`: ``True`` declares that σ satisfies
+        the growth condition of A1 when the conservative rule cannot show it (your
+        responsibility; the Hermite series of an activation outside :math:`L^2(\gamma)` is
+        meaningless).
 
     Notes
     -----
@@ -172,6 +181,7 @@ class Activation:
 
     name: str
     expr: sp.Expr
+    assume_a1: bool = False
     _np_fn: Callable = field(init=False, repr=False, compare=False)
     _mp_fn: Callable = field(init=False, repr=False, compare=False)
 
@@ -179,11 +189,17 @@ class Activation:
         check(isinstance(self.name, str) and self.name != "",
               f"activation name must be a non-empty string; got {self.name!r}",
               assumption="activation name")
-        try:
-            expr = sp.sympify(self.expr)
-        except (sp.SympifyError, TypeError) as exc:
-            raise AssumptionError(f"activation expression {self.expr!r} is not a SymPy expression",
-                                  assumption="σ a SymPy expression in x") from exc
+        check_type(isinstance(self.assume_a1, (bool, np.bool_)), "assume_a1", "a bool",
+                   self.assume_a1)
+        if isinstance(self.expr, str):
+            expr = parse_expression(self.expr)           # whitelist parser: no eval
+        else:
+            try:   # strict: SymPy objects and numbers only (sympify of other objects parses str())
+                expr = sp.sympify(self.expr, strict=True)
+            except (sp.SympifyError, TypeError, ValueError) as exc:
+                raise AssumptionError(
+                    f"activation expression must be a SymPy expression in x or a string; got "
+                    f"{type(self.expr).__name__}", assumption="σ a SymPy expression in x") from exc
         # accept expressions written with a plain Symbol('x') by mapping it onto the real x
         plain = [s for s in expr.free_symbols if s.name == "x" and s != x]
         expr = expr.subs({s: x for s in plain})
@@ -192,6 +208,14 @@ class Activation:
               assumption="σ a function of x only", fix="substitute numbers for the parameters")
         check(isinstance(expr, sp.Expr), f"activation expression must be a SymPy Expr; got {expr!r}",
               assumption="σ a SymPy expression in x")
+        bad = [c for c in (sp.oo, -sp.oo, sp.zoo, sp.nan, sp.I) if expr.has(c)]
+        check(not bad, f"σ = {expr} contains {bad[0] if bad else ''}: an activation is a finite, "
+              "real-valued function", assumption="σ real and finite")
+        check_limit("expression_nodes", sum(1 for _ in sp.preorder_traversal(expr)),
+                    "number of nodes of the activation expression")
+        if expr.is_polynomial(x):
+            check_limit("hermite_degree", int(sp.degree(expr, x)) if expr.has(x) else 0,
+                        "degree of the polynomial activation")
         object.__setattr__(self, "expr", expr)
         if expr == sp.log(1 + sp.exp(x)):
             # softplus: log(1 + e^u) overflows for u ≳ 710 in float64; logaddexp does not
@@ -218,9 +242,7 @@ class Activation:
 
     def mp(self, u: RealLike) -> MPF:
         """σ(u) as an ``mpmath.mpf`` at the ambient working precision (``mpmath.mp``)."""
-        if not isinstance(u, mpmath.mpf):
-            u = mpmath.mpf(as_real(u, "u")) if not isinstance(u, str) else mpmath.mpf(u)
-        check(mpmath.isfinite(u), f"u must be finite; got {u}", assumption="u finite")
+        u = as_mpf(u, "u")          # finite, real (strings read exactly, never eval'd)
         v = self._mp_fn(u)
         if isinstance(v, mpmath.mpc):
             check(abs(v.imag) <= abs(v) * mpmath.eps * 16,
@@ -233,9 +255,9 @@ class Activation:
         """Shorthand for :meth:`numeric`."""
         return self.numeric(u)
 
-    def __reduce__(self) -> tuple[type[Activation], tuple[str, sp.Expr]]:
-        # the lambdified forms do not pickle; rebuild them from (name, expr)
-        return (Activation, (self.name, self.expr))
+    def __reduce__(self) -> tuple[type[Activation], tuple[str, sp.Expr, bool]]:
+        # the lambdified forms do not pickle; rebuild them from (name, expr, assume_a1)
+        return (Activation, (self.name, self.expr, self.assume_a1))
 
     # ---------------------------------------------------------------------------------------
     @cached_property
@@ -299,19 +321,19 @@ class Activation:
 ActivationLike: TypeAlias = "Activation | str"
 
 
-def from_expr(expr: sp.Expr | str, name: str | None = None) -> Activation:
+def from_expr(expr: sp.Expr | str, name: str | None = None, *,
+              assume_a1: bool = False) -> Activation:
     """An :class:`Activation` from a SymPy expression (or string) in :data:`x`.
 
-    The numeric and mpmath forms come from ``sympy.lambdify``. ``name`` defaults to
-    ``str(expr)``.
+    A string is read by the whitelist parser :func:`lazysym.objects.expressions.parse_expression`
+    (``^`` is a power; no ``eval``). The numeric and mpmath forms come from ``sympy.lambdify``.
+    ``name`` defaults to ``str(expr)``; ``assume_a1`` is the override of :func:`check_a1_growth`.
     """
     if isinstance(expr, str):
-        try:
-            expr = sp.sympify(expr, locals={"x": x})
-        except (sp.SympifyError, TypeError, SyntaxError) as exc:
-            raise AssumptionError(f"cannot parse activation {expr!r}",
-                                  assumption="σ a SymPy expression in x") from exc
-    return Activation(name if name is not None else str(expr), expr)
+        text = expr
+        expr = parse_expression(text)
+        name = text.strip() if name is None else name
+    return Activation(name if name is not None else str(expr), expr, assume_a1)
 
 
 QUADRATIC = Activation("quadratic", x**2)
@@ -354,23 +376,76 @@ def activation(name: ActivationLike) -> Activation:
 
     Accepts an :class:`Activation` (returned as is), a name of :data:`NAMES` (note ``"erf"`` is
     erf(x/√2)), or an expression in ``x`` such as ``"x^2-1"``, ``"x**2 + x - 1"`` or
-    ``"erf(x)"`` (parsed by SymPy; ``^`` means power).
+    ``"erf(x)"``, read by the whitelist parser
+    :func:`lazysym.objects.expressions.parse_expression` (``^`` means power; nothing is
+    evaluated as Python).
+
+    Raises
+    ------
+    InputTypeError
+        ``name`` is neither a string nor an Activation.
+    AssumptionError
+        An unknown name that is not a valid expression either (the message lists the names and
+        says what the parser refused).
     """
     if isinstance(name, Activation):
         return name
-    check(isinstance(name, str), f"activation must be a name, an expression in x or an "
-          f"Activation; got {type(name).__name__}", assumption="activation type")
+    check_type(isinstance(name, str), "activation",
+               "a name, an expression in x or an Activation", name)
     key = name.strip().lower()
     if key in _NAMED:
         return _NAMED[key]
-    unknown = AssumptionError(f"unknown activation {name!r}; valid names: {', '.join(NAMES)}, "
-                              f"or an expression in x such as 'x^2-1'",
-                              assumption="known activation name",
-                              fix="use one of the names, or activations.from_expr(expr, name)")
     try:
-        act = from_expr(name.strip().replace("^", "**"), name.strip())
-    except AssumptionError:
-        raise unknown from None
-    if act.expr.free_symbols - {x}:
-        raise unknown
-    return act
+        return from_expr(name, name.strip())
+    except AssumptionError as exc:
+        raise AssumptionError(
+            f"unknown activation {name[:80]!r}; valid names: {', '.join(NAMES)}, or an expression "
+            f"in x such as 'x^2-1' (as an expression: {exc})", assumption="known activation name",
+            fix="use one of the names, or activations.from_expr(expr, name)") from None
+
+
+def check_a1_growth(act: ActivationLike) -> expressions.GrowthBound | None:
+    r"""Certify the growth half of assumption **A1** for σ: square integrability under the
+    Gaussian, by a conservative rule read off the expression tree.
+
+    A1 asks :math:`\sigma(u)^2 \le c_0\exp(c_1u^2/2)` for some :math:`c_0` and :math:`c_1 < 1`
+    (which makes :math:`\sigma \in L^2(\gamma)`, so every Hermite coefficient λ_k exists and
+    Parseval holds). :func:`lazysym.objects.expressions.growth_bound` proves a bound on
+    :math:`|\sigma(u)|` node by node (polynomials, ``exp`` of what grows at most like
+    :math:`a u^2`, bounded functions, ``log`` of what stays above a positive number, ...); A1's
+    growth condition follows when that bound is polynomial, :math:`\exp(o(u^2))`, or
+    :math:`\exp(a u^2 + o(u^2))` with :math:`a < 1/4` (take any :math:`c_1 \in (4a, 1)`). It also
+    proves σ real-valued and bounded on compact sets. Call it before any Hermite computation.
+    The nonlinearity half of A1 is :func:`lazysym.objects.hermite.check_a1`'s.
+
+    Returns
+    -------
+    GrowthBound or None
+        The certified bound (``None`` when the activation was built with ``assume_a1=True``).
+
+    Raises
+    ------
+    AssumptionError
+        ``assumption="A1"``: "cannot verify A1" with the reason, when the rule cannot show the
+        bound (it is sufficient, not necessary: e.g. ``exp(x^2/2)`` violates A1, and a σ
+        built with ``sqrt(x)`` is not real on ℝ). **Override**: if you know σ satisfies A1,
+        build it with ``from_expr(expr, name, assume_a1=True)`` (or
+        ``Activation(name, expr, assume_a1=True)``).
+    """
+    act = activation(act)
+    if act.assume_a1:
+        return None
+    fix = ("if you know σ satisfies A1, declare it: activations.from_expr(expr, name, "
+           "assume_a1=True)")
+    try:
+        bound = expressions.growth_bound(act.expr, x)
+    except AssumptionError as exc:
+        raise AssumptionError(f"cannot verify A1 (σ² ≤ c₀exp(c₁u²/2), c₁ < 1) for σ = {act.expr} "
+                              f"({act.name}): {exc}", assumption="A1", fix=fix) from None
+    quarter = sp.Rational(1, 4)
+    if bound.kind == "exp" and (bound.degree > 2 or (bound.degree == 2 and not bound.lead < quarter)):
+        raise AssumptionError(
+            f"cannot verify A1 (σ² ≤ c₀exp(c₁u²/2), c₁ < 1) for σ = {act.expr} ({act.name}): the "
+            f"best bound the rule proves is {bound.describe()}, which does not show "
+            f"log|σ(u)| ≤ c·u² with c < 1/4", assumption="A1", fix=fix)
+    return bound

@@ -69,8 +69,11 @@ from sympy import (
     ZeroMatrix,
 )
 
+from lazysym._linalg import psd_sqrt
 from lazysym._validate import as_symmetric, check_psd, positive_int
-from lazysym.errors import AssumptionError, check
+from lazysym.errors import AssumptionError, check, check_type
+from lazysym.limits import check_limit
+from lazysym.objects.expressions import parse_expression
 
 __all__ = [
     "SymmetricMatrixSymbol", "symmetric_matrix", "Tr", "QuadForm", "trace", "frobenius2",
@@ -102,8 +105,26 @@ class SymmetricMatrixSymbol(MatrixSymbol):
 
 
 def symmetric_matrix(name: str, d: int | sp.Expr) -> SymmetricMatrixSymbol:
-    """A symmetric ``d × d`` matrix symbol (``d`` an integer or a SymPy symbol)."""
+    """A symmetric ``d × d`` matrix symbol (``d`` an integer ≥ 1 or a SymPy symbol)."""
+    check_type(isinstance(name, str) and name.isidentifier(), "name", "an identifier string", name)
+    if isinstance(d, sp.Symbol):
+        return SymmetricMatrixSymbol(name, d, d)
+    d = positive_int(d, "d", cap="dimension")
     return SymmetricMatrixSymbol(name, d, d)
+
+
+def _sym(expr, name: str, variables: Sequence[sp.Symbol] = ()) -> sp.Expr:
+    """``expr`` as a SymPy object without ``eval``: a string goes through the whitelist parser
+    (with ``variables`` as its names), anything else through ``sympify(strict=True)`` (SymPy
+    objects and numbers only: plain ``sympify`` would parse an unknown object's ``str``).
+    """
+    if isinstance(expr, str):
+        return parse_expression(expr, {str(v): v for v in variables})
+    try:
+        return sp.sympify(expr, strict=True)
+    except (sp.SympifyError, TypeError, ValueError) as exc:
+        raise AssumptionError(f"{name} must be a SymPy expression (or a string); got "
+                              f"{type(expr).__name__}", assumption=f"{name} type") from exc
 
 
 def _letter_key(letter) -> tuple:
@@ -221,7 +242,7 @@ def matrix_words(M: MatrixExpr) -> list[tuple[sp.Expr, tuple]]:
         return [t for a in M.args for t in matrix_words(a)]
     if isinstance(M, MatMul):
         coeff, mats = M.as_coeff_matrices()
-        out = [(sp.sympify(coeff), ())]
+        out = [(sp.sympify(coeff, strict=True), ())]
         for F in mats:
             fw = matrix_words(F)
             out = [(c1 * c2, w1 + w2) for c1, w1 in out for c2, w2 in fw]
@@ -230,9 +251,12 @@ def matrix_words(M: MatrixExpr) -> list[tuple[sp.Expr, tuple]]:
         e = M.exp
         check(e.is_Integer and e >= 0, f"only non-negative integer powers are expanded; got {e}",
               assumption="polynomial matrix expression")
+        check_limit("exponent", int(e), f"power of the matrix expression {M}")
+        fw = matrix_words(M.base)
+        check_limit("enumeration", max(1, len(fw)) ** int(e),
+                    f"number of words of the expansion of {M}")
         out = [(sp.Integer(1), ())]
         for _ in range(int(e)):
-            fw = matrix_words(M.base)
             out = [(c1 * c2, w1 + w2) for c1, w1 in out for c2, w2 in fw]
         return out
     raise AssumptionError(f"cannot expand matrix expression of type {type(M).__name__}: {M}",
@@ -370,6 +394,8 @@ def expect_quadratic_forms(mats: Sequence[MatrixExpr], Sigma: MatrixExpr | None 
     mats = [_as_matrix_expr(A) for A in mats]
     if not mats:
         return sp.Integer(1)
+    check_limit("enumeration", math.prod(range(1, 2 * len(mats), 2)),
+                f"number of Wick pairings (2m−1)!! of m = {len(mats)} quadratic forms")
     dim = mats[0].shape[0]
     Sigma = Identity(dim) if Sigma is None else _check_sigma(Sigma)
     for A in mats:
@@ -419,6 +445,8 @@ def wick_permutation_formula(mats: Sequence[MatrixExpr],
     mats = [_as_matrix_expr(A) for A in mats]
     if not mats:
         return sp.Integer(1)
+    check_limit("enumeration", math.factorial(len(mats)),
+                f"number of permutations m! of m = {len(mats)} quadratic forms")
     dim = mats[0].shape[0]
     Sigma = Identity(dim) if Sigma is None else _check_sigma(Sigma)
     for A in mats:
@@ -466,7 +494,8 @@ def expect_forms(expr: sp.Expr, Sigma: MatrixExpr | None = None) -> sp.Expr:
     (commutative) coefficients, :math:`x \sim N(0, \Sigma)`; each monomial by
     :func:`expect_quadratic_forms`. ``Sigma`` defaults to the identity.
     """
-    expr = sp.expand(sp.sympify(expr))
+    check_type(not isinstance(expr, str), "expr", "a SymPy expression in QuadForm atoms", expr)
+    expr = sp.expand(_sym(expr, "expr"))
     forms = sorted(expr.atoms(QuadForm), key=sp.default_sort_key)
     if not forms:
         return expr
@@ -496,8 +525,31 @@ def form_covariance(A: MatrixExpr, C: MatrixExpr, Sigma: MatrixExpr | None = Non
 # explicit coordinates
 # --------------------------------------------------------------------------------------------
 
+def _explicit_matrix(M, name: str) -> sp.ImmutableMatrix:
+    """An explicit SymPy matrix from a SymPy matrix, a numpy array or nested lists, entry by entry
+    through ``sympify(strict=True)`` (a string entry would be ``eval``-ed by ``sp.Matrix``), with
+    finite numeric entries.
+    """
+    if isinstance(M, MatrixBase):
+        out = sp.ImmutableMatrix(M)
+    else:
+        check_type(not isinstance(M, (str, bytes)) and M is not None, name,
+                   "an explicit matrix (SymPy Matrix, numpy array or nested lists)", M)
+        arr = np.asarray(M, dtype=object)
+        check(arr.ndim == 2, f"{name} must be a 2-d matrix; got shape {arr.shape}",
+              assumption=f"{name} shape")
+        check_limit("dimension", max(arr.shape), f"size of {name}")
+        rows = [[_sym(v, f"entry of {name}") for v in row] for row in arr]
+        out = sp.ImmutableMatrix(rows)
+    check_limit("dimension", max(out.shape), f"size of {name}")
+    for v in out:
+        check(not v.is_number or (v.is_real is True and v.is_finite is True),
+              f"{name} has a non-finite or non-real entry {v}", assumption=f"{name} finite")
+    return out
+
+
 def _explicit_sigma(Sigma) -> sp.ImmutableMatrix:
-    S = sp.ImmutableMatrix(Sigma)
+    S = _explicit_matrix(Sigma, "Σ")
     check(S.shape[0] == S.shape[1] and S.shape[0] >= 1, f"Σ must be square; got shape {S.shape}",
           assumption="Σ covariance")
     asym = (S - S.T).applyfunc(sp.simplify)
@@ -539,11 +591,24 @@ def isserlis_moment(alpha: Sequence[int], Sigma: MatrixBase | ArrayLike) -> sp.E
     ``Sigma`` is an explicit matrix with numeric or symbolic entries (exact arithmetic).
     """
     S = _explicit_sigma(Sigma)
+    check_type(not isinstance(alpha, (str, bytes)) and hasattr(alpha, "__iter__"), "alpha",
+               "a sequence of non-negative integers", alpha)
+    alpha = tuple(alpha)
+    check_type(all(isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_))
+                   for a in alpha), "alpha", "a sequence of non-negative integers", alpha)
     alpha = tuple(int(a) for a in alpha)
     check(len(alpha) == S.shape[0] and all(a >= 0 for a in alpha),
           f"exponents must be {S.shape[0]} non-negative integers; got {alpha}",
           assumption="monomial exponents")
+    _check_moment_size(alpha)
     return _moment(alpha, S)
+
+
+def _check_moment_size(alpha: tuple) -> None:
+    """The Isserlis recursion visits at most Π(α_i + 1) sub-monomials, at depth |α|/2."""
+    check_limit("hermite_degree", sum(alpha), "total degree |α| of the monomial")
+    check_limit("enumeration", math.prod(a + 1 for a in alpha),
+                f"number Π(α_i + 1) of sub-monomials of the Isserlis recursion for α = {alpha}")
 
 
 def expect_polynomial(poly: sp.Expr, Sigma: MatrixBase | ArrayLike,
@@ -564,7 +629,9 @@ def expect_polynomial(poly: sp.Expr, Sigma: MatrixBase | ArrayLike,
     xs = list(sp.symbols(f"x1:{d + 1}")) if xs is None else list(xs)
     check(len(xs) == d, f"need {d} coordinate symbols for a {d}×{d} Σ; got {len(xs)}",
           assumption="x ∈ R^d")
-    expr = sp.expand(sp.sympify(poly))
+    check(all(isinstance(v, sp.Symbol) for v in xs), "xs must be SymPy symbols",
+          assumption="x ∈ R^d")
+    expr = sp.expand(_sym(poly, "poly", xs))
     if not expr.has(*xs):
         return expr
     try:
@@ -574,6 +641,7 @@ def expect_polynomial(poly: sp.Expr, Sigma: MatrixBase | ArrayLike,
                               assumption="polynomial integrand") from exc
     total = sp.Integer(0)
     for exps, coeff in P.terms():
+        _check_moment_size(tuple(exps))
         m = _moment(tuple(exps), S)
         if m != 0:
             total += coeff * m
@@ -588,11 +656,15 @@ def evaluate_traces(expr: sp.Expr, values: dict[MatrixSymbol, MatrixBase | Array
     symbolic dimensions (``d``, ``N``) are read off the shapes (or given in ``dims``). Returns an
     exact SymPy value for SymPy input (a Float for float input; call ``float`` on it).
     """
-    expr = sp.sympify(expr)
+    check_type(not isinstance(expr, str), "expr", "a SymPy expression in Tr atoms", expr)
+    expr = _sym(expr, "expr")
+    check_type(isinstance(values, dict), "values", "a dict {MatrixSymbol: matrix}", values)
+    check_type(dims is None or isinstance(dims, dict), "dims", "a dict {Symbol: int} or None", dims)
     vals = {}
     dims = dict(dims or {})
     for sym, val in values.items():
-        M = sp.Matrix(val)
+        check_type(isinstance(sym, MatrixSymbol), "values key", "a SymPy MatrixSymbol", sym)
+        M = sp.Matrix(_explicit_matrix(val, str(sym)))
         for s_dim, v_dim in zip(sym.shape, M.shape):
             if isinstance(s_dim, sp.Symbol):
                 if s_dim in dims and int(dims[s_dim]) != v_dim:
@@ -633,20 +705,22 @@ def gauss_hermite_expectation(f: Callable[[np.ndarray], ArrayLike], Sigma: Array
     :math:`x = \Sigma^{1/2} z`; exact (to round-off) when f is a polynomial of degree
     ≤ 2·order − 1. ``f`` maps an (n, d) array of points to n values. Independent of Isserlis.
     """
+    check_type(callable(f), "f", "a callable f(X) → values", f)
     S = as_symmetric(Sigma, "Σ")
     check_psd(S, "Σ", assumption="Σ ⪰ 0", context="a Gaussian expectation")
-    order = positive_int(order, "order")
+    order = positive_int(order, "order", cap="hermite_degree")
     d = S.shape[0]
-    check(order ** d <= 2_000_000, f"order**d = {order ** d} quadrature points is too many",
+    check(d * math.log(order) <= math.log(2_000_000),
+          f"order**d = {order}**{d} quadrature points is too many (cap 2·10⁶)",
           assumption="small d", fix="lower order or use expect_polynomial")
     z, w = np.polynomial.hermite_e.hermegauss(order)
     w = w / math.sqrt(2.0 * math.pi)
     Z = np.array(list(itertools.product(z, repeat=d)))
     Wt = np.prod(np.array(list(itertools.product(w, repeat=d))), axis=1)
-    lam, V = np.linalg.eigh(S)
-    root = (V * np.sqrt(np.clip(lam, 0.0, None))) @ V.T
-    X = Z @ root.T
+    X = Z @ psd_sqrt(S).T
     vals = np.asarray(f(X), dtype=float)
     check(vals.shape == (Z.shape[0],), f"f must return one value per point; got shape {vals.shape}",
           assumption="vectorised integrand")
+    check(bool(np.all(np.isfinite(vals))), "f returned NaN or infinite values",
+          assumption="integrand finite")
     return float(np.dot(Wt, vals))

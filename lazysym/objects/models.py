@@ -5,13 +5,16 @@ Both are validated on construction; both sample with an explicit ``numpy.random.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lazysym._linalg import inv_sqrt, psd_sqrt
 from lazysym._typing import SeedLike
 from lazysym._validate import (
+    as_finite_array,
     as_generator,
     as_real,
     as_symmetric,
@@ -21,6 +24,24 @@ from lazysym._validate import (
 from lazysym.errors import check
 
 __all__ = ["QuadraticTarget", "GaussianMixture", "paper_quadratic_target", "paper_mixture"]
+
+#: Entries (n·d floats) one call of ``sample`` may draw: 2·10⁸ floats are 1.6 GB.
+MAX_SAMPLE_FLOATS = 200_000_000
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """A read-only copy of ``a`` (the models' arrays are immutable: cached factors stay valid)."""
+    out = np.array(a, dtype=float, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+def _sample_size(n, d: int) -> int:
+    n = positive_int(n, "n")
+    check(n * d <= MAX_SAMPLE_FLOATS, f"sampling n = {n} points in d = {d} needs n·d = {n * d} "
+          f"floats, above {MAX_SAMPLE_FLOATS} (1.6 GB)", assumption="bounded sample size",
+          fix="sample in chunks")
+    return n
 
 
 @dataclass(frozen=True, init=False)
@@ -35,6 +56,9 @@ class QuadraticTarget:
     b0:
         Offset. ``None`` (default) centres the target, ``b0 = -Tr(B)``, as Theorems 1 and 2
         assume (:math:`E f_* = 0`).
+
+    ``B`` is stored as a private read-only copy (``B.flags.writeable`` is False), so the cached
+    eigenvalues cannot go stale: build a new target to change B.
     """
 
     B: np.ndarray
@@ -44,10 +68,12 @@ class QuadraticTarget:
     # written out (not generated) so that ``b0`` is a float once constructed: ``None`` is only an
     # argument, meaning "centre the target"
     def __init__(self, B: ArrayLike, b0: float | None = None) -> None:
-        Bs = as_symmetric(B, "B")
+        Bs = _frozen(as_symmetric(B, "B"))       # a private, read-only copy: _eig cannot go stale
         object.__setattr__(self, "B", Bs)
         object.__setattr__(self, "b0", -float(np.trace(Bs)) if b0 is None else as_real(b0, "b0"))
-        object.__setattr__(self, "_eig", np.linalg.eigvalsh(Bs)[::-1].copy())
+        object.__setattr__(self, "_eig", _frozen(np.linalg.eigvalsh(Bs)[::-1]))
+        check(math.isfinite(self.norm2), "‖f*‖² = 2‖B‖²_F + (b₀ + Tr B)² overflows float64",
+              assumption="B finite", fix="rescale B and b0")
 
     @property
     def d(self) -> int:
@@ -67,12 +93,13 @@ class QuadraticTarget:
     @property
     def variance(self) -> float:
         """Var f* = 2‖B‖_F² (Isserlis)."""
-        return 2.0 * float(np.sum(self.B * self.B))
+        with np.errstate(over="ignore"):      # an overflow is refused on construction
+            return 2.0 * float(np.sum(self.B * self.B))
 
     @property
     def norm2(self) -> float:
         """‖f*‖²_{L²} = E f*² = 2‖B‖_F² + (b₀ + Tr B)²: the risk of the trivial predictor 0."""
-        return self.variance + self.mean ** 2
+        return self.variance + self.mean * self.mean
 
     def is_psd(self) -> bool:
         """Whether B ⪰ 0 up to round-off (Theorem 3 and Proposition 1 assume it)."""
@@ -87,13 +114,15 @@ class QuadraticTarget:
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         """f*(x) for the rows of X (n×d)."""
-        X = np.asarray(X, dtype=float)
+        X = as_finite_array(X, "X", ndim=2)
+        check(X.shape[1] == self.d, f"X must be n×d with d = {self.d}; got shape {X.shape}",
+              assumption="X shape")
         # (X B) ∘ X summed over columns: one BLAS product, ~15x faster than a 3-operand einsum
         return self.b0 + np.einsum("ij,ij->i", X @ self.B, X)
 
     def sample(self, n: int, rng: SeedLike) -> tuple[np.ndarray, np.ndarray]:
         """N i.i.d. pairs (x, f*(x)), x ~ N(0, I_d); returns ``(X (n×d), y (n,))``."""
-        n = positive_int(n, "n")
+        n = _sample_size(n, self.d)
         X = as_generator(rng).standard_normal((n, self.d))
         return X, self(X)
 
@@ -108,6 +137,9 @@ class GaussianMixture:
     (:math:`\|\Delta\|_{op} = \Theta(1/\sqrt d)`) is a statement about a sequence in d: its value
     :math:`\sqrt d\,\|\Delta\|_{op}` is exposed as :attr:`m2_scale` for the asymptotic checks.
     (The poster writes x | y=+1 ~ N(0, I + Δ); the sign convention does not change any risk.)
+
+    Σ and Δ are stored as private read-only copies, so the cached Cholesky factors cannot go
+    stale.
     """
 
     Sigma: np.ndarray
@@ -127,11 +159,12 @@ class GaussianMixture:
             check(lo > 0, f"the class covariance {label} must be positive definite; smallest "
                   f"eigenvalue {lo:.6g}", assumption="M1/M2 (valid covariances)",
                   fix="shrink Δ (M2 has ‖Δ‖_op of order 1/√d)")
-        object.__setattr__(self, "Sigma", S)
-        object.__setattr__(self, "Delta", D)
+        object.__setattr__(self, "Sigma", _frozen(S))     # private read-only copies
+        object.__setattr__(self, "Delta", _frozen(D))
         # Cholesky factors of the two class covariances, computed once (sampling reuses them)
         object.__setattr__(self, "_chol",
-                           {1: np.linalg.cholesky(S - D), -1: np.linalg.cholesky(S + D)})
+                           {1: _frozen(np.linalg.cholesky(S - D)),
+                            -1: _frozen(np.linalg.cholesky(S + D))})
 
     @property
     def d(self) -> int:
@@ -146,24 +179,23 @@ class GaussianMixture:
     @property
     def sigma_sqrt(self) -> np.ndarray:
         """Σ^{1/2}, the symmetric square root of Σ (M1: Σ ≻ 0)."""
-        ev, V = np.linalg.eigh(self.Sigma)
-        return (V * np.sqrt(ev)) @ V.T
+        return psd_sqrt(self.Sigma)
 
     @property
     def delta_tilde(self) -> np.ndarray:
         """Δ̃ = Σ^{-1/2} Δ Σ^{-1/2} (Theorems 5, 6)."""
-        ev, V = np.linalg.eigh(self.Sigma)
-        isq = (V / np.sqrt(ev)) @ V.T
+        isq = inv_sqrt(self.Sigma)
         return isq @ self.Delta @ isq
 
     def covariance(self, y: int) -> np.ndarray:
         """Σ − Δ for y = +1, Σ + Δ for y = −1."""
-        check(y in (1, -1), f"y must be +1 or -1; got {y!r}", assumption="labels ±1")
+        check(not isinstance(y, (bool, np.bool_)) and y in (1, -1), f"y must be +1 or -1; got {y!r}",
+              assumption="labels ±1")
         return self.Sigma - y * self.Delta
 
     def sample(self, n: int, rng: SeedLike) -> tuple[np.ndarray, np.ndarray]:
         """N i.i.d. pairs (x, y); returns ``(X (n×d), y (n,))`` with y ∈ {−1, +1}."""
-        n = positive_int(n, "n")
+        n = _sample_size(n, self.d)
         rng = as_generator(rng)
         y = rng.choice(np.array([-1.0, 1.0]), size=n)
         X = np.empty((n, self.d))
@@ -175,12 +207,12 @@ class GaussianMixture:
 
 def paper_quadratic_target(d: int, rng: SeedLike) -> QuadraticTarget:
     """§4: B diagonal with i.i.d. Exp(1) entries, centred (b₀ = −Tr B)."""
-    d = positive_int(d, "d")
+    d = positive_int(d, "d", cap="dimension")
     return QuadraticTarget(np.diag(as_generator(rng).exponential(1.0, size=d)))
 
 
 def paper_mixture(d: int, rng: SeedLike) -> GaussianMixture:
     """§4: Σ = I, Δ diagonal with entries drawn uniformly from {2, 1.5, 1}/√d."""
-    d = positive_int(d, "d")
+    d = positive_int(d, "d", cap="dimension")
     vals = as_generator(rng).choice(np.array([2.0, 1.5, 1.0]), size=d) / np.sqrt(d)
     return GaussianMixture(np.eye(d), np.diag(vals))

@@ -42,8 +42,9 @@ from numpy.typing import ArrayLike
 
 from lazysym._linalg import psd_sqrt
 from lazysym._typing import MPF, RealLike
-from lazysym._validate import as_symmetric, check_dps, check_psd
-from lazysym.errors import AssumptionError, check
+from lazysym._validate import GUARD_DIGITS, as_symmetric, check_dps, check_psd, parse_decimal
+from lazysym.errors import AssumptionError, check, check_type
+from lazysym.limits import LIMITS, check_limit
 
 __all__ = [
     "Spectrum", "Atoms", "Density", "MarchenkoPastur", "uniform", "exponential",
@@ -58,8 +59,10 @@ PROBABILITY = "A2/B2 (D a probability distribution on [0,∞))"
 #: few thousand atoms carry ~1e-13 of summation round-off; a real error is far larger.
 WEIGHT_SUM_TOL = 1e-12
 
-#: Extra decimal digits used inside :meth:`Spectrum.integrate` (the result is rounded to ``dps``).
-_GUARD = 10
+#: Extra decimal digits used inside :meth:`Spectrum.integrate` (the result is rounded to ``dps``):
+#: the package's one guard-digit policy, :data:`lazysym._validate.GUARD_DIGITS`.
+_GUARD = GUARD_DIGITS
+_FMAX = Fraction(np.finfo(float).max)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,6 +79,16 @@ def _mpf_tuple_to_fraction(t) -> Fraction | None:
 
 
 def _exact(x, name: str, *, assumption: str) -> Fraction:
+    """``x`` as the exact rational it denotes (see :func:`_exact_value`), within float64's range
+    (the spectra's float views, names and quadratures use it).
+    """
+    v = _exact_value(x, name, assumption=assumption)
+    check(abs(v) <= _FMAX, f"{name} must lie in float64's range (|v| ≤ 1.8e308)",
+          assumption=assumption, fix="rescale")
+    return v
+
+
+def _exact_value(x, name: str, *, assumption: str) -> Fraction:
     """``x`` as the exact rational it denotes.
 
     Accepts int, float (and numpy scalars; converted exactly), :class:`~fractions.Fraction`,
@@ -97,12 +110,8 @@ def _exact(x, name: str, *, assumption: str) -> Fraction:
         check(math.isfinite(float(x)), f"{name} must be finite; got {x!r}", assumption=assumption)
         return Fraction(float(x))
     if isinstance(x, str):
-        try:
-            v = Fraction(x.strip())
-        except (ValueError, ZeroDivisionError) as exc:
-            raise AssumptionError(f"{name} must be a finite real number; got the string {x!r}",
-                                  assumption=assumption) from exc
-        return v
+        # decimal or p/q only, length and exponent capped: "1e999999999" would build 10^999999999
+        return parse_decimal(x, name, assumption=assumption)
     mpf_t = getattr(x, "_mpf_", None)
     if isinstance(mpf_t, tuple):  # mpmath.mpf, sympy.Float
         exact = _mpf_tuple_to_fraction(mpf_t)
@@ -208,12 +217,16 @@ class Atoms(Spectrum):
         vals = _as_list(values, "values")
         check(len(vals) >= 1, "a spectral distribution needs at least one atom",
               assumption=PROBABILITY)
+        check_limit("spectrum_atoms", len(vals), "number of atoms of the spectrum")
         tv = [_exact(v, "atom value", assumption=PROBABILITY) for v in vals]
         for v in tv:
             if v < 0:
                 raise AssumptionError(
-                    f"atom values must be ≥ 0 (D lives on [0,∞)); got {float(v):.6g}",
+                    f"atom values must be ≥ 0 (D lives on [0,∞)); got {float(max(v, -_FMAX)):.6g}",
                     assumption=PROBABILITY, fix="pass eigenvalues of a PSD matrix")
+            check(v <= _FMAX, "atom values must lie in float64's range (≤ 1.8e308): the float "
+                  "views of the spectrum and the quadratures use it", assumption=PROBABILITY,
+                  fix="rescale the spectrum")
         if weights is None:
             w = Fraction(1, len(tv))
             tw = [w] * len(tv)
@@ -310,13 +323,18 @@ def _as_list(x, name: str) -> list:
     if isinstance(x, np.ndarray):
         check(x.ndim == 1, f"{name} must be one-dimensional; got shape {x.shape}",
               assumption=PROBABILITY)
+        check_limit("spectrum_atoms", x.size, f"number of entries of {name}")
         if x.dtype.kind in "biuf":
             return [v.item() for v in x]
         return list(x)
-    if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
-        raise AssumptionError(f"{name} must be a sequence of numbers; got {type(x).__name__}",
-                              assumption=PROBABILITY, fix="pass a list or a 1-D array")
-    return list(x)
+    check_type(not isinstance(x, (str, bytes, dict, set)) and isinstance(x, Iterable), name,
+               "a sequence of numbers (a list or a 1-D array)", x)
+    out = []
+    for v in x:
+        out.append(v)
+        if len(out) > LIMITS.spectrum_atoms:    # stop an endless iterator early
+            check_limit("spectrum_atoms", len(out), f"number of entries of {name}")
+    return out
 
 
 def point_mass(t: RealLike = 1) -> Atoms:
@@ -393,7 +411,12 @@ class Density(Spectrum):
             hi = nodes[-1] if mpmath.isfinite(nodes[-1]) else nodes[0] + 50
             for k in range(1, 40):
                 t = nodes[0] + (hi - nodes[0]) * k / 40
-                v = self.pdf(t)
+                try:
+                    v = mpmath.mpf(self.pdf(t))
+                except (TypeError, ValueError) as exc:
+                    raise AssumptionError(f"{self.name}: pdf(t) must return a real number (an "
+                                          f"mpf); pdf({mpmath.nstr(t, 6)}) gave {exc}",
+                                          assumption=PROBABILITY) from None
                 check(mpmath.isfinite(v) and v >= 0,
                       f"{self.name}: pdf must be finite and ≥ 0; pdf({mpmath.nstr(t, 6)}) = {v}",
                       assumption=PROBABILITY)
@@ -657,8 +680,9 @@ def spectrum_of(M: ArrayLike) -> Atoms:
 
 
 def _trace_check(value: float, tol: float, what: str, theorem: str, assumption: str) -> None:
-    check(isinstance(tol, numbers.Real) and tol >= 0, f"tol must be ≥ 0; got {tol!r}",
-          assumption="tol ≥ 0")
+    check_type(isinstance(tol, numbers.Real) and not isinstance(tol, bool), "tol", "a real number",
+               tol)
+    check(tol >= 0, f"tol must be ≥ 0; got {tol!r}", assumption="tol ≥ 0")
     check(abs(value - 1) <= tol, f"{theorem} assumes {what} = 1 ({assumption}); got {value:.6g}",
           assumption=assumption, fix=f"rescale so that {what} = 1")
 
@@ -707,6 +731,7 @@ def spectrum_of_gamma(Gamma: ArrayLike, *, check: bool = True, tol: float = 1e-8
 
     With ``check=True`` (default) first verifies Tr Γ = 1 with :func:`check_a2`.
     """
+    check_type(isinstance(check, (bool, np.bool_)), "check", "a bool", check)
     G = check_a2(Gamma, tol) if check else as_symmetric(Gamma, "Γ")
     return spectrum_of(G.shape[0] * G)
 
@@ -719,6 +744,7 @@ def spectrum_of_gamma_sigma(Gamma: ArrayLike, Sigma: ArrayLike, *, check: bool =
 
     With ``check=True`` (default) first verifies Tr(ΓΣ) = 1 with :func:`check_b2`.
     """
+    check_type(isinstance(check, (bool, np.bool_)), "check", "a bool", check)
     if check:
         G, S = check_b2(Gamma, Sigma, tol)
     else:

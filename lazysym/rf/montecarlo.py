@@ -32,12 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lazysym._linalg import solve_normal_equations
 from lazysym._typing import SeedLike
 from lazysym._validate import as_generator, as_weights, positive_int
-from lazysym.errors import AssumptionError, check
+from lazysym.errors import AssumptionError, check, check_type
 from lazysym.objects.activations import ActivationLike
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
-from lazysym.rf.exact import _numpy_fn, _resolve, _solve_normal_equations
+from lazysym.rf.kernels import activation_numpy, resolve_activation
 
 __all__ = ["MCResult", "rf_risk_montecarlo", "test_error_montecarlo", "fit_rf_least_squares"]
 
@@ -71,9 +72,8 @@ class MCResult:
 
 
 def _check_model(model):
-    check(isinstance(model, (QuadraticTarget, GaussianMixture)),
-          f"model must be a QuadraticTarget (qf) or GaussianMixture (mg); got "
-          f"{type(model).__name__}", assumption="model type")
+    check_type(isinstance(model, (QuadraticTarget, GaussianMixture)), "model",
+               "a QuadraticTarget (qf) or a GaussianMixture (mg)", model)
 
 
 def _sample(model, m: int, rng: np.random.Generator):
@@ -124,9 +124,9 @@ def fit_rf_least_squares(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
     """
     _check_model(model)
     W = as_weights(W, model.d)
-    n_train = positive_int(n_train, "n_train")
+    n_train = positive_int(n_train, "n_train", cap="samples")
     rng = as_generator(rng)
-    sig = _numpy_fn(_resolve(activation))
+    sig = activation_numpy(resolve_activation(activation))
     N = W.shape[1]
     rows = _chunk_rows(chunk, max(N, model.d))
     A = np.zeros((N, N))
@@ -136,14 +136,17 @@ def fit_rf_least_squares(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
     while done < n_train:
         m = min(rows, n_train - done)
         X, y = _sample(model, m, rng)
-        F = sig(X @ W)
+        with np.errstate(over="ignore", invalid="ignore"):
+            F = sig(X @ W)
+        check(bool(np.all(np.isfinite(F))), "σ(XW) overflowed float64 (non-finite features)",
+              assumption="features finite", fix="use a slower-growing σ")
         A += F.T @ F
         c += F.T @ y
         yy += float(y @ y)
         done += m
     A /= n_train
     c /= n_train
-    return _solve_normal_equations(A, c, yy / n_train)
+    return solve_normal_equations(A, c, yy / n_train)
 
 
 def test_error_montecarlo(predict: Callable[[np.ndarray], ArrayLike],
@@ -174,7 +177,7 @@ def test_error_montecarlo(predict: Callable[[np.ndarray], ArrayLike],
     _check_model(model)
     check(callable(predict), f"predict must be callable; got {type(predict).__name__}",
           assumption="predict callable")
-    n = positive_int(n, "n")
+    n = positive_int(n, "n", cap="samples")
     check(n >= 2, f"a standard error needs n ≥ 2 test samples; got {n}", assumption="n ≥ 2")
     rng = as_generator(rng)
     rows = _chunk_rows(chunk, model.d)
@@ -226,10 +229,10 @@ def rf_risk_montecarlo(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
     """
     _check_model(model)
     W = as_weights(W, model.d)
-    n_test = positive_int(n_test, "n_test")
+    n_test = positive_int(n_test, "n_test", cap="samples")
     rng = as_generator(rng)
     a = fit_rf_least_squares(W, model, activation, n_train=n_train, rng=rng, chunk=chunk)
-    sig = _numpy_fn(_resolve(activation))
+    sig = activation_numpy(resolve_activation(activation))
     res = test_error_montecarlo(lambda X: sig(X @ W) @ a, model, n_test, rng, chunk=chunk)
     return MCResult(res.estimate, res.stderr, int(n_train), n_test, a)
 
