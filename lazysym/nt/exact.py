@@ -297,18 +297,18 @@ def nt_risk_mixture_band(W: ArrayLike, mixture: GaussianMixture) -> dict[str, fl
     r"""A rigorous band for the exact NT mixture risk around its leading part (§3.2).
 
     In the notation of the module docstring, :math:`R_{NT} = 1/(1+s)`,
-    :math:`s = \langle u, (2A)^{-1}u    angle` with :math:`A = I + M` on :math:`\mathcal T`,
-    :math:`\langle S, MS    angle = \operatorname{Tr}(S	ilde\Delta S	ilde\Delta)`. By Cauchy–Schwarz
-    :math:`|\operatorname{Tr}(S	ilde\Delta S	ilde\Delta)| \le \|S	ilde\Delta\|_F^2 \le
-    arepsilon\|S\|_F^2`, :math:`arepsilon = \|	ilde\Delta\|_{op}^2 < 1`, so the spectrum of A
+    :math:`s = \langle u, (2A)^{-1}u\rangle` with :math:`A = I + M` on :math:`\mathcal T`,
+    :math:`\langle S, MS\rangle = \operatorname{Tr}(S\tilde\Delta S\tilde\Delta)`. By Cauchy–Schwarz
+    :math:`|\operatorname{Tr}(S\tilde\Delta S\tilde\Delta)| \le \|S\tilde\Delta\|_F^2 \le
+    \varepsilon\|S\|_F^2`, :math:`\varepsilon = \|\tilde\Delta\|_{op}^2 < 1`, so the spectrum of A
     lies in [1 − ε, 1 + ε] and
 
-    .. math:: rac{s_0}{1+arepsilon} \le s \le rac{s_0}{1-arepsilon},\qquad
-              s_0 = 	frac12\|u\|_F^2 = 	frac12ig(\|	ilde\Delta\|_F^2
-                    - \|P_\perp	ilde\Delta P_\perp\|_F^2ig),
+    .. math:: \frac{s_0}{1+\varepsilon} \le s \le \frac{s_0}{1-\varepsilon},\qquad
+              s_0 = \tfrac12\|u\|_F^2 = \tfrac12\big(\|\tilde\Delta\|_F^2
+                    - \|P_\perp\tilde\Delta P_\perp\|_F^2\big),
 
-    hence :math:`R_{NT} \in [1/(1 + s_0/(1-arepsilon)),\ 1/(1 + s_0/(1+arepsilon))]`, a band
-    of width :math:`O(arepsilon) = O(1/d)` under M2 around the leading part :math:`1/(1+s_0)`.
+    hence :math:`R_{NT} \in [1/(1 + s_0/(1-\varepsilon)),\ 1/(1 + s_0/(1+\varepsilon))]`, a band
+    of width :math:`O(\varepsilon) = O(1/d)` under M2 around the leading part :math:`1/(1+s_0)`.
 
     Returns ``{"s0", "eps", "leading", "lower", "upper"}`` (float64; the band is exact, its
     evaluation carries float64 round-off ~1e-15).
