@@ -180,7 +180,7 @@ class Claim:
     corrected_statement: str | None = None
     correction: str = "formula"
     hypothesis: str = ""
-    perturb: Callable[[Callable], Callable] | None = None
+    perturb: Callable[..., Callable] | None = None
     graded: tuple[str, ...] = ("rel+5%", "rel-5%")
     mutants: tuple[Mutant, ...] = ()
     tolerated: Mapping[str, str] = field(default_factory=dict)
@@ -244,7 +244,8 @@ def _load() -> None:
 
 def all_claims() -> list[Claim]:
     """Every registered claim, in registration order (the paper's order: §1 → §4, poster,
-    Chizat–Bach; see :mod:`proofs_check.claims`)."""
+    Chizat–Bach; see :mod:`proofs_check.claims`).
+    """
     _load()
     return list(REGISTRY.values())
 

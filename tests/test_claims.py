@@ -28,6 +28,9 @@ _MOVED = {"thm2", "thm2.bound", "eq13.nt", "poster.thm2", "poster.nt_class", "th
 _MOVED |= {"thm1.eq10", "thm1.eq11", "thm1.isotropic", "thm1.trace_zero", "cor1.eq12", "eq13.rf",
            "thm4.eq15", "thm4.eq16", "thm4.lambda0_wlog", "eq17.rf", "poster.thm1",
            "poster.rho_inf_any_activation", "poster.mg_rf"}
+_MOVED |= {"sec1.rf_in_nn", "sec1.nt_in_nn2n", "sec2.3.loss", "sec2.3.loss.closed_form", "prop1",
+           "thm3.sgd", "thm3.value", "eq13.nn", "eq6", "cb.finite_horizon", "cb.infinite_horizon",
+           "cb.kappa", "cb.width", "cb.lazy_limit", "poster.relu_gap"}
 LEGACY = {c.id for c in CLAIMS} - _MOVED
 
 

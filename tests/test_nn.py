@@ -24,7 +24,7 @@ from lazysym.nn import (
 )
 from lazysym.nn.loss import population_loss
 from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture
-from proofs_check.evidence.nn import saddle_free_newton as _saddle_free_newton
+from proofs_check.evidence.landscape import saddle_free_newton as _saddle_free_newton
 
 
 def _random_sym(d, rng, *, psd, rank=None):

@@ -32,7 +32,8 @@ from lazysym.nt.symbolic import SYMBOLS, theorem2_limit_chain
 from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_mixture
 from lazysym.rf.formulas import eq17_rf_risk, eq17_rf_risk_corrected
 from proofs_check.evidence.decisions import ALPHA_CLAIM, asymptotic
-from proofs_check.evidence.nn import saddle_free_newton, sandwich_rule
+from proofs_check.evidence.landscape import saddle_free_newton
+from proofs_check.evidence.nn import sandwich_rule
 from proofs_check.registry import Comparison, Context, Mutant, claim
 
 # ------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ def cor1_hermite_printed():
 
 
 def cor1_hermite_evidence(ctx: Context) -> dict:
+    """Exact SymPy Hermite integrals of x² − 1 and an mpmath quadrature witness at ``ctx.dps``."""
     act = QUADRATIC_CENTERED
     ctx.progress("exact Hermite integrals of x² − 1")
     lam = {k: hermite_coefficient(act, k, exact=True) for k in (0, 1, 2)}
@@ -50,6 +51,7 @@ def cor1_hermite_evidence(ctx: Context) -> dict:
 
 
 def cor1_hermite_compare(formula, data, ctx: Context) -> Comparison:
+    """Corollary 1's (λ₁, λ₂, λ̃) against the exact integrals and the quadrature witness."""
     printed = tuple(sp.sympify(v) for v in formula())
     if len(printed) != 3:
         return Comparison(False, "identity", None, None, [], "formula must give (λ₁, λ₂, λ̃)")

@@ -52,7 +52,8 @@ def z_quantile(alpha: float) -> float:
 def t_quantile(alpha: float, dof: int) -> float:
     """The upper ``alpha`` quantile of Student's t with ``dof`` degrees of freedom
     (``dof = 0`` or ∞: the normal quantile). Computed by bisection on mpmath's regularised
-    incomplete beta function (30 digits; returned as a float)."""
+    incomplete beta function (30 digits; returned as a float).
+    """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie in (0, 1); got {alpha}")
     if dof <= 0 or dof == math.inf:
@@ -150,7 +151,8 @@ def symbolic(formula_expr, derived_expr, *, note: str = "", rows: list[dict] | N
 def within(draws, target: float, *, bias: float = 0.0, alpha: float = ALPHA_CLAIM) -> dict:
     """Two-sided test that the mean of ``draws`` equals ``target`` up to a deterministic
     ``bias`` (|mean − target| ≤ bias + q·se, q the t quantile at level alpha). Returns the
-    statistics (``ok``, ``mean``, ``se``, ``k``, ``q``, ``excess``)."""
+    statistics (``ok``, ``mean``, ``se``, ``k``, ``q``, ``excess``).
+    """
     m, se, k = mean_se(draws)
     q = _quantile(alpha, k)
     excess = abs(m - target) - bias - q * se
@@ -160,7 +162,8 @@ def within(draws, target: float, *, bias: float = 0.0, alpha: float = ALPHA_CLAI
 
 def one_sided(draws, bound: float, *, alpha: float = ALPHA_CLAIM, slack: float = 0.0) -> dict:
     """One-sided test of ``mean(draws) ≤ bound`` (rejected only if the mean exceeds the bound by
-    more than ``slack + q·se``, q the upper t quantile at level alpha)."""
+    more than ``slack + q·se``, q the upper t quantile at level alpha).
+    """
     m, se, k = mean_se(draws)
     q = t_quantile(alpha, k - 1) if k > 1 else 0.0
     excess = m - bound - slack - q * se
@@ -231,7 +234,9 @@ def asymptotic(ds: Sequence[int], exact_by_d, formula_by_d, *, bias: Callable[[f
 
     All errors ≤ ``exact_tol`` at every d: an exact finite-d identity (kind ``identity``).
     """
-    rows, ms, ses = [], [], []
+    rows: list[dict] = []
+    ms: list[float] = []
+    ses: list[float] = []
     for d, ex, fo in zip(ds, exact_by_d, formula_by_d):
         ex = np.asarray(ex, dtype=float).ravel()
         fo = np.broadcast_to(np.asarray(fo, dtype=float), ex.shape)
@@ -275,5 +280,5 @@ def asymptotic(ds: Sequence[int], exact_by_d, formula_by_d, *, bias: Callable[[f
     return Comparison(within_ok and bool(converging), "asymptotic", float(absm[-1]), fit.rate,
                       rows, "; ".join(x for x in [note, *why] if x), strength=strength,
                       strength_note=strength_note,
-                      rate_ci=None if fit.lo is None else (float(fit.lo), float(fit.hi)),
+                      rate_ci=None if fit.lo is None or fit.hi is None else (float(fit.lo), float(fit.hi)),
                       criteria=crit, stats=stats, labels=labels)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 
@@ -46,7 +47,7 @@ def _perturb_value(v):
     except ImportError:  # pragma: no cover
         pass
     if isinstance(v, numbers.Number):
-        return v * 1.1 + 0.05
+        return cast(Any, v) * 1.1 + 0.05
     raise TypeError(f"cannot perturb a {type(v).__name__}; give the claim its own `perturb`")
 
 
@@ -107,7 +108,8 @@ def compare_asymptotic(ds, exact_by_d, formula_by_d, *, max_final: float,
     the final error is ≤ ``max_final``. The table has, per d: mean exact value, formula value,
     mean error and the spread (std over draws) of the exact values.
     """
-    rows, errs = [], []
+    rows: list[dict] = []
+    errs: list[float] = []
     for d, ex, fo in zip(ds, exact_by_d, formula_by_d):
         ex = np.asarray(ex, float).ravel()
         fo = np.broadcast_to(np.asarray(fo, float), ex.shape)

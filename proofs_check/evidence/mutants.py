@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import sympy as sp
@@ -30,7 +30,8 @@ __all__ = ["GRADED", "mutants_of", "relative", "scale_value"]
 
 def scale_value(v: Any, factor: float) -> Any:
     """``v`` multiplied by ``factor`` (numbers, arrays, mpf, SymPy, and containers of them);
-    a bool is negated (a relative change of a truth value is its negation)."""
+    a bool is negated (a relative change of a truth value is its negation).
+    """
     import mpmath
 
     if isinstance(v, (bool, np.bool_)):
@@ -46,7 +47,7 @@ def scale_value(v: Any, factor: float) -> Any:
     if isinstance(v, (mpmath.mpf, mpmath.mpc)):
         return v * mpmath.mpf(factor)
     if isinstance(v, numbers.Number):
-        return v * factor
+        return cast(Any, v) * factor
     raise TypeError(f"cannot scale a {type(v).__name__}; give the claim its own `perturb`")
 
 
@@ -66,7 +67,8 @@ GRADED: dict[str, float] = {"rel+5%": 1.05, "rel-5%": 0.95, "rel+2%": 1.02, "rel
 
 def mutants_of(c: Claim, form: str) -> list[Mutant]:
     """Every mutant of ``c``'s ``form`` ("printed" or "corrected") the self-test runs: the
-    generic ones (through ``c.perturb`` when the claim has one) and the claim's own."""
+    generic ones (through ``c.perturb`` when the claim has one) and the claim's own.
+    """
     base = c.printed if form == "printed" else c.corrected
     if base is None:
         return []

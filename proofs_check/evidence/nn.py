@@ -1,7 +1,7 @@
 r"""Evidence and acceptance rules shared by the fully-trained-network claims (§2.3, §3.3, eq. (17),
 the poster's NN boxes), and by the NT claim at ρ ≥ 1 (whose class is then every quadratic form).
 
-* :func:`saddle_free_newton` — numerical minimisation of the population loss L(W, c) of §2.3
+* the numerical minimiser of L(W, c) of §2.3 is :func:`proofs_check.evidence.landscape.saddle_free_newton`
   (moved here from ``s2_3_neural_network``, same behaviour; the §2.3 claims may import it).
 * :func:`sandwich_rule` — the exact-closed-form rule for Theorem 6, its ρ ≥ 1 case, eq. (17)'s
   NN row and Theorem 5's ρ ≥ 1 case.
@@ -44,52 +44,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lazysym.nn.loss import loss_gradient, loss_hessian, pack, population_loss, unpack
 from lazysym.nn.symbolic import theorem6_error_chain
-from lazysym.objects.models import QuadraticTarget
 from proofs_check.evidence.decisions import ALPHA_CLAIM, z_quantile
 from proofs_check.registry import Comparison
 
-__all__ = ["TOL", "saddle_free_newton", "sandwich_rule", "bayes_rule", "slack_terms"]
+__all__ = ["TOL", "bayes_rule", "sandwich_rule", "slack_terms"]
 
 #: Absolute tolerance of the sandwich rule (float64 exact risks; see the module docstring).
 TOL = 1e-12
 
 
-def saddle_free_newton(target: QuadraticTarget, N: int, rng: np.random.Generator,
-                       max_iter: int = 300) -> tuple[float, float, int]:
-    """Minimise L(W, c) from a Gaussian start; returns (loss, final gradient norm, iterations).
-
-    Newton steps on |∇²L| (eigenvalues floored at 1e-8 of the largest), Armijo backtracking,
-    stop at ‖∇L‖ < 1e-13 or when the loss stops decreasing.
-    """
-    d = target.d
-    th = pack(rng.standard_normal((d, N)) / np.sqrt(d), float(rng.standard_normal()))
-    W, c = unpack(th, d)
-    f = population_loss(W, c, target)
-    it = 0
-    for it in range(max_iter):  # noqa: B007 - the count is returned after the loop
-        W, c = unpack(th, d)
-        gW, gc = loss_gradient(W, c, target)
-        g = pack(gW, gc)
-        if np.linalg.norm(g) < 1e-13:
-            break
-        ev, V = np.linalg.eigh(loss_hessian(W, c, target))
-        floor = 1e-8 * max(1.0, float(np.max(np.abs(ev))))
-        step = -(V / np.maximum(np.abs(ev), floor)) @ (V.T @ g)
-        t = 1.0
-        while True:
-            th1 = th + t * step
-            f1 = population_loss(*unpack(th1, d), target)
-            if f1 <= f + 1e-4 * t * float(g @ step) or t < 1e-12:
-                break
-            t *= 0.5
-        if f1 > f:
-            break
-        th, f = th1, f1
-    W, c = unpack(th, d)
-    gW, gc = loss_gradient(W, c, target)
-    return f, float(np.linalg.norm(pack(gW, gc))), it
 
 
 def slack_terms(sigmas: Sequence[float], N: int) -> tuple[float, float]:
