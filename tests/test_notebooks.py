@@ -5,7 +5,11 @@ equal the committed ones, so the notebooks read correctly on a code host.
 The comparison ignores what changes between two honest runs: execution counts, cell metadata
 (nbmake records timings there), timings printed in the text ("ran in 6.1 s"), memory addresses
 (``0x7f…``), how a stream is split into chunks, and the bytes of images (matplotlib's PNG
-encoding varies between versions; that an image is there, and its type, is compared).
+encoding varies between versions; that an image is there, and its type, is compared), and the
+last digits of full float64 reprs: a number printed with 13 or more significant digits is a raw
+float64 whose last ulps depend on the BLAS and the thread count, so it is compared to 10
+significant digits, and one of magnitude below 1e-13 (round-off around an exact 0) as "≈0".
+Numbers printed with fewer digits are compared as printed.
 
 After a change to a notebook or to the library, refresh the committed outputs with::
 
@@ -25,11 +29,22 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 _TIMING = re.compile(r"\b\d+(?:\.\d+)?\s?(?:s|ms|µs|us|seconds?|min)\b(?![.\w])")
+_FLOAT = re.compile(r"(?<![\w.])-?(\d+\.\d+|\d\.?\d*)(?:[eE]([-+]?\d+))?(?![\w.])")
 _BINARY = ("image/png", "image/jpeg", "image/gif", "application/pdf")
 
 
+def _float(m: re.Match) -> str:
+    digits = m.group(1).replace(".", "").lstrip("0")
+    if len(digits) < 13 and m.group(2) is None:
+        return m.group(0)
+    x = float(m.group(0))
+    if abs(x) < 1e-13:
+        return "≈0"
+    return f"{x:.9e}" if len(digits) >= 13 else m.group(0)
+
+
 def _text(s: str) -> str:
-    return _TIMING.sub("<time>", _ADDRESS.sub("0x<address>", s))
+    return _FLOAT.sub(_float, _TIMING.sub("<time>", _ADDRESS.sub("0x<address>", s)))
 
 
 def outputs(nb) -> list[list[str]]:
@@ -69,6 +84,10 @@ def test_comparison_ignores_only_what_it_should():
                                                                     text=text)])])
     assert outputs(nb("ran in 6.1 s at 0x7f12ab34cd\n")) == outputs(nb("ran in 8.3 s at 0x7f00aa11bb\n"))
     assert outputs(nb("risk 0.478 ± 0.011 (1 s.e.)\n")) != outputs(nb("risk 0.479 ± 0.011 (1 s.e.)\n"))
+    # float64 reprs: the last ulps are not content, the 10th digit is
+    assert outputs(nb("34.97823122795837 5.2e-17\n")) == outputs(nb("34.97823122795836 3.8e-17\n"))
+    assert outputs(nb("34.97823122795837\n")) != outputs(nb("34.97823124795837\n"))
+    assert outputs(nb("1e-10\n")) != outputs(nb("2e-10\n"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

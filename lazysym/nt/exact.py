@@ -30,7 +30,7 @@ Hence :math:`\dim\mathcal T = rd - r(r-1)/2` (``= Nd − N(N−1)/2`` for full c
 :math:`P_{\mathcal T}(M) = M - P_\perp M P_\perp`.
 
 qf (Gaussian x, :math:`f_* = b_0 + x^\top B x`)
----------------------------------------------
+-----------------------------------------------
 By Isserlis, :math:`E[(m + x^\top M x)(m' + x^\top M' x)] =
 (m + \operatorname{Tr}M)(m' + \operatorname{Tr}M') + 2\operatorname{Tr}(MM')`. With
 :math:`E = B - S`, the risk of :math:`c + x^\top S x` is

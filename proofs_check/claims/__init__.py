@@ -32,6 +32,7 @@ ORDER = (
     "poster_nn",
     "poster_relu",
     "chizat_bach",               # Chizat & Bach, the scale α (paper §1.2, ref. [8])
+    "chizat_bach_criterion",     # Chizat & Bach, κ and the width: statistical criteria
 )
 
 
