@@ -162,6 +162,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="print the versioned JSON report instead of the table")
     p.add_argument("--markdown", metavar="FILE", help="also write a Markdown report (with PNG plots)")
     p.add_argument("--figures", metavar="DIR", help="also draw Figures 1 and 2 of the paper (PNG) into DIR")
+    p.add_argument("--figures-size", choices=("paper", "draft"), default=None,
+                   help="with --figures: 'paper' (§4: d = 450, 10 draws, both frames; minutes of "
+                        "CPU for the left frames, tens of minutes for the right ones) or 'draft' "
+                        "(d = 60, seconds)")
+    p.add_argument("--figures-left-only", action="store_true",
+                   help="with --figures: only the left frames (risk against N)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     return p
@@ -214,6 +220,9 @@ def _validate(args: argparse.Namespace) -> tuple[list[str], Path | None, Path | 
     md = _writable_file("--markdown", args.markdown) if args.markdown is not None else None
     if md is not None:   # the plots go beside the report, in <stem>_plots/
         _writable_dir("--markdown (its plots)", str(md.parent / f"{md.stem}_plots"))
+    if args.figures is None and (args.figures_size is not None or args.figures_left_only):
+        raise UsageError("--figures-size and --figures-left-only need --figures DIR")
+    args.figures_size = args.figures_size or "paper"
     figs = _writable_dir("--figures", args.figures) if args.figures is not None else None
     if (md or figs) and not args.list:
         try:
@@ -372,8 +381,9 @@ def _main(argv: list[str] | None, o: _Out) -> int:
         o.err(f"Markdown report: {to_markdown(records, settings, md, prov)}")
     if figs is not None:
         from lazysym import figures
-        for f in figures.draw_all(figs, seed=args.seed, progress=lambda m: None if args.quiet
-                                  else o.err(m)):
+        for f in figures.draw_all(figs, seed=args.seed, size=args.figures_size,
+                                  right=not args.figures_left_only, workers=args.jobs,
+                                  progress=lambda m: None if args.quiet else o.err(m)):
             o.err(f"figure: {f}")
     errors = [r for r in records if r["verdict"] == "error"]
     for r in errors:

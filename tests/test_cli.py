@@ -85,7 +85,8 @@ def test_mismatch_exits_one_and_says_which(fake_registry, capsys, monkeypatch):
     ["--only", "nope"], ["--only", ""], ["--dps", "0"], ["--dps", "x"], ["--jobs", "0"],
     ["--seed", "-1"], ["--bogus"], ["--markdown", ""], ["--figures", ""],
     ["--markdown", "{tmp}"], ["--markdown", "{tmp}/missing/r.md"], ["--figures", "{file}"],
-    ["--figures", "{file}/sub"], ["--markdown", "{tmp}/afile.md"],
+    ["--figures", "{file}/sub"], ["--figures-size", "draft"], ["--figures-left-only"],
+    ["--figures", "{tmp}", "--figures-size", "huge"], ["--markdown", "{tmp}/afile.md"],
     ["--executor", "process", "--scheduler", "tcp://127.0.0.1:1"], ["--scheduler", " "],
     ["--executor", "serial", "--jobs", "2"], ["--executor", "nope"],
 ])
@@ -286,3 +287,19 @@ def test_progress_is_a_bar_on_a_tty_and_lines_otherwise(fake_registry, capsys, m
     assert cli.main([]) == 0
     assert "[1/3]" not in tty.getvalue() and "3/3" in tty.getvalue()   # rich's bar: M/N done
     assert cli.main(["--quiet"]) == 0
+
+
+def test_figures_options_reach_draw_all(fake_registry, monkeypatch, tmp_path, capsys):
+    import lazysym.figures as F
+    seen = {}
+
+    def fake_draw_all(outdir, **kw):
+        seen.update(kw, outdir=outdir)
+        return []
+    monkeypatch.setattr(F, "draw_all", fake_draw_all)
+    assert cli.main(["--figures", str(tmp_path), "--figures-size", "draft", "--figures-left-only",
+                     "--seed", "3", "-q"]) == cli.EXIT_OK
+    assert seen["size"] == "draft" and seen["right"] is False and seen["seed"] == 3
+    seen.clear()
+    assert cli.main(["--figures", str(tmp_path), "-q"]) == cli.EXIT_OK
+    assert seen["size"] == "paper" and seen["right"] is True      # the paper's size by default
