@@ -42,7 +42,7 @@ copyright = "2026, The lazysym developers"
 release = version = lazysym.__version__
 
 extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.mathjax"]
-exclude_patterns = ["_build", "_readme_cli.md"]
+exclude_patterns = ["_build"]
 html_theme = "alabaster"
 html_static_path: list[str] = []
 autodoc_member_order = "bysource"

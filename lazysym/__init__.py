@@ -4,15 +4,22 @@ precision, and computed exactly at finite dimension.
 
 The map (one sub-package per regime, one module per mathematical object)::
 
-    lazysym.objects      activations, expressions, hermite, gaussian, spectra, fixed_point, models
-    lazysym.rf           random features    symbolic, formulas, exact, montecarlo    (§2.1, §3.1)
-    lazysym.nt           neural tangent     formulas, exact, haar, sampled           (§2.2, §3.2)
-    lazysym.nn           fully trained      formulas, optimum, bayes, loss, loss_symbolic,
-                                            landscape, training, lazy                (§2.3, §3.3)
-    lazysym.compare      between regimes    gaps (eq. (6)), relu_gap (the poster's ReLU figure)
-    lazysym.figures      Figures 1 and 2    data, plot (matplotlib)                  (§4)
+    lazysym.objects      activations, expressions (the safe parser), hermite, hermite_arb,
+                         gaussian, spectra, fixed_point, models
+    lazysym.rf           random features    formulas, symbolic, exact, exact_invariants,
+                                            kernels, montecarlo                      (§2.1, §3.1)
+    lazysym.nt           neural tangent     formulas, symbolic (Weingarten), haar, exact,
+                                            sampled                                  (§2.2, §3.2)
+    lazysym.nn           fully trained      formulas, symbolic, eckart_young (Theorem 3 proved),
+                                            optimum, bayes, loss, loss_symbolic, landscape,
+                                            training, lazy, summary                  (§2.3, §3.3)
+    lazysym.compare      between regimes    gaps (eq. (6)), relu_gap (the poster's ReLU figure),
+                                            chizat_bach (the Chizat–Bach poster's bounds)
+    lazysym.figures      Figures 1 and 2    data, right, plot (matplotlib)           (§4)
+    lazysym.stats        estimates with their uncertainty, rate fits
     lazysym.testing      generators and hypothesis strategies
-    lazysym.errors       AssumptionError, ConvergenceError
+    lazysym.errors       AssumptionError (and its family), ConvergenceError
+    lazysym.limits       the caps on sizes, digits, degrees, iterations
 
 The sub-packages are imported on first access (``lazysym.rf``) or by name
 (``from lazysym import rf``); the data models and the errors are available at the top level.

@@ -290,3 +290,29 @@ def test_derived_limits_lambdified_against_numeric_theorems():
     z1, z2 = rf.theorem4_zetas(m, Gm)
     f16 = sp.lambdify((S.zeta1, S.zeta2), rf.derive_eq16(), "mpmath")
     assert abs(f16(z1, z2) - rf.theorem4_risk(m, Gm, 1e8, "relu_centered")) < 1e-7
+
+
+def test_theorem1_at_dps_45_from_exact_inputs_has_45_digits():
+    """Precision honesty (issue 12, point 6): with exactly representable inputs (dyadic B, Γ = I/32,
+    a rational ρ) the matrix path must not pass through float64 invariants; a float64 trace or
+    eigenvalue would leave ~1e-17 here. The reference is the hand formula for 𝒟 = δ₁ at 70 digits
+    from exact rational Tr B and ‖B‖²_F.
+    """
+    from fractions import Fraction
+    d = 32
+    diag = [Fraction(k, 8) for k in range(2, 2 + d)]
+    t = QuadraticTarget(np.diag([float(x) for x in diag]))
+    got = rf.theorem1_risk(t, np.eye(d) / d, Fraction(17, 10), "relu_centered", dps=45)
+    with mpmath.workdps(70):
+        l2 = 1 / mpmath.sqrt(2 * mpmath.pi)
+        psi = _psi_point_mass(mpmath.mpf(17) / 10, mpmath.mpf(1) / 2,
+                              mpmath.mpf(1) / 4 - 1 / (2 * mpmath.pi))
+        tr, fro = sum(diag), sum(x * x for x in diag)
+        X = (mpmath.mpf(tr.numerator) / tr.denominator) ** 2 / d          # d⟨Γ,B⟩²
+        Y = mpmath.mpf(fro.numerator) / fro.denominator                     # ‖B‖²_F
+        want = 1 - psi * l2**2 * X / (Y * (2 + psi * l2**2))
+        assert abs(got - want) < mpmath.mpf(10) ** -44
+    # the same call at dps = 20 is correct to about 20 digits, not 45: the digits follow dps
+    low = rf.theorem1_risk(t, np.eye(d) / d, Fraction(17, 10), "relu_centered", dps=20)
+    with mpmath.workdps(70):
+        assert abs(low - want) < mpmath.mpf(10) ** -19
