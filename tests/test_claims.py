@@ -4,34 +4,19 @@ The graded self-test: for each claim, the form that agrees with the evidence (th
 the corrected one when only it agrees) is replaced by each of its mutants
 (:func:`proofs_check.evidence.mutants.mutants_of`: relative ±5 % / ±2 %, constants changed, O(1/d)
 slips) and compared against the *same* evidence; every comparison must disagree, except the
-mutants the claim lists in ``tolerated`` (with their measured detection threshold).
-
-``LEGACY`` lists the claims still on the first version's acceptance rules
-(:mod:`proofs_check.evidence.legacy`); they keep the first version's single perturbation test
-(x → 1.1·x + 0.05) until they move to :mod:`proofs_check.evidence.decisions`.
+mutants the claim lists in ``tolerated`` (with their measured detection threshold). Every
+registered claim is on these rules (the first version's single x → 1.1·x + 0.05 perturbation
+test is gone).
 """
 
 import pytest
 
-from proofs_check.evidence.legacy import perturbed
 from proofs_check.evidence.mutants import mutants_of
 from proofs_check.ledger import load_ledger
-from proofs_check.registry import CORRECTIONS, Context, all_claims, decide, run_claim
+from proofs_check.registry import CORRECTIONS, Context, all_claims, run_claim
 
 CLAIMS = all_claims()
 LEDGER = load_ledger()
-
-# claims moved to the new rules (graded self-test): the NT/NN and RF groups
-_MOVED = {"thm2", "thm2.bound", "eq13.nt", "poster.thm2", "poster.nt_class", "thm5.W", "thm5.kappa",
-          "thm5.rho_ge_1", "eq17.nt", "thm6", "thm6.rho_ge_1", "eq17.nn", "sec3.bayes_not_reached",
-          "poster.thm3", "poster.mg_table", "poster.arbitrary_gap"}
-_MOVED |= {"thm1.eq10", "thm1.eq11", "thm1.isotropic", "thm1.trace_zero", "cor1.eq12", "eq13.rf",
-           "thm4.eq15", "thm4.eq16", "thm4.lambda0_wlog", "eq17.rf", "poster.thm1",
-           "poster.rho_inf_any_activation", "poster.mg_rf"}
-_MOVED |= {"sec1.rf_in_nn", "sec1.nt_in_nn2n", "sec2.3.loss", "sec2.3.loss.closed_form", "prop1",
-           "thm3.sgd", "thm3.value", "eq13.nn", "eq6", "cb.finite_horizon", "cb.infinite_horizon",
-           "cb.kappa", "cb.width", "cb.lazy_limit", "poster.relu_gap"}
-LEGACY = {c.id for c in CLAIMS} - _MOVED
 
 
 def test_ledger_and_registry_agree():
@@ -47,10 +32,6 @@ def test_every_claim_has_a_source_and_statement():
             assert c.corrected_statement, f"{c.id}: a corrected form needs its statement"
 
 
-def _legacy_perturbed(c, f):
-    return c.perturb(f) if c.perturb is not None else perturbed(f)
-
-
 @pytest.mark.parametrize("cid", [c.id for c in CLAIMS])
 def test_claim_verdict_and_self_test(cid):
     c = next(x for x in CLAIMS if x.id == cid)
@@ -62,18 +43,51 @@ def test_claim_verdict_and_self_test(cid):
         f"{cid}: {out.verdict} · {out.strength} ({out.note}) but the ledger expects "
         f"{LEDGER.get(cid)}")
     form = "corrected" if out.verdict in CORRECTIONS.values() else "printed"
-    if cid in LEGACY:
-        p = c.compare(_legacy_perturbed(c, c.printed), data, ctx)
-        assert not p.agrees, f"{cid}: a perturbed printed formula still agrees"
-        assert decide(p, None)[0] not in ("holds", "holds asymptotically")
-        if c.corrected is not None:
-            q = c.compare(_legacy_perturbed(c, c.corrected), data, ctx)
-            assert not q.agrees, f"{cid}: a perturbed corrected formula still agrees"
-        return
+    mutants = mutants_of(c, form)
+    assert mutants, f"{cid}: no mutant of the {form} form, so its check is never shown to fail"
     survivors = []
-    for m in mutants_of(c, form):
+    for m in mutants:
         if m.name in c.tolerated:
             continue
         if c.compare(m.formula, data, ctx).agrees:
             survivors.append(m.name)
     assert not survivors, f"{cid}: mutants of the {form} form still agree: {survivors}"
+
+
+# ---------------------------------------------------------------------------------------------
+# eq. (9)/(14): the general-D proof uses λ̃ > 0 and sees a changed equation
+# ---------------------------------------------------------------------------------------------
+
+def test_eq9_proof_counts_for_a_general_spectral_law():
+    from lazysym import rf
+    from proofs_check.claims import s2_1_fixed_point as fp
+    S = rf.SYMBOLS
+    F = rf.eq9_residual()
+    assert fp.prove_root_count(F)[0] == 1
+    # λ₁ = 0 (e.g. σ = x² − 1): the integral vanishes, ψ = ρ/λ̃ is still the one root
+    assert fp.prove_root_count(F.subs(S.lambda1, 0))[0] == 1
+    # ρ/ψ → −ρ/ψ: h(0+) = −ρ < 0 and h decreasing, so no positive root (proved)
+    assert fp.prove_root_count(F.subs(S.rho, -S.rho))[0] == 0
+    # −λ̃ → +λ̃: h is not monotone, the argument does not apply
+    assert fp.prove_root_count(F.subs(S.lambda_tilde, -S.lambda_tilde))[0] is None
+
+
+def test_eq9_proof_needs_lambda_tilde_positive():
+    """At λ̃ = 0 (linear σ, excluded by A1) h → ρ − D((0, ∞)), not −∞: no conclusion."""
+    from lazysym import rf
+    from proofs_check.claims import s2_1_fixed_point as fp
+    count, facts = fp.prove_root_count(rf.eq9_residual().subs(rf.SYMBOLS.lambda_tilde, 0))
+    assert count is None
+    assert facts["d(psi*A)/dpsi < 0"] is False
+
+
+def test_eq9_compare_rejects_an_equation_of_another_shape():
+    import sympy as sp
+
+    from lazysym import rf
+    c = next(x for x in CLAIMS if x.id == "thm1.eq9")
+    ctx = Context()
+    data = c.evidence(ctx)
+    other = rf.eq9_residual() + sp.Symbol("extra")
+    out = c.compare(lambda: {"residual": other, "positive_roots": 1}, data, ctx)
+    assert not out.agrees and out.criteria == {"equation_shape": False}

@@ -248,20 +248,21 @@ def test_assumption_errors(assumption, call):
 # ---------------------------------------------------------------------------------------------
 
 def test_perturbed_formula_changes_verdicts():
-    from proofs_check.evidence.legacy import perturbed
+    from proofs_check.evidence.mutants import relative
     from proofs_check.registry import Context, get, run_claim
     ctx = Context()
     c = get("cor1.eq12")
     data = c.evidence(ctx)
     assert run_claim(c, ctx, data=data).verdict == "holds asymptotically"
-    assert run_claim(c, ctx, data=data, printed=perturbed(c.printed)).verdict == "inconclusive"
+    # the graded self-test's relative mutant (value × 1.05)
+    assert run_claim(c, ctx, data=data, printed=relative(c.printed, 1.05)).verdict == "inconclusive"
     # a subtler change: drop the "1 +" in the denominator of (12) (the ρ → ∞ form at finite ρ)
     wrong = lambda target, G, rho, dps=30: rf.theorem1_limit(target, G, dps=dps)  # noqa: E731
     assert run_claim(c, ctx, data=data, printed=wrong).verdict == "inconclusive"
     e = get("eq17.rf")
     data17 = e.evidence(ctx)
     assert run_claim(e, ctx, data=data17).verdict == "erratum"
-    out = run_claim(e, ctx, data=data17, corrected=perturbed(e.corrected))
+    out = run_claim(e, ctx, data=data17, corrected=relative(e.corrected, 1.05))
     assert out.verdict == "inconclusive"
     # and the printed row becomes right if ρ/(1+2ρ) is replaced by ρ/(1+ρ) — which is the correction
     assert run_claim(e, ctx, data=data17, printed=e.corrected).verdict == "holds asymptotically"

@@ -1,5 +1,8 @@
-"""The first version's comparison helpers, kept while the claim modules move to
-:mod:`proofs_check.evidence.decisions` (tests/test_claims.py lists the claims still using them).
+"""The first version's comparison helpers. No claim uses them any more (every claim is on
+:mod:`proofs_check.evidence.decisions` and the graded self-test of
+:mod:`proofs_check.evidence.mutants`); only tests of the CLI, the registry and the pytest plugin
+(tests/test_cli.py, tests/test_registry.py, tests/test_plugin.py) still build toy claims with
+them, so the module stays until those move to :mod:`proofs_check.evidence.decisions`.
 
 ``compare_asymptotic`` here accepts on a fitted rate ≥ :data:`MIN_RATE`, a falling last step and a
 final error ≤ a claim-specific ``max_final``; ``perturbed`` is the first version's single generic
