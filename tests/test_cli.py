@@ -15,7 +15,7 @@ import pytest
 import proofs_check.claims as claims_pkg
 from proofs_check import cli, executors, report
 from proofs_check import registry as R
-from proofs_check.evidence import legacy as L
+from proofs_check.evidence import decisions as L
 from tests.test_registry import _exact_claim
 
 RUNS = []       # evidence calls of the fake claims: a usage error must leave it empty
@@ -47,8 +47,8 @@ def fake_registry(monkeypatch):
         id="ok.asym", source="test §2.1, ρ → ∞", statement=r"\frac{1}{2}", method="exact finite-d ‖B‖²",
         printed=lambda d: 0.5,
         evidence=lambda ctx: [0.5 + 1 / d for d in ds],
-        compare=lambda f, data, ctx: L.compare_asymptotic(ds, data, [f(d) for d in ds],
-                                                          max_final=0.1))))
+        compare=lambda f, data, ctx: L.asymptotic(ds, data, [f(d) for d in ds],
+                                                  bias=lambda d: 2 / d, bias_note="2/d"))))
     ledger = {"ok.exact": {"verdict": "holds", "strength": "numerical"},
               "ok.erratum": {"verdict": "erratum", "strength": "numerical"},
               "ok.asym": {"verdict": "holds asymptotically", "strength": "numerical"}}
@@ -60,7 +60,7 @@ def fake_registry(monkeypatch):
 def broken_claim(fake_registry):
     R.register(R.Claim(id="bad.raises", source="test", statement="x", method="raises",
                        printed=lambda: 0.5, evidence=_boom,
-                       compare=lambda f, data, ctx: L.compare_values([f()], [data], rtol=1e-14)))
+                       compare=lambda f, data, ctx: L.values([f()], [data], rtol=1e-14)))
     fake_registry["bad.raises"] = {"verdict": "holds", "strength": "numerical"}
     return fake_registry
 
@@ -244,7 +244,7 @@ def test_run_with_any_executor_and_sweeps(fake_registry):
 
     R.register(R.Claim(id="ok.sweep", source="test", statement="1/2", method="mapped",
                        printed=lambda: 0.5, evidence=evidence,
-                       compare=lambda f, data, ctx: L.compare_values([f()], [data], rtol=1e-14)))
+                       compare=lambda f, data, ctx: L.values([f()], [data], rtol=1e-14)))
     ledger = {"ok.sweep": {"verdict": "holds", "strength": "numerical"}}
     with ThreadPoolExecutor(2) as pool:
         recs = cli.run(["ok.sweep", "ok.exact"], executor=pool, ledger=ledger)   # claims as tasks

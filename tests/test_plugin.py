@@ -11,14 +11,14 @@ pytest_plugins = ("pytester",)
 CONFTEST = '''
 import pytest
 from proofs_check import registry as R
-from proofs_check.evidence import legacy as L
+from proofs_check.evidence import decisions as L
 
 def _claim(cid, value, corrected=None):
     return R.Claim(id=cid, source="test", statement="1/2", method="exact",
                    printed=lambda: value, corrected=corrected,
                    corrected_statement=None if corrected is None else "c",
                    evidence=lambda ctx: 1 / 3 + 1 / 6,
-                   compare=lambda f, data, ctx: L.compare_values([f()], [data], rtol=1e-14))
+                   compare=lambda f, data, ctx: L.values([f()], [data], rtol=1e-14))
 
 def _boom(ctx):
     raise ZeroDivisionError("evidence broke")
@@ -34,7 +34,7 @@ def pytest_configure(config):
     R.register(_claim("fake.drifted", 0.6))          # inconclusive: the ledger says holds
     R.register(R.Claim(id="fake.raises", source="t", statement="x", method="m",
                        printed=lambda: 0.5, evidence=_boom,
-                       compare=lambda f, data, ctx: L.compare_values([f()], [data], rtol=1e-14)))
+                       compare=lambda f, data, ctx: L.values([f()], [data], rtol=1e-14)))
 
 def pytest_unconfigure(config):
     R.REGISTRY = _saved["registry"]

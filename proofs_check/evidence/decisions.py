@@ -22,6 +22,7 @@ seed sweep of ``benchmarks/bench_seeds.py``).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ def z_quantile(alpha: float) -> float:
     return NormalDist().inv_cdf(1.0 - alpha)
 
 
+@functools.lru_cache(maxsize=4096)
 def t_quantile(alpha: float, dof: int) -> float:
     """The upper ``alpha`` quantile of Student's t with ``dof`` degrees of freedom
     (``dof = 0`` or ∞: the normal quantile). Computed by bisection on mpmath's regularised
