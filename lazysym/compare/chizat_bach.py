@@ -12,7 +12,7 @@ exact flows):
   :func:`lazysym.nn.lazy.width_kappa_bound`.
 
 A sharp model (:class:`QuadraticMap`)
-------------------------------------
+-------------------------------------
 The paper's quadratic network with :math:`h(w_0) = 0` never attains the criterion: for
 :math:`h = c + x^\top WAW^\top x` the second derivative along the first gradient direction is
 :math:`D^2h[u,u] \propto G\,S(W_0)\,G = 0` (:math:`S(W_0) = 0`), so Δ starts at order

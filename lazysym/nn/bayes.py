@@ -64,7 +64,7 @@ def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng: SeedLike,
         ``value``, CLT ``stderr`` and ``n``.
     """
     mixture = as_mixture(mixture, "bayes_risk_mixture")
-    n = positive_int(n, "n (Monte Carlo samples)", cap="samples")
+    n = positive_int(n, "n", cap="samples")
     batch = positive_int(batch, "batch")
     rng = as_generator(rng)
     delta = _whitened_sampler(mixture)
@@ -96,7 +96,7 @@ def mixture_risk_monte_carlo(S: ArrayLike, c: float, mixture: GaussianMixture, *
     check(S.shape[0] == mixture.d, f"S must be d×d with d = {mixture.d} (the mixture's dimension); "
           f"got shape {S.shape}", assumption="S shape")
     c = as_real(c, "c")
-    n = positive_int(n, "n (Monte Carlo samples)", cap="samples")
+    n = positive_int(n, "n", cap="samples")
     batch = positive_int(batch, "batch")
     rng = as_generator(rng)
     s1 = s2 = 0.0

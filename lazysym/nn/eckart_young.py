@@ -5,30 +5,24 @@ r"""Theorem 3's value and the NN row of eq. (13), *proved* for all d: a checked 
 Neumann trace inequality proof sketched in :mod:`lazysym.nn.optimum`) is written here as a chain of
 steps, each of which is *checked*, not only stated (:func:`derivation`):
 
-==  ===========================================  ==============================================
-#   step                                         how it is checked
-==  ===========================================  ==============================================
-1   :math:`L = 2\|B-WW^\top\|_F^2 + (\operatorname  SymPy: Wick's rule on the definition
-    {Tr}(B-WW^\top)+b_0-c)^2`                    :math:`E(f_*-\hat f)^2`, symbolic d, N
-                                                 (:func:`lazysym.nn.loss_symbolic.derive_loss`)
-2   :math:`\min_c` sets the second term to 0     SymPy identity, symbolic d, N
-3   :math:`\{WW^\top\} = \{S\succeq 0,\            lemma (spectral theorem), cited
-    \operatorname{rank}S\le N\}`
-4   :math:`\|B-S\|_F^2 = \|B\|_F^2 - 2\langle B,   SymPy identity (trace form), symbolic d
-    S\rangle + \|S\|_F^2`
-5   :math:`\langle B,S\rangle\le\sum_i\lambda_i   lemma (von Neumann 1937), cited; checked on
-    s_i`                                         the exact instances (:func:`exact_instance`)
-6   :math:`\sum_{i\le d}\lambda_i^2 - 2\sum_{i\le  SymPy identity of sums, symbolic k ≤ d
-    k}\lambda_is_i + \sum_{i\le k}s_i^2 =
-    \sum_{i\le k}(\lambda_i-s_i)^2 + \sum_{i>k}
-    \lambda_i^2`
-7   the bound is attained at                     exact rational arithmetic at every instance:
-    :math:`W = [\sqrt{\lambda_i}v_i]_{i\le k}`    :math:`L(W^\star, c^\star)` equals step 6's
-                                                 value exactly
-8   :math:`\|f_*\|^2 = 2\|B\|_F^2` (centred f*)   SymPy: Wick's rule, symbolic d
-9   eq. (13): :math:`\inf L/\|f_*\|^2 = 1 -        SymPy identity of sums, symbolic k ≤ d
-    \sum_{i\le k}\lambda_i^2/\|B\|_F^2`
-==  ===========================================  ==============================================
+1. :math:`L = 2\|B-WW^\top\|_F^2 + (\operatorname{Tr}(B-WW^\top)+b_0-c)^2` — SymPy: Wick's rule
+   on the definition :math:`E(f_*-\hat f)^2`, symbolic d, N
+   (:func:`lazysym.nn.loss_symbolic.derive_loss`);
+2. :math:`\min_c` sets the second term to 0 — SymPy identity, symbolic d, N;
+3. :math:`\{WW^\top\} = \{S\succeq 0,\ \operatorname{rank}S\le N\}` — lemma (spectral theorem),
+   cited;
+4. :math:`\|B-S\|_F^2 = \|B\|_F^2 - 2\langle B,S\rangle + \|S\|_F^2` — SymPy identity (trace
+   form), symbolic d;
+5. :math:`\langle B,S\rangle\le\sum_i\lambda_i s_i` — lemma (von Neumann 1937), cited; checked on
+   the exact instances (:func:`exact_instance`);
+6. :math:`\sum_{i\le d}\lambda_i^2 - 2\sum_{i\le k}\lambda_is_i + \sum_{i\le k}s_i^2 =
+   \sum_{i\le k}(\lambda_i-s_i)^2 + \sum_{i>k}\lambda_i^2` — SymPy identity of sums, symbolic
+   k ≤ d;
+7. the bound is attained at :math:`W = [\sqrt{\lambda_i}v_i]_{i\le k}` — exact rational
+   arithmetic at every instance: :math:`L(W^\star, c^\star)` equals step 6's value exactly;
+8. :math:`\|f_*\|^2 = 2\|B\|_F^2` (centred f*) — SymPy: Wick's rule, symbolic d;
+9. eq. (13): :math:`\inf L/\|f_*\|^2 = 1 - \sum_{i\le k}\lambda_i^2/\|B\|_F^2` — SymPy identity
+   of sums, symbolic k ≤ d.
 
 with :math:`k = N\wedge d` (rank S ≤ N and S is d×d). Steps 3 and 5 are classical theorems
 (cited, with the statement); everything else is decided by SymPy for symbolic d, N, or — for the

@@ -151,7 +151,7 @@ def nn_minimizer(target: QuadraticTarget, N: int) -> tuple[np.ndarray, float]:
         W ∈ R^{d×N} (neurons as columns), c a float.
     """
     target = as_target(target, "nn_minimizer")
-    N = positive_int(N, "N (columns of W)", cap="dimension")
+    N = positive_int(N, "N", cap="dimension")
     ev, V = np.linalg.eigh(target.B)
     ev, V = ev[::-1], V[:, ::-1]
     d = target.d
