@@ -683,7 +683,9 @@ def theorem4_limit_corrected(mixture: GaussianMixture, Gamma: ArrayLike,
 
 
 def _identity_sigma_delta(mixture, context: str) -> _ex.ExactMatrix:
-    """Δ exactly, for a mixture with Σ = I (checked exactly) or a pair (I, Δ)."""
+    """Δ exactly, for a mixture with Σ = I (checked exactly), a pair (I, Δ) or a matrix Δ (the
+    mixture (I, Δ), M1 checked).
+    """
     if isinstance(mixture, GaussianMixture) or (isinstance(mixture, tuple) and len(mixture) == 2):
         _, Se, De = _mixture_of(mixture, context)
         ident = all(Se.entry(i, j) == (1 if i == j else 0)
@@ -693,16 +695,18 @@ def _identity_sigma_delta(mixture, context: str) -> _ex.ExactMatrix:
               f"{np.max(np.abs(Se.floats - np.eye(Se.d))):.3g}",
               assumption="Σ = I", fix="use theorem4_risk for general Σ")
         return De
-    as_mixture(mixture, context)   # refuses a bare matrix Δ (Σ = I and M1 would go unchecked)
-    raise AssertionError("unreachable")  # pragma: no cover
+    # a bare Δ stands for the mixture (I, Δ): it is built, so that M1 (I ± Δ ≻ 0) is checked
+    De = _exact_of(as_symmetric(mixture, "Δ") if isinstance(mixture, np.ndarray) else mixture, "Δ")
+    as_mixture(GaussianMixture(np.eye(De.d), De.floats), context)
+    return De
 
 
-def eq17_rf_risk(mixture: GaussianMixture | tuple, rho: RealLike, *, dps: int = 30) -> MPF:
+def eq17_rf_risk(mixture: GaussianMixture | tuple | ArrayLike, rho: RealLike, *, dps: int = 30) -> MPF:
     r"""Eq. (17), RF row, as printed (Σ = I, w_i ~ N(0, I/d), σ = x² − 1):
     :math:`1/(1 + \frac{\rho}{1+2\rho}\frac{\mathrm{tr}(\Delta)^2}{2d})`.
 
-    ``mixture`` is a GaussianMixture with Σ = I (checked) or an exact pair (I, Δ); a bare matrix
-    Δ is refused (Σ = I and M1 would go unchecked). See
+    ``mixture`` is a GaussianMixture with Σ = I (checked), an exact pair (I, Δ) or the matrix Δ
+    (read as the mixture (I, Δ); M1, I ± Δ ≻ 0, is checked). See
     :func:`eq17_rf_risk_corrected`: the printed row does not follow from eq. (15).
     """
     dps = check_dps(dps)
@@ -713,7 +717,7 @@ def eq17_rf_risk(mixture: GaussianMixture | tuple, rho: RealLike, *, dps: int = 
     return _round(v, dps)
 
 
-def eq17_rf_risk_corrected(mixture: GaussianMixture | tuple, rho: RealLike, *,
+def eq17_rf_risk_corrected(mixture: GaussianMixture | tuple | ArrayLike, rho: RealLike, *,
                            dps: int = 30) -> MPF:
     r"""Eq. (17)'s RF row as derived from eq. (15) (:func:`derive_eq17_rf`):
     :math:`1/(1 + \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(\Delta)^2}{2d})`.
