@@ -304,3 +304,53 @@ def n_from_rho(rho, d: int) -> int:
         r = as_mpf(check_rho(rho, "n_from_rho"), "ρ")
         N = max(1, int(mpmath.nint(r * d)))
     return check_limit("dimension", N, f"N = round(ρd) for ρ = {rho}, d = {d}")
+
+
+# --------------------------------------------------------------------------------------------
+# SymPy values from user input (never sympify: it evals strings)
+# --------------------------------------------------------------------------------------------
+
+def as_sympy_real(v, name: str, *, variables=None, sign: str | None = None):
+    """A real scalar SymPy expression from user input, without ``sympify`` (which ``eval``-s
+    strings): a string through :func:`lazysym.objects.expressions.parse_expression` (constants
+    only, unless ``variables`` names symbols), a SymPy expression as given, an int or Fraction
+    exactly, an mpf at its precision, any other real as a float (:func:`as_real`).
+
+    Refused: a non-scalar (matrix, boolean, relation), NaN and infinities (``nan``, ``oo``,
+    ``zoo``), an expression SymPy knows is not real, and — with ``sign="positive"`` or
+    ``"nonnegative"`` — one SymPy knows violates that sign (an expression with free symbols is
+    accepted unless its assumptions contradict the sign).
+    """
+    import sympy as sp
+
+    from lazysym.objects.expressions import parse_expression
+
+    check_type(not isinstance(v, (bool, np.bool_, bytes)) and v is not None, name,
+               "a real number, a SymPy expression or an expression string", v)
+    if isinstance(v, str):
+        e = parse_expression(v, dict(variables or {}))
+    elif isinstance(v, sp.Basic):
+        e = v
+    elif isinstance(v, Fraction):
+        e = sp.Rational(v.numerator, v.denominator)
+    elif _is_int(v):
+        check_limit("decimal_exponent", int(abs(int(v)).bit_length() * 0.30103),
+                    f"decimal digits of the integer {name}")
+        e = sp.Integer(int(v))
+    elif isinstance(v, mpmath.mpf):
+        check(bool(mpmath.isfinite(v)), f"{name} must be finite; got {v}", assumption=f"{name} finite")
+        e = sp.Float(v, max(15, mpmath.mp.dps))
+    else:
+        e = sp.Float(as_real(v, name))
+    check_type(isinstance(e, sp.Expr) and not isinstance(e, sp.MatrixExpr) and not e.is_Matrix,
+               name, "a real scalar", v)
+    check(not e.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and e.is_finite is not False,
+          f"{name} must be finite; got {e}", assumption=f"{name} finite")
+    check(e.is_real is not False and e.is_extended_real is not False,
+          f"{name} must be real; got {e}", assumption=f"{name} real")
+    if sign == "positive":
+        check(e.is_positive is not False, f"{name} must be > 0; got {e}", assumption=f"{name} > 0")
+    elif sign == "nonnegative":
+        check(e.is_nonnegative is not False, f"{name} must be ≥ 0; got {e}",
+              assumption=f"{name} ≥ 0")
+    return e

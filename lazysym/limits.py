@@ -48,6 +48,9 @@ class Limits:
     spectrum_atoms: int = 1_000_000
     #: objects an enumeration may list (critical-point families, pairings)
     enumeration: int = 100_000
+    #: rows of a matrix SymPy inverts symbolically (the orthogonal Weingarten matrix of degree n
+    #: has (2n − 1)!! rows: 15 at n = 3, 1.7 s; the paper needs n ≤ 2, 3 rows)
+    symbolic_matrix: int = 105
     #: dimension d or width N of a dense finite-d computation (d×d or N×N matrices)
     dimension: int = 20_000
     #: random samples one Monte Carlo call may draw (the paper's §4 uses 5·10⁵ + 10⁴)

@@ -4,7 +4,8 @@ wrong type, or :class:`ConvergenceError`), whose message names the problem; neve
 hang, a silent wrong number, a cryptic error or the execution of an injected string.
 
 Rows whose function lives in a module this table cannot fix yet are kept out of it and listed,
-with the failing call, in ``tests/test_fuzz.py::PENDING`` (checked to still fail there).
+with the failing call, in ``tests/test_fuzz.py::PENDING`` (checked to still fail there); the
+entries fixed since are rows at the end of the table.
 A row marked ``[new]`` uses an entry point added with this table (``limits``,
 ``check_a1_growth``, ...); the others were run unchanged against the previous version too
 (see the hardening report).
@@ -22,10 +23,21 @@ import sympy as sp
 
 import lazysym as ls
 from lazysym import limits, nn, nt, rf, stats, testing
-from lazysym.compare import gaps, relu_gap
+from lazysym.compare import chizat_bach, gaps, relu_gap
 from lazysym.errors import AssumptionError, ConvergenceError
-from lazysym.nn import landscape, lazy, loss, loss_symbolic, training
-from lazysym.objects import activations, expressions, fixed_point, gaussian, hermite, spectra
+from lazysym.nn import eckart_young, landscape, lazy, loss, loss_symbolic, training
+from lazysym.nn import summary as nn_summary
+from lazysym.nn import symbolic as nn_symbolic
+from lazysym.nt import symbolic as nt_symbolic
+from lazysym.objects import (
+    activations,
+    expressions,
+    fixed_point,
+    gaussian,
+    hermite,
+    hermite_arb,
+    spectra,
+)
 from lazysym.rf import exact as rx
 from lazysym.rf import montecarlo as mc
 
@@ -432,6 +444,107 @@ BAD = [
     ("random_weights: seed 'x'", lambda: testing.random_weights(3, 2, "x"), ["rng must be"]),
     # ---- immutability ---------------------------------------------------------------------------
     ("B is read-only", _assign_B, ["read-only"]),
+    # ---- the former tests/test_fuzz.py PENDING entries, fixed at their source ---------------------
+    ("Theorem 1 (11): bare matrix B", lambda: rf.theorem1_limit(_B, _I3), ["QuadraticTarget"]),
+    ("Corollary 1: bare matrix B", lambda: rf.corollary1_risk(_B, _I3, 1.0), ["QuadraticTarget"]),
+    ("rf.invariants: bare matrix B", lambda: rf.invariants(_B), ["QuadraticTarget"]),
+    ("eq. (17): Δ violating M1", lambda: rf.eq17_rf_risk(2 * np.eye(3), 1.0),
+     ["positive definite"]),
+    ("psi_bounds: ρ < 0", lambda: rf.psi_bounds(-1, 1, 1), ["ρ = N/d", "> 0"]),
+    ("psi_bounds: λ̃ = 0", lambda: rf.psi_bounds(1, 1, 0), ["λ̃", "> 0"]),
+    ("psi_bounds: overflow", lambda: rf.psi_bounds(1e308, 1.0, 1e-300), ["overflow"]),
+    ("psi_bounds: injection", lambda: rf.psi_bounds(INJECT, 1, 1), ["not allowed"]),
+    ("derive_psi_quadratic: injection", lambda: rf.derive_psi_quadratic(INJECT), ["not allowed"]),
+    ("derive_psi_quadratic: λ̃ < 0", lambda: rf.derive_psi_quadratic(-1), ["λ̃", "> 0"]),
+    ("derive_eq11: injection", lambda: rf.derive_eq11(INJECT), ["not allowed"]),
+    ("derive_eq16: injection", lambda: rf.derive_eq16(INJECT), ["not allowed"]),
+    ("derive_eq16: λ₂ = oo", lambda: rf.derive_eq16(sp.oo), ["finite"]),
+    ("Theorem 2 symbolic: injected ratio", lambda: nt.theorem2_risk(sp.Symbol("r", positive=True),
+                                                                    INJECT), ["not allowed"]),
+    ("trace: string entry in an array", lambda: gaussian.trace(np.array([[INJECT]])),
+     ["not allowed"]),
+    ("frobenius2: string entry in an array", lambda: gaussian.frobenius2(np.array([[INJECT]])),
+     ["not allowed"]),
+    ("λ_k of exp(x²/2) (not in L²(γ))", lambda: hermite.hermite_coefficient("exp(x**2/2)", 0),
+     ["A1"]),
+    ("second moment of exp(x²/2)", lambda: hermite.second_moment("exp(x**2/2)"), ["A1"]),
+    ("Hermite polynomial degree 10**9", lambda: hermite.hermite_polynomial(10 ** 9),
+     ["hermite_degree"]),
+    ("hermite_coefficients kmax 10**9", lambda: hermite.hermite_coefficients("relu", 10 ** 9),
+     ["hermite_degree"]),
+    ("parseval kmax 10**9", lambda: hermite.parseval_partial_sums("relu", 10 ** 9),
+     ["hermite_degree"]),
+    ("scaled Hermite kmax 10**9", lambda: hermite.scaled_hermite_coefficients(
+        "relu", [1.0], 10 ** 9), ["hermite_degree"]),
+    ("sgd_staged: 10**9 steps", lambda: training.sgd_staged(
+        _T, _W, 0.0, np.random.default_rng(0), step=1e-3, steps=10 ** 9, batch=2), ["iterations"]),
+    ("sgd_staged: bare matrix", lambda: training.sgd_staged(
+        _B, _W, 0.0, 0, step=1e-3, steps=5, batch=2), ["QuadraticTarget"]),
+    ("sgd_mixture: 10**9 steps", lambda: training.sgd_mixture(
+        _MIX, 2, 0, step=1e-3, steps=10 ** 9, batch=2), ["iterations"]),
+    ("sgd_mixture: decay 0", lambda: training.sgd_mixture(
+        _MIX, 2, 0, step=1e-3, steps=5, batch=2, decay=0), ["decay"]),
+    ("sgd_mixture: steps × batch", lambda: training.sgd_mixture(
+        _MIX, 2, 0, step=1e-3, steps=10 ** 6, batch=10 ** 6), ["samples"]),
+    ("sgd_mixture: seed 'x'", lambda: training.sgd_mixture(
+        _MIX, 2, "x", step=1e-3, steps=5, batch=2), ["rng"]),
+    ("Bayes risk: n = 10**9", lambda: nn.bayes_risk_mixture(_MIX, n=10 ** 9, rng=0), ["samples"]),
+    ("mixture MC: n = 10**9", lambda: nn.mixture_risk_monte_carlo(np.eye(3), 0.0, _MIX,
+                                                                  n=10 ** 9, rng=0), ["samples"]),
+    ("mixture MC: c 'junk'", lambda: nn.mixture_risk_monte_carlo(np.eye(3), "junk", _MIX, n=10,
+                                                                 rng=0), ["c must be"]),
+    ("nn_minimizer: N = 10**6", lambda: nn.nn_minimizer(_T, 10 ** 6), ["dimension"]),
+    ("nn_risk_mixture_numerical: starts", lambda: nn.nn_risk_mixture_numerical(
+        _MIX, 2, rng=0, starts=10 ** 9), ["iterations"]),
+    ("nn_risk_mixture_numerical: starts × max_iter", lambda: nn.nn_risk_mixture_numerical(
+        _MIX, 2, rng=0, starts=10 ** 5, max_iter=10 ** 5), ["starts × max_iter"]),
+    ("mixture_quadratic_risk: c 'junk'", lambda: nn.mixture_quadratic_risk(np.eye(3), "junk",
+                                                                          _MIX), ["c must be"]),
+    ("nn_gradient_descent: target None", lambda: training.nn_gradient_descent(None, 2, 0),
+     ["QuadraticTarget"]),
+    ("mixture GD: bare matrix", lambda: training.mixture_gradient_descent(np.eye(3), 2, 0),
+     ["GaussianMixture"]),
+    ("reduced_flow: times 'junk'", lambda: training.reduced_flow(_T, _W, "junk"), ["times"]),
+    ("reduced_flow: t = 10**9 (N < d)", lambda: training.reduced_flow(
+        _T, np.ones((3, 1)), [0.0, 1e9]), ["composition steps"]),
+    # ---- public callables added by the merged branches -------------------------------------------
+    ("perfect_matchings: m = nan", lambda: nt_symbolic.perfect_matchings(float("nan")),
+     ["integer"]),
+    ("perfect_matchings: m odd", lambda: nt_symbolic.perfect_matchings(3), ["even"]),
+    ("perfect_matchings: m = 40", lambda: nt_symbolic.perfect_matchings(40), ["enumeration"]),
+    ("count_loops: not a matching", lambda: nt_symbolic.count_loops(((0, 1),), ((0, 2),), 4),
+     ["perfect matching"]),
+    ("Weingarten n = 10", lambda: nt_symbolic.weingarten_orthogonal(10), ["symbolic_matrix"]),
+    ("haar_trace_moment: string Tr(B)", lambda: nt_symbolic.haar_trace_moment(
+        ((0, 1),), 1, {1: INJECT}), ["SymPy expression"]),
+    ("one_direction_value: r = 10**9", lambda: nn_symbolic.one_direction_value(10 ** 9),
+     ["symbolic_matrix"]),
+    ("exact_instance: d = 10**6", lambda: eckart_young.exact_instance(10 ** 6, 0),
+     ["symbolic_matrix"]),
+    ("exact_instance: eigenvalue 'junk'", lambda: eckart_young.exact_instance(
+        4, 0, eigenvalues=["junk", 1, 1, 1]), ["junk"]),
+    ("infimum_exact: der None", lambda: eckart_young.infimum_exact(None, (1, 0), 1),
+     ["Derivation"]),
+    ("attained_loss_exact: inst None", lambda: eckart_young.attained_loss_exact(None, 1),
+     ["ExactInstance"]),
+    ("rf_embedding: NaN weight", lambda: nn_summary.rf_embedding([float("nan")], [[1.0]]),
+     ["finite"]),
+    ("nt_feature: a not a vector", lambda: nn_summary.nt_feature(lambda u: u, 1, 2, 3),
+     ["column vector"]),
+    ("eq6_gap_exists: 'junk'", lambda: nn_summary.eq6_gap_exists("junk", 1), ["eigenvalues"]),
+    ("eq13_nn_row: 'junk'", lambda: nn_summary.eq13_nn_row("junk", 1), ["B"]),
+    ("kappa_bound: κ < 0", lambda: chizat_bach.kappa_bound([0.1], -1.0), ["κ"]),
+    ("kappa_bound: 'junk' times", lambda: chizat_bach.kappa_bound("junk", 1.0), ["t_tilde"]),
+    ("sharp_quadratic_map: p = 10**6", lambda: chizat_bach.sharp_quadratic_map(10 ** 6, 2, 0),
+     ["dimension"]),
+    ("Enclosure: bounds 3", lambda: fixed_point.Enclosure(3), ["bounds"]),
+    ("arb λ_k: k = 10**9", lambda: hermite_arb.arb_hermite_coefficient("relu", 10 ** 9),
+     ["hermite_degree"]),
+    ("arb λ_k: k 'junk'", lambda: hermite_arb.arb_hermite_coefficient("relu", "junk"),
+     ["integer"]),
+    ("arb λ_k of exp(x²/2)", lambda: hermite_arb.arb_hermite_coefficient("exp(x**2/2)", 0),
+     ["A1"]),
+    ("arb_to_fractions: 'junk'", lambda: hermite_arb.arb_to_fractions("junk"), ["arb"]),
 ]
 
 

@@ -231,7 +231,8 @@ ERRORS = [
     ("mg model", lambda: rf.theorem4_limit(_T, _I / _d)),
     ("Σ = I", lambda: rf.eq17_rf_risk(GaussianMixture(2 * _I, 0.1 * _I), 1.0)),
     ("Γ ⪰ 0 (a covariance)", lambda: rf.theorem1_limit(_T, np.diag([2.0, -1, 0, 0, 0, 0]))),
-    ("f* ≠ 0", lambda: rf.theorem1_limit(np.zeros((_d, _d)), _I / _d)),
+    ("f* ≠ 0", lambda: rf.theorem1_limit(QuadraticTarget(np.zeros((_d, _d)), b0=0.0),
+                                              _I / _d)),
     ("dps ≥ 1", lambda: rf.theorem1_risk(_T, _I / _d, 1.0, dps=0)),
 ]
 

@@ -51,6 +51,7 @@ from lazysym._ode import dopri
 from lazysym._typing import SeedLike
 from lazysym._validate import as_finite_array, as_generator, as_real, positive_int
 from lazysym.errors import check
+from lazysym.limits import check_limit
 
 __all__ = ["horizon_limit", "kappa_bound", "QuadraticMap", "sharp_quadratic_map",
            "quadratic_map_gap"]
@@ -68,7 +69,14 @@ def kappa_bound(t_tilde: ArrayLike, kappa: float) -> np.ndarray:
     r"""The poster's criterion :math:`\Delta \lesssim \tilde t^2\cdot\kappa_h(w_0)` (the right side,
     constant 1), :math:`\tilde t = t\|Dh(w_0)\|^2`.
     """
-    return np.asarray(t_tilde, dtype=float) ** 2 * as_real(kappa, "kappa")
+    tt = as_finite_array(t_tilde, "t_tilde")
+    kappa = as_real(kappa, "kappa")
+    check(kappa >= 0, f"κ_h(w₀) ≥ 0 (a ratio of norms); got {kappa}", assumption="κ ≥ 0")
+    with np.errstate(over="ignore"):
+        out = tt ** 2 * kappa
+    check(bool(np.all(np.isfinite(out))), "t̃²·κ overflows float64", assumption="finite result",
+          fix="rescale t̃ or κ")
+    return out
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,9 @@ class QuadraticMap:
     y: np.ndarray
 
     def __post_init__(self) -> None:
-        A = as_finite_array(self.A, "A", ndim=2)
-        D = as_finite_array(self.D, "D", ndim=2)
-        y = as_finite_array(self.y, "y", ndim=1)
+        A = as_finite_array(self.A, "A", ndim=2, cap_dims=True)
+        D = as_finite_array(self.D, "D", ndim=2, cap_dims=True)
+        y = as_finite_array(self.y, "y", ndim=1, cap_dims=True)
         check(A.shape == D.shape and y.size == A.shape[0],
               f"A, D must be n×p and y of length n; got {A.shape}, {D.shape}, {y.size}",
               assumption="shapes")
@@ -116,7 +124,7 @@ def sharp_quadratic_map(p: int, n: int, rng: SeedLike) -> QuadraticMap:
     r"""A random :class:`QuadraticMap` on which :math:`\Delta/(\tilde t^2\kappa)\to 1/2` as
     :math:`\tilde t \to 0` (construction in the module docstring); p, n ≥ 2.
     """
-    p, n = positive_int(p, "p"), positive_int(n, "n")
+    p, n = positive_int(p, "p", cap="dimension"), positive_int(n, "n", cap="dimension")
     check(p >= 2 and n >= 2, f"p, n must be ≥ 2; got {p}, {n}", assumption="p, n ≥ 2")
     rng = as_generator(rng)
     U, _ = np.linalg.qr(rng.standard_normal((n, n)))
@@ -147,8 +155,12 @@ def quadratic_map_gap(model: QuadraticMap, alpha: float, t_tilde: ArrayLike, *,
     alpha = as_real(alpha, "alpha")
     check(alpha > 0, f"α must be > 0; got {alpha}", assumption="α > 0")
     tt = as_finite_array(t_tilde, "t_tilde", ndim=1)
-    check(bool(np.all(np.diff(tt) > 0)) and tt[0] > 0, "t_tilde must be increasing and > 0",
-          assumption="times")
+    check(tt.size >= 1 and bool(np.all(np.diff(tt) > 0)) and tt[0] > 0,
+          "t_tilde must be non-empty, increasing and > 0", assumption="times")
+    check_limit("iterations", tt.size, "number of times t_tilde")
+    rtol, atol = as_real(rtol, "rtol"), as_real(atol, "atol")
+    check(rtol > 0 and atol >= 0, f"rtol must be > 0 and atol ≥ 0; got {rtol}, {atol}",
+          assumption="tolerances")
     A, D, y = model.A, model.D, model.y
     p = A.shape[1]
     inv = 1.0 / alpha

@@ -15,9 +15,11 @@ from lazysym._typing import SeedLike
 from lazysym._validate import (
     as_generator,
     as_mixture,
+    as_real,
     as_symmetric,
     positive_int,
 )
+from lazysym.errors import check
 from lazysym.objects.models import GaussianMixture
 from lazysym.stats import MonteCarloEstimate, mean_estimate
 
@@ -48,7 +50,8 @@ def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng: SeedLike,
     Parameters
     ----------
     n:
-        Number of samples (x drawn from the mixture, y marginalised: the estimator is
+        Number of samples, at most ``LIMITS.samples`` (:mod:`lazysym.limits`) (x drawn from
+        the mixture, y marginalised: the estimator is
         :math:`\operatorname{sech}^2(\mathrm{LLR}/2)`, a Rao–Blackwellised version of (y − E[y|x])²).
     rng:
         Seed or numpy Generator.
@@ -60,8 +63,8 @@ def bayes_risk_mixture(mixture: GaussianMixture, *, n: int, rng: SeedLike,
     MonteCarloEstimate
         ``value``, CLT ``stderr`` and ``n``.
     """
-    mixture = as_mixture(mixture)
-    n = positive_int(n, "n")
+    mixture = as_mixture(mixture, "bayes_risk_mixture")
+    n = positive_int(n, "n", cap="samples")
     batch = positive_int(batch, "batch")
     rng = as_generator(rng)
     delta = _whitened_sampler(mixture)
@@ -88,16 +91,20 @@ def mixture_risk_monte_carlo(S: ArrayLike, c: float, mixture: GaussianMixture, *
     (:meth:`GaussianMixture.sample`, no whitening): the independent check of
     :func:`mixture_quadratic_risk`.
     """
-    mixture = as_mixture(mixture)
+    mixture = as_mixture(mixture, "mixture_risk_monte_carlo")
     S = as_symmetric(S, "S")
-    n = positive_int(n, "n")
+    check(S.shape[0] == mixture.d, f"S must be d×d with d = {mixture.d} (the mixture's dimension); "
+          f"got shape {S.shape}", assumption="S shape")
+    c = as_real(c, "c")
+    n = positive_int(n, "n", cap="samples")
+    batch = positive_int(batch, "batch")
     rng = as_generator(rng)
     s1 = s2 = 0.0
     done = 0
     while done < n:
         m = min(batch, n - done)
         X, y = mixture.sample(m, rng)
-        r = (y - np.einsum("ni,ij,nj->n", X, S, X) - float(c)) ** 2
+        r = (y - np.einsum("ni,ij,nj->n", X, S, X) - c) ** 2
         s1 += float(np.sum(r))
         s2 += float(np.sum(r * r))
         done += m

@@ -5,16 +5,16 @@ r"""Theorem 3's value and the NN row of eq. (13), *proved* for all d: a checked 
 Neumann trace inequality proof sketched in :mod:`lazysym.nn.optimum`) is written here as a chain of
 steps, each of which is *checked*, not only stated (:func:`derivation`):
 
-1. :math:`L = 2\|B-WW^\top\|_F^2 + (\operatorname{Tr}(B-WW^\top)+b_0-c)^2` — SymPy: Wick's
-   rule on the definition :math:`E(f_*-\hat f)^2`, symbolic d, N
+1. :math:`L = 2\|B-WW^\top\|_F^2 + (\operatorname{Tr}(B-WW^\top)+b_0-c)^2` — SymPy: Wick's rule
+   on the definition :math:`E(f_*-\hat f)^2`, symbolic d, N
    (:func:`lazysym.nn.loss_symbolic.derive_loss`);
 2. :math:`\min_c` sets the second term to 0 — SymPy identity, symbolic d, N;
-3. :math:`\{WW^\top\} = \{S\succeq 0,\ \operatorname{rank}S\le N\}` — lemma (spectral
-   theorem), cited;
+3. :math:`\{WW^\top\} = \{S\succeq 0,\ \operatorname{rank}S\le N\}` — lemma (spectral theorem),
+   cited;
 4. :math:`\|B-S\|_F^2 = \|B\|_F^2 - 2\langle B,S\rangle + \|S\|_F^2` — SymPy identity (trace
    form), symbolic d;
-5. :math:`\langle B,S\rangle\le\sum_i\lambda_i s_i` — lemma (von Neumann 1937), cited; checked
-   on the exact instances (:func:`exact_instance`);
+5. :math:`\langle B,S\rangle\le\sum_i\lambda_i s_i` — lemma (von Neumann 1937), cited; checked on
+   the exact instances (:func:`exact_instance`);
 6. :math:`\sum_{i\le d}\lambda_i^2 - 2\sum_{i\le k}\lambda_is_i + \sum_{i\le k}s_i^2 =
    \sum_{i\le k}(\lambda_i-s_i)^2 + \sum_{i>k}\lambda_i^2` — SymPy identity of sums, symbolic
    k ≤ d;
@@ -22,7 +22,7 @@ steps, each of which is *checked*, not only stated (:func:`derivation`):
    arithmetic at every instance: :math:`L(W^\star, c^\star)` equals step 6's value exactly;
 8. :math:`\|f_*\|^2 = 2\|B\|_F^2` (centred f*) — SymPy: Wick's rule, symbolic d;
 9. eq. (13): :math:`\inf L/\|f_*\|^2 = 1 - \sum_{i\le k}\lambda_i^2/\|B\|_F^2` — SymPy identity
-   of sums, symbolic k ≤ d;
+   of sums, symbolic k ≤ d.
 
 with :math:`k = N\wedge d` (rank S ≤ N and S is d×d). Steps 3 and 5 are classical theorems
 (cited, with the statement); everything else is decided by SymPy for symbolic d, N, or — for the
@@ -51,8 +51,9 @@ import numpy as np
 import sympy as sp
 
 from lazysym._typing import SeedLike
-from lazysym._validate import as_generator, positive_int
-from lazysym.errors import check
+from lazysym._validate import as_generator, as_real, nonnegative_int, parse_decimal, positive_int
+from lazysym.errors import check, check_type
+from lazysym.limits import check_limit
 from lazysym.nn.loss_symbolic import closed_form_loss, derive_loss, loss_symbols
 from lazysym.objects.gaussian import (
     QuadForm,
@@ -230,18 +231,21 @@ def exact_instance(d: int, rng: SeedLike, *, rank: int | None = None, reflection
 
     Eigenvalues (unless given): squares of dyadic rationals :math:`(j/8)^2`, j uniform in 1..24,
     with ``rank`` of them non-zero (default d); Q is a product of ``reflections`` random
-    Householder reflections times a random signed permutation.
+    Householder reflections times a random signed permutation. d ≤ ``LIMITS.symbolic_matrix``
+    (exact SymPy matrices; :mod:`lazysym.limits`).
     """
-    d = positive_int(d, "d")
+    d = positive_int(d, "d", cap="symbolic_matrix")
     check(d >= 4, f"exact instances need d ≥ 4 (reflections act on four coordinates); got {d}",
           assumption="d ≥ 4")
     rng = as_generator(rng)
     r = d if rank is None else positive_int(rank, "rank")
     check(r <= d, f"rank must be ≤ d = {d}; got {r}", assumption="rank ≤ d")
+    reflections = nonnegative_int(reflections, "reflections", cap="iterations")
+    check_limit("iterations", reflections * d * d, "reflections × d² (exact matrix products)")
     if eigenvalues is None:
         vals = [Fraction(int(j), 8) ** 2 for j in rng.integers(1, 25, size=r)] + [Fraction(0)] * (d - r)
     else:
-        vals = [Fraction(v) for v in eigenvalues]
+        vals = _fractions(eigenvalues, "eigenvalues")
         check(len(vals) == d and all(v >= 0 for v in vals),
               "eigenvalues must be d non-negative numbers", assumption="B ⪰ 0")
     vals = sorted(vals, reverse=True)
@@ -261,7 +265,46 @@ def exact_instance(d: int, rng: SeedLike, *, rank: int | None = None, reflection
     return ExactInstance(tuple(vals), Q, B, B_float)
 
 
+def _fraction(v, name: str) -> Fraction:
+    """A finite real as the exact rational it denotes (int, Fraction, float, SymPy rational, or a
+    decimal string through :func:`lazysym._validate.parse_decimal`; never ``eval``).
+    """
+    check_type(not isinstance(v, (bool, np.bool_)), name, "a real number", v)
+    if isinstance(v, Fraction):
+        return v
+    if isinstance(v, (int, np.integer)):
+        return Fraction(int(v))
+    if isinstance(v, sp.Rational):
+        return Fraction(int(v.p), int(v.q))
+    if isinstance(v, str):
+        return parse_decimal(v, name)
+    return Fraction(as_real(v, name))
+
+
+def _fractions(values, name: str) -> list[Fraction]:
+    """A sequence of finite reals as Fractions, at most ``LIMITS.symbolic_matrix`` of them."""
+    check_type(isinstance(values, (list, tuple, np.ndarray)) and np.ndim(values) == 1, name,
+               "a sequence of real numbers", values)
+    check_limit("symbolic_matrix", len(values), f"length of {name}")
+    return [_fraction(v, f"entry of {name}") for v in values]
+
+
+def _check_instance(inst) -> ExactInstance:
+    check_type(isinstance(inst, ExactInstance), "inst", "an ExactInstance (exact_instance(...))", inst)
+    return inst
+
+
+def _check_derivation(der) -> Derivation:
+    check_type(isinstance(der, Derivation), "der", "a Derivation (derivation())", der)
+    return der
+
+
 def _value(expr: sp.Expr, der: Derivation, eigenvalues: tuple[Fraction, ...], N: int) -> Fraction:
+    vals = _fractions(eigenvalues, "eigenvalues")
+    check(len(vals) >= 1 and all(v >= 0 for v in vals) and vals == sorted(vals, reverse=True),
+          "eigenvalues must be non-negative and in decreasing order (B ⪰ 0, λ₁ ≥ … ≥ λ_d)",
+          assumption="B ⪰ 0")
+    eigenvalues = tuple(vals)
     d = len(eigenvalues)
     k = min(positive_int(N, "N"), d)
     e = expr.subs({der.k: k, der.d: d}).doit()
@@ -275,12 +318,12 @@ def _value(expr: sp.Expr, der: Derivation, eigenvalues: tuple[Fraction, ...], N:
 
 def infimum_exact(der: Derivation, eigenvalues: tuple[Fraction, ...], N: int) -> Fraction:
     r"""The derived :math:`\inf_{W,c}L` at exact (decreasing) eigenvalues, in rationals."""
-    return _value(der.infimum, der, eigenvalues, N)
+    return _value(_check_derivation(der).infimum, der, eigenvalues, N)
 
 
 def eq13_nn_exact(der: Derivation, eigenvalues: tuple[Fraction, ...], N: int) -> Fraction:
     r"""The derived eq. (13) NN row :math:`\inf L/\|f_*\|^2` at exact eigenvalues, in rationals."""
-    return _value(der.eq13_nn, der, eigenvalues, N)
+    return _value(_check_derivation(der).eq13_nn, der, eigenvalues, N)
 
 
 def attained_loss_exact(inst: ExactInstance, N: int) -> Fraction:
@@ -288,7 +331,7 @@ def attained_loss_exact(inst: ExactInstance, N: int) -> Fraction:
     N\wedge d}` (zero columns beyond), :math:`c^\star = b_0 + \operatorname{Tr}(B - W^\star W^{\star\top})`
     — the loss actually reached at a point (step 7), evaluated from the closed form of step 1.
     """
-    d = inst.d
+    d = _check_instance(inst).d
     k = min(positive_int(N, "N"), d)
     cols = []
     for j in range(k):
@@ -306,7 +349,12 @@ def von_neumann_holds(inst: ExactInstance, S: sp.Matrix, s_eigs: list[Fraction])
     r"""Step 5 at an instance, exactly: :math:`\operatorname{Tr}(BS)\le\sum_i\lambda_i s_i` for a
     rational S with known (exact) eigenvalues ``s_eigs``.
     """
+    inst = _check_instance(inst)
+    check_type(isinstance(S, sp.MatrixBase), "S", "a SymPy matrix", S)
+    check(S.shape == (inst.d, inst.d) and all(isinstance(x, sp.Rational) for x in S),
+          f"S must be a {inst.d}×{inst.d} rational SymPy matrix; got shape {S.shape}",
+          assumption="S rational d×d")
     lhs = (inst.B * S).trace()
-    s = sorted(s_eigs, reverse=True) + [Fraction(0)] * inst.d
+    s = sorted(_fractions(s_eigs, "s_eigs"), reverse=True) + [Fraction(0)] * inst.d
     rhs = sum(a * b for a, b in zip(inst.eigenvalues, s))
     return bool(Fraction(int(lhs.p), int(lhs.q)) <= rhs)

@@ -75,11 +75,13 @@ from lazysym._typing import SeedLike
 from lazysym._validate import (
     as_generator,
     as_mixture,
+    as_real,
     as_symmetric,
     as_target,
     positive_int,
 )
 from lazysym.errors import ConvergenceError, check
+from lazysym.limits import check_limit
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 __all__ = ['nn_risk_quadratic', 'nn_minimizer', 'mixture_quadratic_risk', 'nn_risk_mixture',
@@ -141,13 +143,15 @@ def nn_minimizer(target: QuadraticTarget, N: int) -> tuple[np.ndarray, float]:
     :math:`c = b_0 + \operatorname{Tr}(B - WW^\top)`. ``population_loss(W, c, target)`` equals
     :func:`nn_risk_quadratic` up to round-off.
 
+    N is at most ``LIMITS.dimension`` (:mod:`lazysym.limits`): W is a dense d×N array.
+
     Returns
     -------
     (W, c):
         W ∈ R^{d×N} (neurons as columns), c a float.
     """
-    target = as_target(target)
-    N = positive_int(N, "N")
+    target = as_target(target, "nn_minimizer")
+    N = positive_int(N, "N", cap="dimension")
     ev, V = np.linalg.eigh(target.B)
     ev, V = ev[::-1], V[:, ::-1]
     d = target.d
@@ -165,9 +169,11 @@ def mixture_quadratic_risk(S: ArrayLike, c: float | None, mixture: GaussianMixtu
                + 2\operatorname{Tr}(S\Sigma S\Sigma) + 2\operatorname{Tr}(S\Delta S\Delta)
 
     (x | y ~ N(0, Σ − yΔ); the conditional mean of ⟨x,Sx⟩ is Tr SΣ − y Tr SΔ and its variance
-    2Tr(S C_y S C_y), C_y = Σ − yΔ). ``c=None`` uses the optimal offset c = −Tr SΣ.
+    2Tr(S C_y S C_y), C_y = Σ − yΔ). ``c=None`` uses the optimal offset c = −Tr SΣ; otherwise
+    c is a finite real.
     """
-    mixture = as_mixture(mixture)
+    c = None if c is None else as_real(c, "c")
+    mixture = as_mixture(mixture, "mixture_quadratic_risk")
     S = as_symmetric(S, "S")
     check(S.shape == mixture.Sigma.shape, f"S must be d×d with d = {mixture.d}; got {S.shape}",
           assumption="S shape")
@@ -177,7 +183,7 @@ def mixture_quadratic_risk(S: ArrayLike, c: float | None, mixture: GaussianMixtu
     if c is None:
         c = -mean_off
     SS, SD = S @ Sig, S @ D
-    return ((1.0 + tau) ** 2 + (mean_off + float(c)) ** 2
+    return ((1.0 + tau) ** 2 + (mean_off + c) ** 2
             + 2.0 * float(np.sum(SS * SS.T)) + 2.0 * float(np.sum(SD * SD.T)))
 
 
@@ -236,14 +242,20 @@ def nn_risk_mixture_numerical(mixture: GaussianMixture, N: int, *, rng: SeedLike
     in the original coordinates for any Σ, Δ (commuting or not): it is the check of
     :func:`nn_risk_mixture`'s proof.
 
+    ``starts × max_iter`` is at most ``LIMITS.iterations`` (:mod:`lazysym.limits`).
+
     Raises
     ------
     ConvergenceError
         If no start reaches a step ‖S_{k+1} − S_k‖_F ≤ ``tol`` within ``max_iter`` iterations.
     """
-    mixture = as_mixture(mixture)
+    mixture = as_mixture(mixture, "nn_risk_mixture_numerical")
     N = positive_int(N, "N")
-    starts = positive_int(starts, "starts")
+    starts = positive_int(starts, "starts", cap="iterations")
+    max_iter = positive_int(max_iter, "max_iter", cap="iterations")
+    check_limit("iterations", starts * max_iter, "starts × max_iter (projected-gradient steps)")
+    tol = as_real(tol, "tol")
+    check(tol >= 0, f"tol must be ≥ 0; got {tol}", assumption="tol ≥ 0")
     rng = as_generator(rng)
     Sig, D = mixture.Sigma, mixture.Delta
     d = mixture.d

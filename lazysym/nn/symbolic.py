@@ -24,6 +24,8 @@ from typing import Any
 
 import sympy as sp
 
+from lazysym._validate import positive_int
+
 __all__ = ["one_direction_value", "theorem6_error_chain"]
 
 
@@ -33,7 +35,9 @@ def one_direction_value(r: int) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
 
     Returns ``(value, gammas)``; the value simplifies to
     :math:`2/(2 + \sum_k\gamma_k^2/(1+\gamma_k^2))` (checked by :func:`theorem6_error_chain`).
+    r ≥ 1 is at most ``LIMITS.symbolic_matrix`` (an r×r linear system solved symbolically).
     """
+    r = positive_int(r, "r (directions)", cap="symbolic_matrix")
     gs = sp.symbols(f"gamma1:{r + 1}", real=True)
     ms = sp.symbols(f"m1:{r + 1}", real=True)
     obj = (1 + sum(m * g for m, g in zip(ms, gs))) ** 2 + 2 * sum(m ** 2 * (1 + g ** 2)

@@ -41,6 +41,7 @@ from lazysym._typing import SeedLike
 from lazysym._validate import (
     as_finite_array,
     as_generator,
+    as_mixture,
     as_real,
     as_target,
     as_weights,
@@ -380,9 +381,13 @@ def nn_gradient_descent(target: QuadraticTarget, N: int, rng: SeedLike, *, iters
     WᵀW): O(N²) instead of an SVD per step. Stops when the relative decrease of L over 100
     steps falls below ``rtol``; the closed-form flow :func:`nn_reduced_flow` is the fast path.
     """
+    target = as_target(target, "nn_gradient_descent")
+    iters = positive_int(iters, "iters", cap="iterations")
+    rtol = as_real(rtol, "rtol")
+    check(rtol >= 0, f"rtol must be ≥ 0; got {rtol}", assumption="rtol ≥ 0")
     lam, V = np.linalg.eigh(target.B)
     d = target.d
-    W, _ = random_init(d, N, rng, scale=scale)
+    W, _ = random_init(d, N, rng, scale=scale)     # validates N (≤ LIMITS.dimension), rng, scale
     lmax = float(max(lam.max(), 0.0))
     prev = None
     it = 0
@@ -437,7 +442,8 @@ def reduced_flow(target: QuadraticTarget, W0: ArrayLike, times: ArrayLike) -> li
     target : QuadraticTarget with B ⪰ 0 (Theorem 3's assumption; checked).
     W0 : d×N initialisation (N ≥ d needs W0 of full row rank, true almost surely for the
         absolutely continuous initialisations of Theorem 3).
-    times : increasing times t ≥ 0.
+    times : increasing times t ≥ 0 (for N < d, at most ``LIMITS.iterations`` composition steps
+        of length Δt up to the last time).
 
     Returns
     -------
@@ -451,8 +457,9 @@ def reduced_flow(target: QuadraticTarget, W0: ArrayLike, times: ArrayLike) -> li
     d = target.d
     W0 = as_weights(W0, d, "W0")
     N = W0.shape[1]
-    ts = np.asarray(times, dtype=float).ravel()
-    check(bool(ts.size >= 1 and np.all(np.isfinite(ts)) and ts[0] >= 0
+    ts = as_finite_array(times, "times").ravel()
+    check_limit("iterations", ts.size, "number of times")
+    check(bool(ts.size >= 1 and ts[0] >= 0
                and np.all(np.diff(ts) > 0)),
           "times must be increasing and ≥ 0", assumption="times")
     lam, U = np.linalg.eigh(target.B)
@@ -480,6 +487,8 @@ def reduced_flow(target: QuadraticTarget, W0: ArrayLike, times: ArrayLike) -> li
         return out
     span = float(lam[-1] - lam[0])
     dt_max = 40.0 / (16.0 * span) if span > 0 else math.inf
+    check_limit("iterations", math.ceil(float(ts[-1]) / dt_max) if span > 0 else ts.size,
+                f"composition steps t_max/Δt (Δt = {dt_max:.3g}, t_max = {float(ts[-1]):.3g})")
     F, now = Wt.copy(), 0.0
     for t in ts:
         while now < t:
@@ -582,12 +591,12 @@ def mixture_gradient_descent(mix: GaussianMixture, N: int, rng: SeedLike, *,
     ConvergenceError
         If the stopping rule does not hold within ``max_iter`` iterations.
     """
-    mix_ = mix
-    check(isinstance(mix_, GaussianMixture),
-          f"mix must be a GaussianMixture; got {type(mix_).__name__}", assumption="mg model")
-    N = positive_int(N, "N")
-    max_iter = positive_int(max_iter, "max_iter")
-    window = positive_int(window, "window")
+    mix_ = as_mixture(mix, "mixture_gradient_descent")
+    N = positive_int(N, "N", cap="dimension")
+    max_iter = positive_int(max_iter, "max_iter", cap="iterations")
+    window = positive_int(window, "window", cap="iterations")
+    rtol = as_real(rtol, "rtol")
+    check(rtol >= 0, f"rtol must be ≥ 0; got {rtol}", assumption="rtol ≥ 0")
     scale = as_real(scale, "scale")
     check(scale > 0, f"scale must be > 0; got {scale}", assumption="absolutely continuous init")
     rng = as_generator(rng)
@@ -641,6 +650,21 @@ def mixture_gradient_descent(mix: GaussianMixture, N: int, rng: SeedLike, *,
     return mixture_quadratic_risk((Wx * a) @ Wx.T, None, mix_), it
 
 
+def _schedule(steps, batch, stages, record, decay) -> tuple[int, int, int, int, float]:
+    """The step schedule of :func:`sgd_mixture` / :func:`sgd_staged`, validated: ``steps`` and
+    ``stages``, ``record`` ≤ ``LIMITS.iterations``, ``batch`` and the samples steps × batch ≤
+    ``LIMITS.samples``, ``decay`` a finite real > 0.
+    """
+    steps = positive_int(steps, "steps", cap="iterations")
+    batch = positive_int(batch, "batch", cap="samples")
+    check_limit("samples", steps * batch, "samples steps × batch")
+    stages = positive_int(stages, "stages", cap="iterations")
+    record = positive_int(record, "record", cap="iterations")
+    decay = as_real(decay, "decay")
+    check(decay > 0, f"the step decay must be > 0; got {decay}", assumption="decay > 0")
+    return steps, batch, stages, record, decay
+
+
 def _stage_steps(steps: int, stages: int):
     base = [steps // stages] * stages
     base[-1] += steps - sum(base)
@@ -680,20 +704,24 @@ def sgd_mixture(mix: GaussianMixture, N: int, rng: SeedLike, *, step: float,
     (:func:`lazysym.nn.mixture_quadratic_risk` of S = W diag(a) Wᵀ) at ~``record`` log-spaced
     steps. Returns (samples, risks), samples = steps × batch.
 
+    Caps (:mod:`lazysym.limits`): N ≤ ``LIMITS.dimension``; steps, stages, record ≤
+    ``LIMITS.iterations``; steps × batch ≤ ``LIMITS.samples``.
+
     Raises
     ------
+    AssumptionError
+        A bad argument (rng must be a seed or a Generator, :func:`lazysym._validate.as_generator`).
     ConvergenceError
         If the iterates blow up (non-finite, or |c| > 10⁶): the step is too large.
     """
-    check(isinstance(mix, GaussianMixture),
-          f"mix must be a GaussianMixture; got {type(mix).__name__}", assumption="mg model")
-    N = positive_int(N, "N")
-    steps = positive_int(steps, "steps")
-    batch = positive_int(batch, "batch")
-    stages = positive_int(stages, "stages")
-    record = positive_int(record, "record")
+    mix = as_mixture(mix, "sgd_mixture")
+    N = positive_int(N, "N", cap="dimension")
+    steps, batch, stages, record, decay = _schedule(steps, batch, stages, record, decay)
     step = as_real(step, "step")
     check(step > 0, f"the SGD step ε must be > 0; got {step}", assumption="ε > 0")
+    init_scale = as_real(init_scale, "init_scale")
+    check(init_scale > 0, f"init_scale must be > 0; got {init_scale}",
+          assumption="absolutely continuous init")
     rng = as_generator(rng)
     d = mix.d
     W = rng.standard_normal((d, N)) * (init_scale / math.sqrt(d))
@@ -736,10 +764,16 @@ def sgd_staged(target: QuadraticTarget, W0: ArrayLike, c0: float, rng: SeedLike,
     (``stages=1``: the constant step of §4; one pass: the same Generator continues, so every
     sample is fresh), run in segments between ~``record`` log-spaced checkpoints where the exact
     L is recorded. Returns (samples, raw risks), samples = steps × batch.
+
+    Caps (:mod:`lazysym.limits`): steps, stages, record ≤ ``LIMITS.iterations``; steps × batch
+    ≤ ``LIMITS.samples``.
     """
-    steps = positive_int(steps, "steps")
-    stages = positive_int(stages, "stages")
-    record = positive_int(record, "record")
+    target = as_target(target, "sgd_staged")
+    W0 = as_weights(W0, target.d, "W0")
+    c0 = as_real(c0, "c0")
+    steps, batch, stages, record, decay = _schedule(steps, batch, stages, record, decay)
+    step = as_real(step, "step")
+    check(step > 0, f"the SGD step ε must be > 0; got {step}", assumption="ε > 0")
     rng = as_generator(rng)
     bounds = np.cumsum([0] + _stage_steps(steps, stages))
     marks = _log_marks(steps, record, bounds[1:])

@@ -32,6 +32,7 @@ from lazysym._validate import (
     as_mixture,
     as_mpf,
     as_symmetric,
+    as_sympy_real,
     as_weights,
     check_dps,
     check_rho,
@@ -59,11 +60,16 @@ def _is_symbolic(*xs: Any) -> bool:
 
 
 def _symbolic(body: Callable[..., Any], rho: Any, *others: Any, with_min: bool = False) -> Any:
+    """``body`` on SymPy arguments, built by :func:`lazysym._validate.as_sympy_real` (a string is
+    parsed by the whitelist parser, never ``sympify``-ed; ρ must not be known ≤ 0, the ratio
+    not known < 0).
+    """
     import sympy as sp
-    rho = sp.sympify(rho)
+    rho = as_sympy_real(rho, "ρ", sign="positive")
     p = sp.Max(1 - rho, 0)
     extra = (sp.Min(rho, 1),) if with_min else ()
-    return body(p, rho, *[sp.sympify(o) for o in others], *extra)
+    return body(p, rho, *[as_sympy_real(o, "Tr(B)²/(d‖B‖²_F)", sign="nonnegative")
+                          for o in others], *extra)
 
 
 def _numeric(body: Callable[..., Any], rho: RealLike, *others: RealLike, dps: int,

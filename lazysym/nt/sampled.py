@@ -26,8 +26,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lazysym._typing import SeedLike
-from lazysym._validate import as_generator, as_real, positive_int
-from lazysym.errors import ConvergenceError, check
+from lazysym._validate import as_generator, as_real, as_weights, nonnegative_int, positive_int
+from lazysym.errors import ConvergenceError, check, check_type
+from lazysym.limits import check_limit
 from lazysym.nn.optimum import mixture_quadratic_risk
 from lazysym.nt.exact import span_projection
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
@@ -43,7 +44,11 @@ class NTFeatures:
     """
 
     def __init__(self, W: ArrayLike) -> None:
-        U, r = span_projection(W)
+        Wa = as_weights(W)
+        with np.errstate(over="ignore"):
+            check(bool(np.isfinite(np.sum(Wa * Wa))), "W has entries too large for float64 "
+                  "arithmetic (‖W‖²_F overflows)", assumption="W finite", fix="rescale W")
+        U, r = span_projection(Wa)
         self.U, self.r, self.d = U, r, U.shape[0]
         self.iu = np.triu_indices(r, 1)
         self.p = r + len(self.iu[0]) + r * (self.d - r) + 1
@@ -106,6 +111,13 @@ class NTFeatures:
         return self.U @ St @ self.U.T, c
 
 
+def _as_model(model, context: str) -> QuadraticTarget | GaussianMixture:
+    """A QuadraticTarget (qf) or a GaussianMixture (mg); anything else is an InputTypeError."""
+    check_type(isinstance(model, (QuadraticTarget, GaussianMixture)), "model",
+               f"a lazysym.QuadraticTarget or GaussianMixture ({context})", model)
+    return model
+
+
 def sample_model(model: QuadraticTarget | GaussianMixture, n: int,
                  rng: SeedLike) -> tuple[np.ndarray, np.ndarray]:
     r"""N i.i.d. pairs (x, y) of the model, ``(X (n×d), y (n,))``.
@@ -114,8 +126,11 @@ def sample_model(model: QuadraticTarget | GaussianMixture, n: int,
     diagonal Σ and Δ, as in §4) it avoids the d×d factor: qf
     :math:`y = b_0 + \sum_a B_{aa}x_a^2`, mg :math:`x = \sqrt{\operatorname{diag}(\Sigma - y\Delta)}
     \circ z` — O(nd) instead of O(nd²). Other models fall back to ``model.sample``.
+    n × d is at most ``LIMITS.samples`` (:mod:`lazysym.limits`).
     """
-    n = positive_int(n, "n")
+    model = _as_model(model, "sample_model")
+    n = positive_int(n, "n (samples)", cap="samples")
+    check_limit("samples", n * model.d, f"normal draws n × d = {n} × {model.d}")
     rng = as_generator(rng)
     if isinstance(model, QuadraticTarget):
         Bd = np.diag(model.B)
@@ -233,12 +248,21 @@ def nt_least_squares(W: ArrayLike, model: QuadraticTarget | GaussianMixture, ns:
     -------
     (risks, p) : array of raw risks (one per n) and the dimension p of the class.
     """
-    ns = [int(n) for n in ns]
-    check(len(ns) > 0 and all(n >= 1 for n in ns) and ns == sorted(ns),
-          f"ns must be increasing positive; got {ns}", assumption="sample sizes")
+    model = _as_model(model, "nt_least_squares")
+    check_type(isinstance(ns, (list, tuple, range, np.ndarray)) and np.ndim(ns) == 1, "ns",
+               "a sequence of sample sizes", ns)
+    sizes = list(ns)
+    check_limit("iterations", len(sizes), "number of sample sizes ns")
+    ns = [positive_int(int(n) if isinstance(n, np.integer) else n, "n in ns", cap="samples")
+          for n in sizes]
+    check(len(ns) > 0 and ns == sorted(ns),
+          f"ns must be increasing positive; got {ns!r:.80}", assumption="sample sizes")
+    dense_max_p = nonnegative_int(dense_max_p, "dense_max_p", cap="dimension")
+    check_type(info is None or isinstance(info, NTLeastSquares), "info",
+               "an NTLeastSquares or None", info)
     tol = as_real(tol, "tol")
     check(0 < tol < 1, f"tol must be in (0, 1); got {tol}", assumption="tolerance")
-    maxiter = positive_int(maxiter, "maxiter")
+    maxiter = positive_int(maxiter, "maxiter", cap="iterations")
     chunk = positive_int(chunk, "chunk")
     rng = as_generator(rng)
     feats = NTFeatures(W)

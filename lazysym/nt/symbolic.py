@@ -51,6 +51,10 @@ from typing import Any
 
 import sympy as sp
 
+from lazysym._validate import nonnegative_int, positive_int
+from lazysym.errors import check, check_type
+from lazysym.limits import LIMITS, check_limit
+
 __all__ = ["perfect_matchings", "count_loops", "weingarten_orthogonal", "haar_trace_moment",
            "haar_projection_moments_symbolic", "nt_expected_risk_symbolic", "theorem2_limit_chain",
            "SYMBOLS"]
@@ -71,10 +75,53 @@ SYMBOLS: dict[str, Any] = {
 Matching = tuple[tuple[int, int], ...]
 
 
+def _n_matchings(m: int, stop: int | None = None) -> int:
+    """(m − 1)!! = the number of perfect matchings of m points (m even); with ``stop``, the
+    first partial product above ``stop`` (enough to refuse a size, without building a huge
+    number).
+    """
+    out = 1
+    for j in range(m - 1, 0, -2):
+        out *= j
+        if stop is not None and out > stop:
+            return out
+    return out
+
+
+def _check_points(m, name: str = "m") -> int:
+    """m, an even integer ≥ 0 whose (m − 1)!! matchings stay within ``LIMITS.enumeration``."""
+    m = nonnegative_int(m, name)
+    check(m % 2 == 0, f"perfect matchings need an even number of points; got {name} = {m}",
+          assumption=f"{name} even")
+    check_limit("enumeration", m, f"{name} (points to match; (m − 1)!! matchings)")
+    check_limit("enumeration", _n_matchings(m, LIMITS.enumeration),
+                f"number of perfect matchings (m − 1)!! of m = {m}")
+    return m
+
+
+def _as_matching(a, m: int, name: str) -> Matching:
+    """``a`` as a perfect matching of ``range(m)``: pairs of distinct integers covering each point
+    exactly once.
+    """
+    check_type(isinstance(a, (tuple, list)), name, "a perfect matching (a tuple of pairs (i, j))", a)
+    pairs = []
+    for e in a:
+        check_type(isinstance(e, (tuple, list)) and len(e) == 2
+                   and all(isinstance(v, int) and not isinstance(v, bool) for v in e),
+                   name, "a perfect matching (a tuple of integer pairs (i, j))", a)
+        pairs.append((int(e[0]), int(e[1])))
+    pts = sorted(v for e in pairs for v in e)
+    check(pts == list(range(m)), f"{name} must be a perfect matching of range({m}) (each point in "
+          f"exactly one pair); got {a!r:.80}", assumption=f"{name} a perfect matching")
+    return tuple(pairs)
+
+
 def perfect_matchings(m: int) -> list[Matching]:
-    """All perfect matchings of ``range(m)`` (m even), each a sorted tuple of pairs."""
-    if m % 2:
-        raise ValueError(f"perfect matchings need an even number of points; got {m}")
+    """All perfect matchings of ``range(m)`` (m even), each a sorted tuple of pairs.
+
+    There are (m − 1)!! of them: at most ``LIMITS.enumeration`` (:mod:`lazysym.limits`).
+    """
+    m = _check_points(m)
 
     def rec(pts: tuple[int, ...]) -> list[Matching]:
         if not pts:
@@ -96,7 +143,17 @@ def count_loops(a: Matching, b: Matching, m: int, weighted: frozenset[int] | Non
     Returns, per cycle, the number of edges of ``a`` on it (every cycle alternates a- and
     b-edges, so this is half its length). ``weighted`` (indices into ``a``) restricts the count to
     those a-edges: the cycles are the same, the returned numbers count only the marked edges.
+    ``a`` and ``b`` must be perfect matchings of ``range(m)`` (checked).
     """
+    m = nonnegative_int(m, "m")
+    check(m % 2 == 0, f"perfect matchings need an even number of points; got m = {m}",
+          assumption="m even")
+    check_limit("enumeration", m, "m (points of the matchings)")
+    a, b = _as_matching(a, m, "a"), _as_matching(b, m, "b")
+    if weighted is not None:
+        check_type(isinstance(weighted, (set, frozenset))
+                   and all(isinstance(i, int) and not isinstance(i, bool) for i in weighted),
+                   "weighted", "a set of edge indices into a, or None", weighted)
     pa, pb = {}, {}
     for idx, (x, y) in enumerate(a):
         pa[x], pa[y] = (y, idx), (x, idx)
@@ -121,14 +178,28 @@ def count_loops(a: Matching, b: Matching, m: int, weighted: frozenset[int] | Non
     return out
 
 
-@functools.lru_cache(maxsize=8)
+def _check_degree(n) -> int:
+    """N ≥ 1 with the (2n − 1)!! × (2n − 1)!! Weingarten matrix within ``LIMITS.symbolic_matrix``."""
+    n = positive_int(n, "n (degree of the trace polynomial)")
+    check_limit("symbolic_matrix", n, "n (degree): the Weingarten matrix has (2n − 1)!! rows")
+    check_limit("symbolic_matrix", _n_matchings(2 * n, LIMITS.symbolic_matrix),
+                f"size (2n − 1)!! of the Weingarten matrix for n = {n}")
+    return n
+
+
 def weingarten_orthogonal(n: int) -> tuple[list[Matching], sp.Matrix]:
     r"""The orthogonal Weingarten matrix for 2n entries, symbolic in d.
 
     Returns ``(matchings, Wg)`` with ``Wg = G⁻¹``, :math:`G_{pq} = d^{\#\mathrm{loops}(p\cup q)}`
     (exact rational functions of the symbol ``SYMBOLS["d"]``; valid for d ≥ n, where G is
-    invertible).
+    invertible). G is (2n − 1)!! × (2n − 1)!!, inverted symbolically: its size is capped by
+    ``LIMITS.symbolic_matrix`` (:mod:`lazysym.limits`).
     """
+    return _weingarten(_check_degree(n))
+
+
+@functools.lru_cache(maxsize=8)
+def _weingarten(n: int) -> tuple[list[Matching], sp.Matrix]:
     d = SYMBOLS["d"]
     M = perfect_matchings(2 * n)
     G = sp.Matrix(len(M), len(M), lambda i, j: d ** len(count_loops(M[i], M[j], 2 * n)))
@@ -143,10 +214,20 @@ def haar_trace_moment(row_edges: Matching, n: int, trace_of_power: dict[int, Any
     the perfect matching of the 2n row positions made by the matrices B between the P's (e.g.
     Tr(PBPB): ((1, 2), (3, 0)); Tr(PB)²: ((0, 1), (2, 3))). ``trace_of_power[m]`` is the symbol
     for Tr(B^m). The column graph is the matching ((0, 1), (2, 3), …) carrying D, and
-    Tr(D^m) = k for m ≥ 1.
+    Tr(D^m) = k for m ≥ 1. ``trace_of_power`` must map every m = 1…n to a SymPy expression
+    (never a string: nothing is ``sympify``-ed).
     """
+    n = _check_degree(n)
+    row_edges = _as_matching(row_edges, 2 * n, "row_edges")
+    check_type(isinstance(trace_of_power, dict), "trace_of_power",
+               "a dict {m: SymPy expression for Tr(B^m)}", trace_of_power)
+    for m in range(1, n + 1):
+        check(m in trace_of_power, f"trace_of_power needs Tr(B^{m}) (key {m}) for degree n = {n}",
+              assumption="trace_of_power keys")
+        check_type(isinstance(trace_of_power[m], sp.Expr), f"trace_of_power[{m}]",
+                   "a SymPy expression", trace_of_power[m])
     d, k = SYMBOLS["d"], SYMBOLS["k"]
-    M, Wg = weingarten_orthogonal(n)
+    M, Wg = _weingarten(n)
     col_edges = tuple((2 * t, 2 * t + 1) for t in range(n))
     total = sp.Integer(0)
     for i, p in enumerate(M):
@@ -195,6 +276,7 @@ def nt_expected_risk_symbolic(*, offset: bool = True) -> sp.Expr:
     2a²/(rank W + 2), a = −Tr(PB), of :mod:`lazysym.nt.exact`, rank W = N a.s.). For N ≥ d the
     values are 0 and rd/(d + 2) (P⊥ = 0, P = I): :func:`theorem2_limit_chain` handles that piece.
     """
+    check_type(isinstance(offset, bool), "offset", "a bool", offset)
     d, k, N, r = SYMBOLS["d"], SYMBOLS["k"], SYMBOLS["N"], SYMBOLS["r"]
     mo = haar_projection_moments_symbolic()
     perp = (mo["alpha"] * r * d + mo["beta"]).subs(k, d - N)

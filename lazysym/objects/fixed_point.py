@@ -71,7 +71,7 @@ import numpy as np
 
 from lazysym._typing import MPF, RealLike
 from lazysym._validate import check_dps
-from lazysym.errors import ConvergenceError, check
+from lazysym.errors import ConvergenceError, check, check_type
 from lazysym.objects.spectra import Atoms, Density, Spectrum, _exact, _to_mpf
 
 __all__ = ["Enclosure", "PsiResult", "solve_psi", "psi_residual", "psi_bracket"]
@@ -99,6 +99,13 @@ class Enclosure:
     rigorous: bool = True
     reason: str = ""
 
+    def __post_init__(self) -> None:
+        check_type(callable(self.bounds), "bounds", "a function bits ↦ (lo, hi) of Fractions",
+                   self.bounds)
+        check_type(isinstance(self.name, str), "name", "a string", self.name)
+        check_type(isinstance(self.rigorous, bool), "rigorous", "a bool", self.rigorous)
+        check_type(isinstance(self.reason, str), "reason", "a string", self.reason)
+
     def __float__(self) -> float:
         lo, hi = self.bounds(60)
         return float((lo + hi) / 2)
@@ -116,7 +123,7 @@ class _Param:
         if isinstance(x, Enclosure):
             self.kind = "enclosure"
             self.rigorous, self.reason = x.rigorous, x.reason
-            lo, hi = x.bounds(64)
+            lo, hi = _enclosure_bounds(x, 64, name)
             check(lo <= hi, f"{name}: empty enclosure", assumption=assumption)
         elif isinstance(x, mpmath.ctx_mp_python._constant):
             self.kind = "mpmath-constant"
@@ -139,7 +146,7 @@ class _Param:
         if bits in self._cache:
             return self._cache[bits]
         if self.kind == "enclosure":
-            out = self._x.bounds(bits)
+            out = _enclosure_bounds(self._x, bits, self.name)
             self._cache[bits] = out
             return out
         if self.kind == "sympy":
@@ -160,6 +167,17 @@ class _Param:
         """The midpoint of :meth:`bounds` at ``bits`` bits (x itself if exact)."""
         lo, hi = self.bounds(bits)
         return (lo + hi) / 2
+
+
+def _enclosure_bounds(e: Enclosure, bits: int, name: str) -> tuple[Fraction, Fraction]:
+    """``e.bounds(bits)``, checked: a pair of Fractions lo ≤ hi."""
+    out = e.bounds(bits)
+    check_type(isinstance(out, tuple) and len(out) == 2
+               and all(isinstance(v, Fraction) for v in out),
+               f"{name}: Enclosure.bounds({bits})", "a pair (lo, hi) of Fractions", out)
+    check(out[0] <= out[1], f"{name}: empty enclosure [{float(out[0])}, {float(out[1])}]",
+          assumption=f"{name} enclosure")
+    return out
 
 
 def _sympy_exact(x) -> bool:

@@ -279,7 +279,11 @@ def trace(M: MatrixExpr | MatrixBase | np.ndarray) -> sp.Expr:
     sum of canonical :class:`Tr` atoms (Tr(I_d) = d).
     """
     if isinstance(M, (MatrixBase, np.ndarray)):
-        return sp.Matrix(M).trace()
+        # entry by entry, never sp.Matrix(array): it would sympify (eval) a string entry
+        E = _explicit_matrix(M, "M")
+        check(E.shape[0] == E.shape[1], f"trace of a non-square matrix {E.shape}",
+              assumption="square matrix")
+        return E.trace()
     M = _as_matrix_expr(M)
     check(sp.simplify(M.shape[0] - M.shape[1]) == 0, f"trace of a non-square matrix {M.shape}",
           assumption="square matrix")
@@ -289,7 +293,7 @@ def trace(M: MatrixExpr | MatrixBase | np.ndarray) -> sp.Expr:
 def frobenius2(M: MatrixExpr | MatrixBase | np.ndarray) -> sp.Expr:
     r""":math:`\|M\|_F^2 = \operatorname{Tr}(M M^\top)`, explicit or in trace form."""
     if isinstance(M, (MatrixBase, np.ndarray)):
-        M = sp.Matrix(M)
+        M = _explicit_matrix(M, "M")   # never sp.Matrix(array): it would eval a string entry
         return sp.expand(sum(x * x for x in M))
     M = _as_matrix_expr(M)
     return trace(M * M.T)

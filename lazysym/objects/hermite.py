@@ -31,7 +31,6 @@ Three ways to evaluate them:
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 from functools import lru_cache, partial
 
@@ -41,9 +40,9 @@ import sympy as sp
 from numpy.typing import ArrayLike
 
 from lazysym._typing import MPF
-from lazysym._validate import as_finite_array, check_dps
-from lazysym.errors import AssumptionError, ConvergenceError, check
-from lazysym.objects.activations import Activation, ActivationLike, activation, x
+from lazysym._validate import as_finite_array, check_dps, nonnegative_int
+from lazysym.errors import AssumptionError, ConvergenceError, check_type
+from lazysym.objects.activations import Activation, ActivationLike, activation, check_a1_growth, x
 
 __all__ = [
     "hermite_polynomial", "hermite_coefficient", "hermite_coefficients", "second_moment",
@@ -68,15 +67,25 @@ def _as_act(act: ActivationLike) -> Activation:
                           fix="pass lazysym.objects.activations.RELU, 'relu' or activations.from_expr(...)")
 
 
+def _as_act_a1(act: ActivationLike) -> Activation:
+    """The activation, after certifying the growth half of A1 (σ ∈ L²(γ), so that every λ_k
+    exists): :func:`lazysym.objects.activations.check_a1_growth`, before any Hermite computation.
+    """
+    act = _as_act(act)
+    check_a1_growth(act)
+    return act
+
+
 def _order(k, name: str = "k") -> int:
-    check(isinstance(k, numbers.Integral) and not isinstance(k, bool),
-          f"Hermite order {name} must be an integer; got {k!r}", assumption=f"{name} integer")
-    check(int(k) >= 0, f"Hermite order {name} must be ≥ 0; got {k}", assumption=f"{name} ≥ 0")
-    return int(k)
+    """A Hermite order: an integer in [0, ``LIMITS.hermite_degree``]."""
+    return nonnegative_int(k, f"Hermite order {name}", cap="hermite_degree")
 
 
 def hermite_polynomial(k: int) -> sp.Expr:
-    r"""The probabilists' Hermite polynomial :math:`\mathrm{He}_k(x)` (He₂ = x² − 1)."""
+    r"""The probabilists' Hermite polynomial :math:`\mathrm{He}_k(x)` (He₂ = x² − 1).
+
+    ``k`` is an integer in [0, ``LIMITS.hermite_degree``] (:mod:`lazysym.limits`).
+    """
     return sp.hermite_prob(_order(k), x)
 
 
@@ -265,7 +274,8 @@ def hermite_coefficient(act: ActivationLike, k: int, *, exact: bool = False,
     --------
     ReLU: λ₀ = λ₂ = 1/√(2π), λ₁ = 1/2; σ = x² − 1: λ₁ = 0, λ₂ = 2.
     """
-    act = _as_act(act)
+    check_type(isinstance(exact, (bool, np.bool_)), "exact", "a bool", exact)
+    act = _as_act_a1(act)
     k = _order(k)
     dps = check_dps(dps)
     if exact:
@@ -276,7 +286,8 @@ def hermite_coefficient(act: ActivationLike, k: int, *, exact: bool = False,
 def hermite_coefficients(act: ActivationLike, kmax: int, *, exact: bool = False,
                          dps: int = 30) -> list[sp.Expr | MPF]:
     """``[λ_0, ..., λ_kmax]`` (see :func:`hermite_coefficient`)."""
-    act = _as_act(act)
+    check_type(isinstance(exact, (bool, np.bool_)), "exact", "a bool", exact)
+    act = _as_act_a1(act)
     kmax = _order(kmax, "kmax")
     dps = check_dps(dps)
     if exact:
@@ -291,7 +302,8 @@ def second_moment(act: ActivationLike, *, exact: bool = False, dps: int = 30) ->
     ``exact=True`` handles piecewise-polynomial σ and :math:`A\,\mathrm{erf}(cx) + B`
     (:math:`E[\mathrm{erf}(cG)^2] = \frac{2}{\pi}\arcsin\frac{2c^2}{1+2c^2}`).
     """
-    act = _as_act(act)
+    check_type(isinstance(exact, (bool, np.bool_)), "exact", "a bool", exact)
+    act = _as_act_a1(act)
     dps = check_dps(dps)
     if exact:
         return _exact_second_moment(act)
@@ -304,7 +316,8 @@ def lambda_tilde(act: ActivationLike, *, exact: bool = False, dps: int = 30) -> 
     It is the variance of the part of σ(G) orthogonal to He₀ and He₁ plus λ₀²; > 0 for any
     nonlinear σ (assumption A1).
     """
-    act = _as_act(act)
+    check_type(isinstance(exact, (bool, np.bool_)), "exact", "a bool", exact)
+    act = _as_act_a1(act)
     dps = check_dps(dps)
     if exact:
         return sp.simplify(_exact_second_moment(act) - _exact_coefficient(act, 1) ** 2)
@@ -319,7 +332,7 @@ def parseval_partial_sums(act: ActivationLike, kmax: int, *, dps: int = 30) -> l
     They increase to :math:`E[\sigma(G)^2]` (Parseval in :math:`L^2(\gamma)`); the tail
     :math:`E[\sigma^2] - S_K` measures how much of σ lies beyond degree K.
     """
-    act = _as_act(act)
+    act = _as_act_a1(act)
     kmax = _order(kmax, "kmax")
     dps = check_dps(dps)
     lam = hermite_coefficients(act, kmax, dps=dps + 5)
@@ -626,7 +639,7 @@ def scaled_hermite_coefficients(act: ActivationLike, scales: ArrayLike, kmax: in
     * anything else (kinked non-polynomial σ, or no agreement at step 1/64, e.g. tanh at
       |a| ≳ 30): mpmath at 20 digits, scale by scale (slow, accurate to float64).
     """
-    act = _as_act(act)
+    act = _as_act_a1(act)
     kmax = _order(kmax, "kmax")
     a = as_finite_array(scales, "scales", ndim=1)
     c = _scaled_normalized(act, a, kmax, square=False)
@@ -641,6 +654,6 @@ def scaled_second_moment(act: ActivationLike, scales: ArrayLike) -> np.ndarray:
 
     Same methods and accuracy as :func:`scaled_hermite_coefficients` (applied to σ²).
     """
-    act = _as_act(act)
+    act = _as_act_a1(act)
     a = as_finite_array(scales, "scales", ndim=1)
     return _scaled_normalized(act, a, 0, square=True)[:, 0]

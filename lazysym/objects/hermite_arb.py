@@ -42,17 +42,32 @@ from typing import Any
 
 import sympy as sp
 
-from lazysym._validate import check_dps
-from lazysym.errors import ConvergenceError
+from lazysym._validate import check_dps, nonnegative_int
+from lazysym.errors import AssumptionError, ConvergenceError, check, check_type
 from lazysym.limits import check_limit
-from lazysym.objects.activations import Activation, ActivationLike, activation, x
+from lazysym.objects.activations import Activation, ActivationLike, activation, check_a1_growth, x
 
 __all__ = ["ArbUnsupported", "arb_hermite_coefficient", "arb_lambda_tilde", "arb_second_moment",
            "arb_to_fractions", "supports_arb"]
 
 
-class ArbUnsupported(ValueError):
-    """σ cannot be enclosed with arb (the message says why)."""
+class ArbUnsupported(AssumptionError):
+    """σ cannot be enclosed with arb (the message says why).
+
+    An :class:`~lazysym.errors.AssumptionError` (hence still a ``ValueError``): the assumption
+    is that σ lies in the vocabulary of the module docstring.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message, assumption="σ enclosable with arb",
+                         fix="use lazysym.objects.hermite (mpmath quadrature, not verified)")
+
+
+def _act(act: ActivationLike) -> Activation:
+    """The activation, after the growth half of A1 (σ ∈ L²(γ)): before any Hermite computation."""
+    a = activation(act)
+    check_a1_growth(a)
+    return a
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,12 +337,13 @@ def arb_hermite_coefficient(act: ActivationLike, k: int, *, dps: int = 30) -> An
     r"""A ball (:class:`flint.arb`) containing :math:`\lambda_k = E[\sigma(G)\mathrm{He}_k(G)]`,
     radius ≤ 10^{-dps}·max(|λ_k|, √k!). Raises :class:`ArbUnsupported` with the reason.
     """
-    return _enclose(activation(act), int(k), False, check_dps(dps))
+    k = nonnegative_int(k, "Hermite order k", cap="hermite_degree")
+    return _enclose(_act(act), k, False, check_dps(dps))
 
 
 def arb_second_moment(act: ActivationLike, *, dps: int = 30) -> Any:
     r"""A ball containing :math:`E[\sigma(G)^2]`."""
-    return _enclose(activation(act), 0, True, check_dps(dps))
+    return _enclose(_act(act), 0, True, check_dps(dps))
 
 
 def arb_lambda_tilde(act: ActivationLike, *, dps: int = 30) -> Any:
@@ -335,7 +351,7 @@ def arb_lambda_tilde(act: ActivationLike, *, dps: int = 30) -> Any:
     from flint import ctx
 
     dps = check_dps(dps)
-    a = activation(act)
+    a = _act(act)
     m2, l1 = _enclose(a, 0, True, dps + 2), _enclose(a, 1, False, dps + 2)
     old = ctx.prec
     ctx.prec = int((dps + 10) * 3.33) + 64
@@ -348,7 +364,12 @@ def arb_lambda_tilde(act: ActivationLike, *, dps: int = 30) -> Any:
 def arb_to_fractions(v: Any) -> tuple[Fraction, Fraction]:
     """The exact endpoints (lo, hi) of an arb ball as Fractions (lo ≤ every point ≤ hi): the
     midpoint and radius are dyadic, so mid ∓ rad is exact (no rounding at the ambient precision).
+    A non-finite ball (infinite midpoint or radius) is refused.
     """
+    from flint import arb
+
+    check_type(isinstance(v, arb), "v", "a flint.arb ball", v)
+    check(bool(v.is_finite()), f"v = {v} is not a finite ball", assumption="v finite")
     man, exp = v.mid().man_exp()
     mid = Fraction(int(man)) * Fraction(2) ** int(exp)
     rman, rexp = v.rad().man_exp()

@@ -69,13 +69,15 @@ from lazysym._validate import (
     GUARD_DIGITS,
     as_mixture,
     as_mpf,
+    as_real,
     as_symmetric,
+    as_target,
     check_dps,
     check_psd,
     check_rho,
     rounded,
 )
-from lazysym.errors import check
+from lazysym.errors import check, check_type
 from lazysym.objects.activations import ActivationLike, activation
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 from lazysym.rf import exact_invariants as _ex
@@ -116,19 +118,18 @@ def _mpfun(which: str):
 
 
 def _centred_B(target, context: str, tol: float) -> np.ndarray:
-    """B of a centred quadratic target (a QuadraticTarget, checked E f* = 0, or a matrix B) in
-    float64 (for the assumption checks; the formulas use :func:`_exact_of`).
+    """B of a centred quadratic target (a QuadraticTarget, checked E f* = 0) in float64 (for the
+    assumption checks; the formulas use :func:`_exact_of`). A bare matrix B is refused
+    (:func:`lazysym._validate.as_target`): the offset b₀ is part of the target.
     """
-    if not isinstance(target, (QuadraticTarget, np.ndarray)):
-        target = _exact_of(target, "B").floats
-    if isinstance(target, QuadraticTarget):
-        scale = max(1.0, abs(float(np.trace(target.B))), abs(target.b0))
-        check(abs(target.mean) <= tol * scale,
-              f"{context} assumes a centred target E f* = b₀ + Tr B = 0; got {target.mean:.6g}",
-              assumption="E f* = 0", fix="use QuadraticTarget(B) (b0=None centres it)")
-        B = target.B
-    else:
-        B = as_symmetric(target, "B")
+    target = as_target(target, context)
+    tol = as_real(tol, "tol")
+    check(tol >= 0, f"tol must be ≥ 0; got {tol}", assumption="tol ≥ 0")
+    scale = max(1.0, abs(float(np.trace(target.B))), abs(target.b0))
+    check(abs(target.mean) <= tol * scale,
+          f"{context} assumes a centred target E f* = b₀ + Tr B = 0; got {target.mean:.6g}",
+          assumption="E f* = 0", fix="use QuadraticTarget(B) (b0=None centres it)")
+    B = target.B
     check(float(np.sum(B * B)) > 0, f"{context} normalises by ‖f*‖² = 2‖B‖²_F; got B = 0",
           assumption="f* ≠ 0")
     return B
@@ -227,19 +228,20 @@ def invariants(model: QuadraticTarget | GaussianMixture | ArrayLike | tuple,
                Gamma: ArrayLike | None = None) -> dict[str, Any]:
     r"""The matrix invariants the RF formulas use, **exactly** (Fractions).
 
-    qf (a QuadraticTarget or a matrix B): ``d``, ``trB`` = Tr B, ``BF`` = ‖B‖²_F and, with
-    Γ, ``GB`` = ⟨Γ,B⟩, ``GF`` = ‖Γ‖²_F. mg (a GaussianMixture or a pair (Σ, Δ)): ``d``,
-    ``trDelta`` = Tr Δ and, with Γ, ``zeta1``, ``zeta2`` (Theorem 4). Keys are the names of
-    :data:`lazysym.rf.SYMBOLS`. Floats are taken as the binary numbers they are.
+    qf (a QuadraticTarget; a bare matrix B is refused, b₀ being part of the target): ``d``,
+    ``trB`` = Tr B, ``BF`` = ‖B‖²_F and, with Γ, ``GB`` = ⟨Γ,B⟩, ``GF`` = ‖Γ‖²_F. mg (a
+    GaussianMixture or a pair (Σ, Δ)): ``d``, ``trDelta`` = Tr Δ and, with Γ, ``zeta1``,
+    ``zeta2`` (Theorem 4). Keys are the names of :data:`lazysym.rf.SYMBOLS`. Floats are taken as
+    the binary numbers they are.
     """
     out: dict[str, Any] = {}
-    if isinstance(model, GaussianMixture) or isinstance(model, tuple):
+    if isinstance(model, (GaussianMixture, tuple)):      # mg: a GaussianMixture or an exact (Σ, Δ)
         _, _, De = _mixture_of(model, "invariants")
         out.update(d=De.d, trDelta=_ex.trace(De))
         if Gamma is not None:
             out["zeta1"], out["zeta2"] = theorem4_zetas(model, Gamma, exact=True)
         return out
-    Be = _exact_of(model, "B")
+    Be = _exact_of(as_target(model, "rf.invariants"), "B")
     out.update(d=Be.d, trB=_ex.trace(Be), BF=_ex.inner(Be, Be))
     if Gamma is not None:
         Ge = _exact_of(Gamma, "Γ")
@@ -451,7 +453,7 @@ def theorem1_risk_from_data(rho: RealLike, lambda1: RealLike, lambda2: RealLike,
         return _mpfun("eq10")(psi, l2, mpmath.mpf(1), mpmath.sqrt(X), Y, Z)
 
 
-def theorem1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealLike,
+def theorem1_risk(B: QuadraticTarget, Gamma: ArrayLike, rho: RealLike,
                   activation: ActivationLike = "x^2-1", *, dps: int = 30,
                   tol: float = 1e-8) -> MPF:
     r"""Theorem 1, eq. (10): the normalised RF risk :math:`R_{RF,N}(f_*)/\|f_*\|_{L^2}^2`.
@@ -463,9 +465,9 @@ def theorem1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealLik
 
     Parameters
     ----------
-    B : array (d, d) or QuadraticTarget
-        The target :math:`f_* = \langle x, Bx\rangle - \mathrm{Tr}B` (a QuadraticTarget must be
-        centred, E f* = 0).
+    B : QuadraticTarget
+        The target :math:`f_* = \langle x, Bx\rangle + b_0`, centred (E f* = b₀ + Tr B = 0, checked;
+        ``QuadraticTarget(B)`` centres it). A bare matrix is refused (InputTypeError).
     Gamma : array (d, d)
         Covariance of the weights, w_i ~ N(0, Γ); A2: Tr Γ = 1 (checked to ``tol``).
     rho : real > 0
@@ -500,7 +502,7 @@ def theorem1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealLik
                                    spec, d * gb * gb, bf, d * gf, dps=dps)
 
 
-def theorem1_limit(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, *, dps: int = 30,
+def theorem1_limit(B: QuadraticTarget, Gamma: ArrayLike, *, dps: int = 30,
                    tol: float = 1e-8) -> MPF:
     r"""Theorem 1, eq. (11), as printed (any σ):
     :math:`1 - \langle\Gamma,B\rangle^2/(\|\Gamma\|_F^2\|B\|_F^2)` at this d (the
@@ -518,7 +520,7 @@ def theorem1_limit(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, *, dps: int
     return _round(v, dps)
 
 
-def theorem1_limit_corrected(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike,
+def theorem1_limit_corrected(B: QuadraticTarget, Gamma: ArrayLike,
                              activation: ActivationLike, *, dps: int = 30,
                              tol: float = 1e-8) -> MPF:
     """The ρ → ∞ limit of eq. (10) (:func:`derive_eq11`): eq. (11) if λ₂ ≠ 0, 1 if λ₂ = 0
@@ -529,7 +531,7 @@ def theorem1_limit_corrected(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike,
     return mpmath.mpf(1) if h["lambda2_is_zero"] else value
 
 
-def isotropic_limit(B: QuadraticTarget | ArrayLike, *, dps: int = 30, tol: float = 1e-8) -> MPF:
+def isotropic_limit(B: QuadraticTarget, *, dps: int = 30, tol: float = 1e-8) -> MPF:
     r"""The remark after eq. (11): for Γ = I/d the RHS of (11) is
     :math:`1 - \mathrm{Tr}(B)^2/(d\|B\|_F^2)`.
     """
@@ -542,7 +544,7 @@ def isotropic_limit(B: QuadraticTarget | ArrayLike, *, dps: int = 30, tol: float
     return _round(v, dps)
 
 
-def corollary1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealLike, *,
+def corollary1_risk(B: QuadraticTarget, Gamma: ArrayLike, rho: RealLike, *,
                     dps: int = 30, tol: float = 1e-8) -> MPF:
     r"""Corollary 1, eq. (12) (σ = x² − 1), normalised:
     :math:`1 - \rho d\langle B,\Gamma\rangle^2/(\|B\|_F^2(1 + \rho d\|\Gamma\|_F^2))`.
@@ -561,7 +563,7 @@ def corollary1_risk(B: QuadraticTarget | ArrayLike, Gamma: ArrayLike, rho: RealL
     return _round(v, dps)
 
 
-def eq13_rf_risk(B: QuadraticTarget | ArrayLike, rho: RealLike, *, dps: int = 30,
+def eq13_rf_risk(B: QuadraticTarget, rho: RealLike, *, dps: int = 30,
                  tol: float = 1e-8) -> MPF:
     r"""Eq. (13), RF row (σ = x² − 1, w_i ~ N(0, I/d)), normalised:
     :math:`1 - \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(B)^2}{d\|B\|_F^2}`. Checks E f* = 0, ρ > 0.
@@ -587,6 +589,7 @@ def theorem4_zetas(mixture: GaussianMixture | tuple, Gamma: ArrayLike, *,
     Computed exactly from the matrices (floats taken as the binary numbers they are); returned
     as Fractions with ``exact=True``, else as floats.
     """
+    check_type(isinstance(exact, (bool, np.bool_)), "exact", "a bool", exact)
     m, Se, De = _mixture_of(mixture, "Theorem 4")
     _gamma(Gamma, m.d)
     Ge = _exact_of(Gamma, "Γ")
@@ -680,7 +683,9 @@ def theorem4_limit_corrected(mixture: GaussianMixture, Gamma: ArrayLike,
 
 
 def _identity_sigma_delta(mixture, context: str) -> _ex.ExactMatrix:
-    """Δ exactly, for a mixture with Σ = I (checked exactly), a pair (I, Δ) or a matrix Δ."""
+    """Δ exactly, for a mixture with Σ = I (checked exactly), a pair (I, Δ) or a matrix Δ (the
+    mixture (I, Δ), M1 checked).
+    """
     if isinstance(mixture, GaussianMixture) or (isinstance(mixture, tuple) and len(mixture) == 2):
         _, Se, De = _mixture_of(mixture, context)
         ident = all(Se.entry(i, j) == (1 if i == j else 0)
@@ -690,15 +695,18 @@ def _identity_sigma_delta(mixture, context: str) -> _ex.ExactMatrix:
               f"{np.max(np.abs(Se.floats - np.eye(Se.d))):.3g}",
               assumption="Σ = I", fix="use theorem4_risk for general Σ")
         return De
-    return _exact_of(as_symmetric(mixture, "Δ") if isinstance(mixture, np.ndarray) else mixture,
-                     "Δ")
+    # a bare Δ stands for the mixture (I, Δ): it is built, so that M1 (I ± Δ ≻ 0) is checked
+    De = _exact_of(as_symmetric(mixture, "Δ") if isinstance(mixture, np.ndarray) else mixture, "Δ")
+    as_mixture(GaussianMixture(np.eye(De.d), De.floats), context)
+    return De
 
 
-def eq17_rf_risk(mixture: GaussianMixture | ArrayLike, rho: RealLike, *, dps: int = 30) -> MPF:
+def eq17_rf_risk(mixture: GaussianMixture | tuple | ArrayLike, rho: RealLike, *, dps: int = 30) -> MPF:
     r"""Eq. (17), RF row, as printed (Σ = I, w_i ~ N(0, I/d), σ = x² − 1):
     :math:`1/(1 + \frac{\rho}{1+2\rho}\frac{\mathrm{tr}(\Delta)^2}{2d})`.
 
-    ``mixture`` is a GaussianMixture with Σ = I (checked) or the matrix Δ. See
+    ``mixture`` is a GaussianMixture with Σ = I (checked), an exact pair (I, Δ) or the matrix Δ
+    (read as the mixture (I, Δ); M1, I ± Δ ≻ 0, is checked). See
     :func:`eq17_rf_risk_corrected`: the printed row does not follow from eq. (15).
     """
     dps = check_dps(dps)
@@ -709,7 +717,7 @@ def eq17_rf_risk(mixture: GaussianMixture | ArrayLike, rho: RealLike, *, dps: in
     return _round(v, dps)
 
 
-def eq17_rf_risk_corrected(mixture: GaussianMixture | ArrayLike, rho: RealLike, *,
+def eq17_rf_risk_corrected(mixture: GaussianMixture | tuple | ArrayLike, rho: RealLike, *,
                            dps: int = 30) -> MPF:
     r"""Eq. (17)'s RF row as derived from eq. (15) (:func:`derive_eq17_rf`):
     :math:`1/(1 + \frac{\rho}{1+\rho}\frac{\mathrm{Tr}(\Delta)^2}{2d})`.

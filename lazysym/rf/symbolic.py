@@ -21,10 +21,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import mpmath
 import sympy as sp
 
 from lazysym._typing import MPF
-from lazysym.errors import AssumptionError
+from lazysym._validate import as_sympy_real
+from lazysym.errors import AssumptionError, check, check_type
 
 __all__ = ['SYMBOLS', 'eq9_residual', 'eq10_expr', 'eq11_expr', 'isotropic_remark_expr',
            'eq12_expr', 'eq13_rf_expr', 'eq15_expr', 'eq16_expr', 'eq17_rf_expr',
@@ -118,6 +120,7 @@ def eq11_expr() -> sp.Expr:
 
 def eq11_corrected_expr(lambda2_is_zero: bool) -> sp.Expr:
     """The ρ → ∞ limit of eq. (10) as it actually is: eq. (11) if λ₂ ≠ 0, and 1 if λ₂ = 0."""
+    check_type(isinstance(lambda2_is_zero, bool), "lambda2_is_zero", "a bool", lambda2_is_zero)
     return sp.Integer(1) if lambda2_is_zero else eq11_expr()
 
 
@@ -155,6 +158,7 @@ def eq16_expr() -> sp.Expr:
 
 def eq16_corrected_expr(lambda2_is_zero: bool) -> sp.Expr:
     """The ρ → ∞ limit of eq. (15) as it actually is: eq. (16) if λ₂ ≠ 0, and 1 if λ₂ = 0."""
+    check_type(isinstance(lambda2_is_zero, bool), "lambda2_is_zero", "a bool", lambda2_is_zero)
     return sp.Integer(1) if lambda2_is_zero else eq16_expr()
 
 
@@ -192,9 +196,14 @@ def derive_psi_quadratic(lambda_tilde: sp.Expr | float | None = None) -> sp.Expr
 
     With the default ``lambda_tilde=None`` the value of σ = x² − 1 (λ̃ = 2, derived) is used:
     ψ = ρ/2 (Corollary 1). Solved with ``sympy.solve``; the unique positive root is returned.
+
+    ``lambda_tilde`` may be a number, a SymPy expression or an expression string (parsed by
+    :func:`lazysym.objects.expressions.parse_expression`, never ``sympify``); it must be > 0
+    (A1: σ nonlinear), else :class:`~lazysym.errors.AssumptionError`.
     """
     herm = derive_hermite_quadratic()
-    lt = herm["lambda_tilde"] if lambda_tilde is None else sp.sympify(lambda_tilde)
+    lt = herm["lambda_tilde"] if lambda_tilde is None else \
+        as_sympy_real(lambda_tilde, "lambda_tilde (λ̃)", sign="positive")
     eq = eq9_residual().subs({_l1: herm["lambda1"], _lt: lt}).doit()
     sols = [s for s in sp.solve(sp.Eq(eq, 0), _psi) if s.is_positive is not False]
     if len(sols) != 1:  # pragma: no cover - the λ₁ = 0 equation is linear in 1/ψ
@@ -212,9 +221,41 @@ def psi_bounds(rho: sp.Expr | MPF | float, lambda1: sp.Expr | MPF | float,
     Proof: :math:`0 \le \lambda_1^2t/(1+\lambda_1^2t\psi) \le \lambda_1^2 t` for t ≥ 0, so (9)
     gives :math:`\tilde\lambda \le \rho/\psi \le \tilde\lambda + \lambda_1^2`. In particular
     ψ → ∞ as ρ → ∞ (used by :func:`derive_eq11`, :func:`derive_eq16`). Works on SymPy and
-    mpmath/float inputs alike; returns ``(lower, upper)``.
+    mpmath/float inputs alike (an expression string is parsed to SymPy by
+    :func:`lazysym.objects.expressions.parse_expression`); returns ``(lower, upper)``.
+
+    Raises
+    ------
+    AssumptionError
+        ρ ≤ 0 (ρ = N/d > 0), λ̃ ≤ 0 (A1: σ nonlinear gives λ̃ > 0), a non-real or non-finite
+        argument, or bounds beyond float64's range. SymPy symbols pass unless their assumptions
+        contradict these signs.
     """
-    return rho / (lambda_tilde + lambda1**2), rho / lambda_tilde
+    rho = _real_arg(rho, "rho (ρ = N/d)", "positive")
+    lambda1 = _real_arg(lambda1, "lambda1 (λ₁)", None)
+    lambda_tilde = _real_arg(lambda_tilde, "lambda_tilde (λ̃)", "positive")
+    try:
+        lo, hi = rho / (lambda_tilde + lambda1**2), rho / lambda_tilde
+    except OverflowError:                    # float ** beyond float64's range
+        lo = hi = float("inf")
+    for v in (lo, hi):
+        if isinstance(v, float | mpmath.mpf):
+            check(bool(mpmath.isfinite(v)), f"the bounds on ψ overflow: ρ = {rho}, λ₁ = {lambda1}, "
+                  f"λ̃ = {lambda_tilde} give {v}", assumption="bounds finite", fix="rescale")
+    return lo, hi
+
+
+def _real_arg(v: Any, name: str, sign: str | None) -> Any:
+    """``v`` validated for :func:`psi_bounds`: a float/int/Fraction or mpf is checked and kept
+    (its arithmetic stays float or mpmath); a string or SymPy object becomes a checked SymPy
+    expression (:func:`lazysym._validate.as_sympy_real`).
+    """
+    if isinstance(v, str | sp.Basic):
+        return as_sympy_real(v, name, sign=sign)
+    e = as_sympy_real(v, name)          # type, finiteness
+    if sign == "positive":
+        check(bool(e > 0), f"{name} must be > 0; got {v}", assumption=f"{name.split()[0]} > 0")
+    return v
 
 
 def derive_psi_diverges() -> sp.Expr:
@@ -244,7 +285,7 @@ def derive_eq11(lambda2: sp.Expr | float | None = None) -> sp.Expr:
         l2sq = sp.Symbol("lambda_2sq", positive=True)
         e = e.subs(_l2**2, l2sq)
     else:
-        e = e.subs(_l2, sp.sympify(lambda2))
+        e = e.subs(_l2, as_sympy_real(lambda2, "lambda2 (λ₂)"))
     return sp.simplify(sp.limit(e, _psi, sp.oo))
 
 
@@ -292,7 +333,7 @@ def derive_eq16(lambda2: sp.Expr | float | None = None) -> sp.Expr:
     if lambda2 is None:
         e = e.subs(_l2**2, sp.Symbol("lambda_2sq", positive=True))
     else:
-        e = e.subs(_l2, sp.sympify(lambda2))
+        e = e.subs(_l2, as_sympy_real(lambda2, "lambda2 (λ₂)"))
     return sp.simplify(sp.limit(e, _psi, sp.oo))
 
 
