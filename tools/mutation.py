@@ -19,8 +19,14 @@ the checks* when the run exits non-zero: a verdict left the ledger, or the check
 otherwise runs the listed tests (*killed by the tests* when they fail). It prints one row per
 mutant and the two scores::
 
-    python tools/mutation.py                  # every mutant, 2 workers
+    python tools/mutation.py --check          # every mutant applies (no runs)
+    python tools/mutation.py --baseline       # the claims and tests pass unmutated
+    nice -n 5 python tools/mutation.py --jobs 1 --interleave --results /tmp/mutants.jsonl
     python tools/mutation.py --only nt.thm2.square --jobs 1 --keep
+
+The copy must really be the one imported: ``PYTHONPATH`` points at it, and before each run the
+driver checks that ``lazysym`` and ``proofs_check`` resolve inside it (an editable install of the
+main checkout would otherwise shadow the mutation; such a mutant is reported ``invalid``).
 
 Run by hand (an hour or two of CPU for the whole catalogue on 2 cores); the scores are reported
 in the README's development section.
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
 import shutil
 import subprocess
@@ -231,6 +238,20 @@ def baseline(muts: list[Mutant], timeout: float) -> int:
     return 0
 
 
+def interleave(muts: list[Mutant]) -> list[Mutant]:
+    """``muts`` round-robin over their files (catalogue order within a file)."""
+    by_file: dict[str, list[Mutant]] = {}
+    for m in muts:
+        by_file.setdefault(m.file, []).append(m)
+    queues = list(by_file.values())
+    out: list[Mutant] = []
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop(0))
+    return out
+
+
 def scores(results: list[Result]) -> dict[str, float | int]:
     """Counts and the two scores over the non-equivalent, valid mutants."""
     scored = [r for r in results if r.outcome in ("checks", "tests", "survived")]
@@ -254,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the scratch copies")
     p.add_argument("--check", action="store_true",
                    help="only check that every mutant applies (no runs)")
+    p.add_argument("--interleave", action="store_true",
+                   help="run the mutants round-robin over their files (a run cut short is then a "
+                        "stratified sample)")
+    p.add_argument("--results", metavar="FILE",
+                   help="also append one JSON line per finished mutant to FILE")
     p.add_argument("--baseline", action="store_true",
                    help="run the mutants' claims and tests on an unmutated copy (must pass)")
     args = p.parse_args(argv)
@@ -272,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     if args.baseline:
         return baseline(muts, args.timeout)
+    if args.interleave:
+        muts = interleave(muts)
     results: list[Result] = []
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
@@ -279,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         for i, f in enumerate(as_completed(futs), 1):
             r = f.result()
             results.append(r)
+            if args.results:
+                with open(args.results, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps({"id": r.mutant.id, "file": r.mutant.file,
+                                         "function": r.mutant.function, "kind": r.mutant.kind,
+                                         "claims": r.mutant.claims, "outcome": r.outcome,
+                                         "seconds": round(r.seconds, 1), "detail": r.detail},
+                                        ensure_ascii=False) + "\n")
             print(f"[{i}/{len(muts)}] {r.mutant.id:40s} {r.outcome:10s} {r.seconds:6.1f} s  "
                   f"{r.detail[:60]}", flush=True)
     s = scores(results)
