@@ -28,8 +28,8 @@ The copy must really be the one imported: ``PYTHONPATH`` points at it, and befor
 driver checks that ``lazysym`` and ``proofs_check`` resolve inside it (an editable install of the
 main checkout would otherwise shadow the mutation; such a mutant is reported ``invalid``).
 
-Run by hand (an hour or two of CPU for the whole catalogue on 2 cores); the scores are reported
-in the README's development section.
+Run by hand (about 30 minutes for the whole catalogue with ``--jobs 1`` on a loaded 2-core
+machine); the scores are reported in the README's development section.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def _run(cmd: list[str], cwd: Path, timeout: float) -> tuple[int, str]:
     try:
         p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
                            timeout=timeout, check=False)
-        return p.returncode, (p.stdout + p.stderr)[-2000:]
+        return p.returncode, p.stdout[-1000:] + p.stderr[-3000:]
     except subprocess.TimeoutExpired:
         return -1, f"timeout after {timeout:.0f} s"
 
@@ -150,9 +150,14 @@ def _origins(tree: Path, timeout: float) -> str:
     return ""
 
 
-def _test_files(tests: list[str]) -> list[str]:
-    """The files of ``tests`` (pytest node ids ``file::name`` allowed)."""
-    return [t.split("::", 1)[0] for t in tests]
+def _which(out: str) -> str:
+    """The claims proofs-check reported as differing from the ledger (or raising), from its stderr."""
+    hits = []
+    for line in out.splitlines():
+        for tag in ("verdict differs from the ledger: ", "internal error in "):
+            if tag in line:
+                hits.append(line.split(tag, 1)[1][:90])
+    return (": " + "; ".join(hits)) if hits else ""
 
 
 def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False) -> Result:
@@ -175,7 +180,7 @@ def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False) -> Result:
         code, out = _run([py, "-m", "proofs_check.cli", "--only", *m.claims, "--json"], tree, timeout)
         if code != 0:
             return Result(m, "checks", time.perf_counter() - t0,
-                          f"proofs-check exit {code} ({_EXIT.get(code, 'failed')})")
+                          f"proofs-check exit {code} ({_EXIT.get(code, 'failed')}){_which(out)}")
         if not m.tests:
             return Result(m, "survived", time.perf_counter() - t0, "no tests listed")
         code, out = _run([py, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *m.tests],
@@ -315,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                                          "seconds": round(r.seconds, 1), "detail": r.detail},
                                         ensure_ascii=False) + "\n")
             print(f"[{i}/{len(muts)}] {r.mutant.id:40s} {r.outcome:10s} {r.seconds:6.1f} s  "
-                  f"{r.detail[:60]}", flush=True)
+                  f"{r.detail[:200]}", flush=True)
     s = scores(results)
     print()
     print(f"{s['mutants']} mutants: {s['equivalent']} equivalent, {s['invalid']} invalid, "
