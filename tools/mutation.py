@@ -10,7 +10,8 @@ The catalogue is ``tools/mutants.toml``: one ``[[mutant]]`` table per mutant, wi
 ``replace``     what replaces it;
 ``claims``      the claim ids whose checks call the mutated code (run with ``proofs-check --only``);
 ``tests``       the test files of the mutated module (run with pytest when the claims miss it);
-``equivalent``  empty, or the reason the mutant cannot change any result (it is then not scored).
+``equivalent``  empty, or the reason the mutant cannot change any result (it is then not scored);
+``kind``        optional: what sort of slip it is (a constant, a sign, d → d + 1, an exponent, …).
 
 For each non-equivalent mutant the driver copies the repository to a scratch directory, applies
 the mutation there, runs ``proofs-check --only <claims>`` from the copy (a mutant is *killed by
@@ -18,17 +19,24 @@ the checks* when the run exits non-zero: a verdict left the ledger, or the check
 otherwise runs the listed tests (*killed by the tests* when they fail). It prints one row per
 mutant and the two scores::
 
-    python tools/mutation.py                  # every mutant, 2 workers
+    python tools/mutation.py --check          # every mutant applies (no runs)
+    python tools/mutation.py --baseline       # the claims and tests pass unmutated
+    nice -n 5 python tools/mutation.py --jobs 1 --interleave --results /tmp/mutants.jsonl
     python tools/mutation.py --only nt.thm2.square --jobs 1 --keep
 
-Run by hand (an hour or two of CPU for the whole catalogue on 2 cores); the scores are reported
-in the README's development section.
+The copy must really be the one imported: ``PYTHONPATH`` points at it, and before each run the
+driver checks that ``lazysym`` and ``proofs_check`` resolve inside it (an editable install of the
+main checkout would otherwise shadow the mutation; such a mutant is reported ``invalid``).
+
+Run by hand (about 30 minutes for the whole catalogue with ``--jobs 1`` on a loaded 2-core
+machine); the scores are reported in the README's development section.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
 import shutil
 import subprocess
@@ -56,6 +64,7 @@ class Mutant:
     claims: list[str]
     tests: list[str]
     equivalent: str = ""
+    kind: str = ""
 
 
 @dataclass
@@ -117,9 +126,38 @@ def _run(cmd: list[str], cwd: Path, timeout: float) -> tuple[int, str]:
     try:
         p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
                            timeout=timeout, check=False)
-        return p.returncode, (p.stdout + p.stderr)[-2000:]
+        return p.returncode, p.stdout[-1000:] + p.stderr[-3000:]
     except subprocess.TimeoutExpired:
         return -1, f"timeout after {timeout:.0f} s"
+
+
+#: proofs-check's exit statuses (see ``proofs_check.cli``), for the report.
+_EXIT = {1: "a verdict left the ledger", 2: "usage error", 3: "internal error (the check raised)",
+         -1: "timeout"}
+
+
+def _origins(tree: Path, timeout: float) -> str:
+    """Empty if ``lazysym`` and ``proofs_check`` import from ``tree`` (PYTHONPATH must win over
+    the editable install of the main checkout), else what they resolve to.
+    """
+    code, out = _run([sys.executable, "-c", "import importlib.util as u; "
+                      "print(u.find_spec('lazysym').origin); print(u.find_spec('proofs_check').origin)"],
+                     tree, timeout)
+    paths = out.split()
+    if code != 0 or len(paths) != 2 or not all(Path(x).resolve().is_relative_to(tree.resolve())
+                                               for x in paths):
+        return f"imports resolve outside the scratch copy: {out.strip()[:200]}"
+    return ""
+
+
+def _which(out: str) -> str:
+    """The claims proofs-check reported as differing from the ledger (or raising), from its stderr."""
+    hits = []
+    for line in out.splitlines():
+        for tag in ("verdict differs from the ledger: ", "internal error in "):
+            if tag in line:
+                hits.append(line.split(tag, 1)[1][:90])
+    return (": " + "; ".join(hits)) if hits else ""
 
 
 def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False) -> Result:
@@ -135,10 +173,14 @@ def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False) -> Result:
             apply(m, tree)
         except (ValueError, SyntaxError) as exc:
             return Result(m, "invalid", time.perf_counter() - t0, str(exc))
+        bad = _origins(tree, timeout)
+        if bad:
+            return Result(m, "invalid", time.perf_counter() - t0, bad)
         py = sys.executable
         code, out = _run([py, "-m", "proofs_check.cli", "--only", *m.claims, "--json"], tree, timeout)
         if code != 0:
-            return Result(m, "checks", time.perf_counter() - t0, f"proofs-check exit {code}")
+            return Result(m, "checks", time.perf_counter() - t0,
+                          f"proofs-check exit {code} ({_EXIT.get(code, 'failed')}){_which(out)}")
         if not m.tests:
             return Result(m, "survived", time.perf_counter() - t0, "no tests listed")
         code, out = _run([py, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *m.tests],
@@ -150,6 +192,69 @@ def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False) -> Result:
     finally:
         if not keep:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def check_applies(muts: list[Mutant], root: Path = ROOT) -> list[str]:
+    """One message per mutant that does not apply cleanly (its ``find`` must occur exactly once
+    in its function, and the mutated file must still parse); empty if all apply.
+    """
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for m in muts:
+            tree = Path(tmp) / m.id
+            (tree / m.file).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                shutil.copy(root / m.file, tree / m.file)
+                apply(m, tree)
+                ast.parse((tree / m.file).read_text(encoding="utf-8"))
+            except (OSError, ValueError, SyntaxError) as exc:
+                problems.append(f"{m.id}: {exc}")
+    return problems
+
+
+def baseline(muts: list[Mutant], timeout: float) -> int:
+    """Run the union of the mutants' claims (and then their test files) on an *unmutated* scratch
+    copy: both must pass, or a mutant 'killed' by them proves nothing.
+    """
+    claims = sorted({c for m in muts if not m.equivalent for c in m.claims})
+    tests = sorted({t for m in muts if not m.equivalent for t in m.tests})
+    with tempfile.TemporaryDirectory(prefix="mutant-baseline-") as tmp:
+        tree = Path(tmp) / "repo"
+        shutil.copytree(ROOT, tree, ignore=_IGNORE)
+        bad = _origins(tree, timeout)
+        if bad:
+            print(bad)
+            return 1
+        t0 = time.perf_counter()
+        code, out = _run([sys.executable, "-m", "proofs_check.cli", "--only", *claims, "--json"],
+                         tree, timeout)
+        print(f"baseline proofs-check --only ({len(claims)} claims): exit {code} "
+              f"in {time.perf_counter() - t0:.0f} s")
+        if code != 0:
+            print(out[-1500:])
+            return 1
+        t0 = time.perf_counter()
+        code, out = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
+                         tree, timeout)
+        print(f"baseline pytest ({len(tests)} files): exit {code} in {time.perf_counter() - t0:.0f} s")
+        if code != 0:
+            print(out[-1500:])
+            return 1
+    return 0
+
+
+def interleave(muts: list[Mutant]) -> list[Mutant]:
+    """``muts`` round-robin over their files (catalogue order within a file)."""
+    by_file: dict[str, list[Mutant]] = {}
+    for m in muts:
+        by_file.setdefault(m.file, []).append(m)
+    queues = list(by_file.values())
+    out: list[Mutant] = []
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop(0))
+    return out
 
 
 def scores(results: list[Result]) -> dict[str, float | int]:
@@ -175,6 +280,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the scratch copies")
     p.add_argument("--check", action="store_true",
                    help="only check that every mutant applies (no runs)")
+    p.add_argument("--interleave", action="store_true",
+                   help="run the mutants round-robin over their files (a run cut short is then a "
+                        "stratified sample)")
+    p.add_argument("--results", metavar="FILE",
+                   help="also append one JSON line per finished mutant to FILE")
+    p.add_argument("--baseline", action="store_true",
+                   help="run the mutants' claims and tests on an unmutated copy (must pass)")
     args = p.parse_args(argv)
     muts = load()
     if args.only:
@@ -184,20 +296,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         muts = [m for m in muts if m.id in args.only]
     if args.check:
-        bad = 0
-        with tempfile.TemporaryDirectory() as tmp:
-            for m in muts:
-                tree = Path(tmp) / m.id
-                (tree / m.file).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(ROOT / m.file, tree / m.file)
-                try:
-                    apply(m, tree)
-                    ast.parse((tree / m.file).read_text(encoding="utf-8"))
-                except (ValueError, SyntaxError) as exc:
-                    bad += 1
-                    print(f"{m.id}: {exc}")
-        print(f"{len(muts) - bad}/{len(muts)} mutants apply")
-        return 1 if bad else 0
+        problems = check_applies(muts)
+        for msg in problems:
+            print(msg)
+        print(f"{len(muts) - len(problems)}/{len(muts)} mutants apply")
+        return 1 if problems else 0
+    if args.baseline:
+        return baseline(muts, args.timeout)
+    if args.interleave:
+        muts = interleave(muts)
     results: list[Result] = []
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
@@ -205,8 +312,15 @@ def main(argv: list[str] | None = None) -> int:
         for i, f in enumerate(as_completed(futs), 1):
             r = f.result()
             results.append(r)
+            if args.results:
+                with open(args.results, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps({"id": r.mutant.id, "file": r.mutant.file,
+                                         "function": r.mutant.function, "kind": r.mutant.kind,
+                                         "claims": r.mutant.claims, "outcome": r.outcome,
+                                         "seconds": round(r.seconds, 1), "detail": r.detail},
+                                        ensure_ascii=False) + "\n")
             print(f"[{i}/{len(muts)}] {r.mutant.id:40s} {r.outcome:10s} {r.seconds:6.1f} s  "
-                  f"{r.detail[:60]}", flush=True)
+                  f"{r.detail[:200]}", flush=True)
     s = scores(results)
     print()
     print(f"{s['mutants']} mutants: {s['equivalent']} equivalent, {s['invalid']} invalid, "
@@ -216,9 +330,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"killed by proofs-check or the tests: "
           f"{s['killed_by_checks'] + s['killed_by_tests']}/{s['scored']} = "
           f"{100 * s['score_total']:.1f} %")
-    surv = sorted(r.mutant.id for r in results if r.outcome == "survived")
+    surv = sorted((r for r in results if r.outcome == "survived"), key=lambda r: r.mutant.id)
     if surv:
-        print("survivors: " + ", ".join(surv))
+        print("survivors:")
+        for r in surv:
+            mm = r.mutant
+            print(f"  {mm.id:34s} {mm.kind:28s} {mm.file}:{mm.function}  "
+                  f"claims {', '.join(mm.claims)}")
+    bad = sorted(r.mutant.id for r in results if r.outcome == "invalid")
+    if bad:
+        print("invalid: " + ", ".join(bad))
     return 0
 
 
