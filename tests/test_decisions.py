@@ -75,6 +75,9 @@ def test_asymptotic_rule_accepts_the_limit_and_rejects_wrong_ones():
     # exact at every d: an identity
     same = D.asymptotic(ds, [np.full(3, 0.3)] * 5, [0.3] * 5, bias=bias, bias_note="3/d")
     assert same.agrees and same.kind == "identity"
+    # "exact at every d" means round-off (1e-12), not a small constant offset
+    small = D.asymptotic(ds, [np.full(3, 0.305)] * 5, [0.3] * 5, bias=lambda d: 1e-4, bias_note="")
+    assert not small.agrees and small.kind == "asymptotic"
     assert not D.asymptotic(ds, exact, [math.nan] * 5, bias=bias, bias_note="").agrees
 
 
