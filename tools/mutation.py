@@ -186,8 +186,12 @@ def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False) -> Result:
         code, out = _run([py, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *m.tests],
                          tree, timeout)
         if code != 0:
-            return Result(m, "tests", time.perf_counter() - t0, out.strip().splitlines()[-1]
-                          if out.strip() else f"pytest exit {code}")
+            lines = out.strip().splitlines()
+            failed = [ln.split(" - ", 1)[0][len("FAILED "):] for ln in lines
+                      if ln.startswith("FAILED ")]
+            last = lines[-1] if lines else f"pytest exit {code}"
+            return Result(m, "tests", time.perf_counter() - t0,
+                          last + (f" ({failed[0]})" if failed else ""))
         return Result(m, "survived", time.perf_counter() - t0, "")
     finally:
         if not keep:
