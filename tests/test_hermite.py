@@ -299,3 +299,13 @@ def test_relu_homogeneity_property(a):
 def test_bad_input(call, fragment):
     with pytest.raises(AssumptionError, match=fragment):
         call()
+
+
+@pytest.mark.parametrize("name", ["relu_centered", "relu", "quadratic_centered", "abs"])
+def test_lambda_tilde_mpmath_equals_exact(name):
+    """The mpmath λ̃ = E σ² − λ₁² against the exact SymPy value, to 25 digits (dps = 30)."""
+    act = A.activation(name)
+    exact = H.lambda_tilde(act, exact=True)
+    num = H.lambda_tilde(act, dps=30)
+    with mpmath.workdps(40):
+        assert abs(num - mpmath.mpf(sp.N(exact, 40))) < mpmath.mpf(10) ** -25

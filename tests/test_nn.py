@@ -222,3 +222,43 @@ def test_bad_input_raises_assumption_error(case, call, fragment):
     with pytest.raises(AssumptionError) as info:
         call()
     assert fragment in str(info.value)
+
+
+def test_eq13_nn_row_float_and_exact_paths_agree_with_the_hand_value():
+    """Eq. (13) NN row for B = diag(3, 2, 1): 1 − Σ_{i≤N} λᵢ²/‖B‖²_F = 1 − 9/14, 1 − 13/14, 0."""
+    from fractions import Fraction
+
+    from lazysym.nn.summary import eq13_nn_row
+    B = np.diag([3.0, 2.0, 1.0])
+    for N, want in ((1, Fraction(5, 14)), (2, Fraction(1, 14)), (3, Fraction(0)), (5, Fraction(0))):
+        assert abs(eq13_nn_row(B, N) - float(want)) < 1e-15
+        got = eq13_nn_row(B, N, dps=30)
+        with mpmath.workdps(40):
+            assert abs(got - mpmath.mpf(want.numerator) / want.denominator) < mpmath.mpf(10) ** -29
+
+
+def test_theorem6_depends_on_sigma_and_delta_only_through_the_whitened_delta():
+    """Theorem 6's risk is a function of Δ̃ = Σ^{-1/2}ΔΣ^{-1/2} (the quadratic network's class is
+    invariant under x ↦ Σ^{-1/2}x): (Σ, Δ) = (diag s, diag δ) gives the same risk as (I, diag δ/s),
+    on both the float and the dps paths (a Σ ≠ I case: the mutation run found none checked)."""
+    from fractions import Fraction
+
+    from lazysym.nn.formulas import theorem6_risk
+    s = [Fraction(2), Fraction(1, 2), Fraction(4), Fraction(1)]
+    dl = [Fraction(1), Fraction(1, 4), Fraction(-3, 2), Fraction(1, 8)]
+    m = GaussianMixture(np.diag([float(x) for x in s]), np.diag([float(x) for x in dl]))
+    w = GaussianMixture(np.eye(4), np.diag([float(a / b) for a, b in zip(dl, s)]))
+    for N in (1, 2, 4):
+        assert abs(theorem6_risk(m, N) - theorem6_risk(w, N)) < 1e-14
+        a, b = theorem6_risk(m, N, dps=30), theorem6_risk(w, N, dps=30)
+        with mpmath.workdps(40):
+            assert abs(a - b) < mpmath.mpf(10) ** -28
+    # exact (Fraction) inputs take the exact-matrix path
+    def diag(v):
+        return [[v[i] if i == j else Fraction(0) for j in range(4)] for i in range(4)]
+    one = [Fraction(1)] * 4
+    for N in (1, 2, 4):
+        a = theorem6_risk((diag(s), diag(dl)), N, dps=30)
+        b = theorem6_risk((diag(one), diag([x / y for x, y in zip(dl, s)])), N, dps=30)
+        with mpmath.workdps(40):
+            assert abs(a - b) < mpmath.mpf(10) ** -28

@@ -205,3 +205,18 @@ def test_theorem6_error_chain_and_bound_numbers():
     ex, pr = 2 / (2 + av), 2 / (2 + bv)
     assert float(ch["error"].subs({a: av, b: bv})) == pytest.approx(ex - pr, rel=1e-12)
     assert 0 <= ex - pr <= 0.5 * (bv - av) * ex ** 2 <= 0.5 * float(np.sum(s ** 4))
+
+
+@pytest.mark.parametrize("d", [2, 3, 5, 8])
+def test_deterministic_ranks_match_the_derived_moments(d):
+    """k = d (P = I) and k = 0 (P = 0) are special-cased in haar_projection_moments; the
+    Weingarten-derived rational functions, evaluated at those k, must give the same numbers
+    (catches a swapped constant in the special cases: the mutation run found none checked them)."""
+    from lazysym.nt.haar import haar_projection_moments
+    mo = haar_projection_moments_symbolic()
+    for k in (0, d):
+        got = haar_projection_moments(d, k)
+        for key in ("alpha", "beta", "gamma", "delta"):
+            expr = mo[key]
+            val = expr.subs({s: (d if s.name == "d" else k) for s in expr.free_symbols})
+            assert Fraction(int(sp.nsimplify(val).p), int(sp.nsimplify(val).q)) == got[key], (k, key)
