@@ -166,3 +166,14 @@ def test_ctx_dps_reaches_the_printed_formula(cid, monkeypatch):
         c.compare(c.printed, data, Context(dps=dps))
         # the formula works at dps (+ guard digits): a precision ≥ dps tied to it is used
         assert any(dps <= n <= dps + 12 for n in seen), (cid, dps, sorted(seen))
+
+
+def test_finite_d_anchor_tolerance_follows_dps():
+    """The anchor exact(d) − (derived error)(d) = formula must hold to 10^(2 − dps), not to a fixed
+    loose tolerance: a numeric backend off by 1e-12 (far below any plot, far above 10^-28) fails
+    it at dps = 30 and passes at dps = 10 (tolerance 1e-8)."""
+    c, data = _data("thm2")
+    num_bad = ent.numeric_only(c.printed, 1 + 1e-12)
+    assert not ent.limit_rule(num_bad, data, CTX, switch_off=frozenset({"symbolic_limit"})).agrees
+    low = Context(dps=10)
+    assert ent.limit_rule(num_bad, data, low, switch_off=frozenset({"symbolic_limit"})).agrees
