@@ -61,7 +61,8 @@ def _draws(ds, limit, c=2.0, rate=1.0, noise=0.0005, seed=0):
 
 def test_asymptotic_rule_accepts_the_limit_and_rejects_wrong_ones():
     ds = [50, 100, 200, 400, 800]
-    bias = lambda d: 3.0 / d                                  # noqa: E731 (the stated o(1) size)
+    def bias(d):                                              # the stated o(1) size
+        return 3.0 / d
     exact = _draws(ds, 0.3)
     good = D.asymptotic(ds, exact, [0.3] * 5, bias=bias, bias_note="3/d")
     assert good.agrees and good.kind == "asymptotic" and all(good.criteria.values())
