@@ -53,6 +53,9 @@ class Limits:
     symbolic_matrix: int = 105
     #: dimension d or width N of a dense finite-d computation (d×d or N×N matrices)
     dimension: int = 20_000
+    #: order of a matrix solved in exact rationals or arb balls (``certified=True`` risks: N for
+    #: RF, d for NT/NN, Nd + 1 for the ReLU NT class); measured: order 200 at 200 bits, 0.4 s
+    certified_order: int = 1_000
     #: random samples one Monte Carlo call may draw (the paper's §4 uses 5·10⁵ + 10⁴)
     samples: int = 100_000_000
     #: steps of one training loop (SGD steps, gradient-flow steps, descent iterations)

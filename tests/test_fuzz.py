@@ -106,6 +106,10 @@ NOT_FUZZED = {
     "lazysym.errors.check": "raises by design", "lazysym.errors.check_type": "raises by design",
     "lazysym.limits.check_limit": "raises by design",
     "lazysym.limits.raised": "a context manager (fuzzed through test_limits)",
+    "lazysym.objects.balls.working_precision": "a context manager (precision restored: "
+                                               "tests/test_certified.py)",
+    "lazysym.objects.balls.certify": "takes a callable (a ball computation); reached through "
+                                     "every certified=True risk, which are fuzzed",
     # SymPy's construction hooks (Function/MatrixSymbol subclasses), fuzzed through trace/forms
     "lazysym.objects.gaussian.Tr": "SymPy Function subclass",
     "lazysym.objects.gaussian.QuadForm": "SymPy Function subclass",
@@ -195,6 +199,11 @@ VALID: dict[str, Callable[[], Any]] = {
 _GEN = {"rng": lambda: np.random.default_rng(0)}
 _CENTRED = {"activation": lambda: "relu_centered", "act": lambda: "relu_centered"}
 
+def _ball() -> Any:
+    import flint  # noqa: PLC0415
+    return flint.arb(1, 0.5)
+
+
 OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     # flows: a small step budget, so that a huge horizon or scale ends in ConvergenceError fast
     # (the budget, max_steps ≤ LIMITS.iterations, is what bounds their work)
@@ -208,6 +217,14 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     "lazysym.objects.gaussian.wick_permutation_formula": {
         "mats": lambda: [_sym3(), _sym3()], "Sigma": lambda: None},
     "lazysym.objects.models.QuadraticTarget": {"B": lambda: _B},
+    "lazysym.objects.balls.arb_of": {"v": lambda: 0.5},
+    "lazysym.objects.balls.arb_matrix": {"A": lambda: np.eye(2)},
+    "lazysym.objects.balls.fmpq_matrix": {"A": lambda: np.eye(2)},
+    "lazysym.objects.balls.fmpq_of": {"v": lambda: 0.5},
+    "lazysym.objects.balls.fraction_of": {"q": lambda: 0.5},
+    "lazysym.objects.balls.ball_accuracy": {"ball": lambda: _ball()},
+    "lazysym.objects.balls.ball_contains": {"ball": lambda: _ball(), "value": lambda: 1.0},
+    "lazysym.objects.hermite_arb.arb_constant": {"e": lambda: sp.pi},
     "lazysym.rf.formulas.hermite_data": _CENTRED,
     "lazysym.rf.formulas.theorem1_limit_corrected": _CENTRED,
     "lazysym.rf.formulas.theorem4_limit_corrected": _CENTRED,

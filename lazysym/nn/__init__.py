@@ -5,6 +5,7 @@ module                    what it holds
 ========================  ======================================================================
 ``formulas``              Theorems 3 and 6 as printed
 ``optimum``               the exact finite-d optimum (Eckart–Young; the mixture optimum)
+``certified``             ``certified=True``: balls containing the exact optima
 ``bayes``                 the Bayes error (MMSE) of the mixture, by Monte Carlo
 ``loss``                  L(W,c), its gradient and Hessian (numeric)
 ``loss_symbolic``         L(W,c) derived in SymPy from its definition
@@ -17,10 +18,10 @@ The public names of ``formulas``, ``optimum`` and ``bayes`` are re-exported here
 """
 
 from lazysym.nn import optimum  # isort: skip  (the others import it)
-from lazysym.nn import bayes, formulas, landscape, lazy, loss, loss_symbolic, training
+from lazysym.nn import bayes, certified, formulas, landscape, lazy, loss, loss_symbolic, training
 from lazysym.nn.bayes import *  # noqa: F403
 from lazysym.nn.formulas import *  # noqa: F403
 from lazysym.nn.optimum import *  # noqa: F403
 
-__all__ = ["bayes", "formulas", "landscape", "lazy", "loss", "loss_symbolic", "optimum",
+__all__ = ["bayes", "certified", "formulas", "landscape", "lazy", "loss", "loss_symbolic", "optimum",
            "training", *formulas.__all__, *optimum.__all__, *bayes.__all__]

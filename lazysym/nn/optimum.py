@@ -67,6 +67,8 @@ from many random starts (:func:`nn_risk_mixture_numerical`), and against Monte C
 
 from __future__ import annotations
 
+from typing import Any, Literal, overload
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -102,7 +104,14 @@ def _fitted_residual_eigs(eig_desc: np.ndarray, N: int) -> np.ndarray:
     return r
 
 
-def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = False) -> float:
+@overload
+def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = ...,
+                      certified: Literal[False] = ..., dps: int = ...) -> float: ...
+@overload
+def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = ...,
+                      certified: Literal[True], dps: int = ...) -> Any: ...
+def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = False,
+                      certified: bool = False, dps: int = 30) -> float | Any:
     r"""Exact :math:`\inf_{W,c} L(W,c)` of §2.3 (σ(x) = x², second layer fixed to 1), any symmetric B.
 
     .. math::  \inf_{W,c} L = 2\Big(\sum_{i=N+1}^{d}\lambda_i(B)^2
@@ -119,14 +128,30 @@ def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = Fal
         Number of neurons, an integer ≥ 1.
     normalized:
         If True return the risk divided by ``target.norm2`` = ‖f*‖² (eq. (13)'s normalisation).
+    certified:
+        ``True``: a ``flint.arb`` ball containing the exact value for the binary B as given
+        (:func:`lazysym.nn.certified.nn_risk_quadratic_certified`), ``dps`` correct digits.
+    dps:
+        Correct digits of the certified ball.
 
     Returns
     -------
-    float
+    float (or flint.arb with ``certified=True``)
         The raw risk E[(f* − f̂)²] at the optimum (or its normalised version).
     """
     target = as_target(target)
     N = positive_int(N, "N")
+    check(isinstance(certified, (bool, np.bool_)), f"certified must be a bool; got {certified!r}",
+          assumption="certified flag")
+    if certified:
+        from lazysym.nn.certified import nn_risk_quadratic_certified  # noqa: PLC0415
+        ball = nn_risk_quadratic_certified(target, N, dps=dps)
+        if normalized:
+            check(target.norm2 > 0, "the normalised risk needs ‖f*‖² > 0; got f* = 0",
+                  assumption="f* ≠ 0")
+            from lazysym.nn.certified import exact_norm2  # noqa: PLC0415
+            return ball / exact_norm2(target)
+        return ball
     r = _fitted_residual_eigs(target.eigenvalues, N)
     risk = 2.0 * float(np.sum(r * r))
     if normalized:
@@ -189,7 +214,14 @@ def mixture_quadratic_risk(S: ArrayLike, c: float | None, mixture: GaussianMixtu
 
 
 
-def nn_risk_mixture(mixture: GaussianMixture, N: int) -> float:
+@overload
+def nn_risk_mixture(mixture: GaussianMixture, N: int, *, certified: Literal[False] = ...,
+                    dps: int = ...) -> float: ...
+@overload
+def nn_risk_mixture(mixture: GaussianMixture, N: int, *, certified: Literal[True],
+                    dps: int = ...) -> Any: ...
+def nn_risk_mixture(mixture: GaussianMixture, N: int, *, certified: bool = False,
+                    dps: int = 30) -> float | Any:
     r"""Exact :math:`R_{NN,N}(\mathbb P_{\Sigma,\Delta})
     = \inf_{a, W, c} E(y - \sum_i a_i\langle w_i,x\rangle^2 - c)^2`.
 
@@ -200,9 +232,17 @@ def nn_risk_mixture(mixture: GaussianMixture, N: int) -> float:
     with Σ ± Δ ≻ 0 (commuting or not; proof in the module docstring). Compare Theorem 6
     (:func:`theorem6_risk`), whose denominator has :math:`\sigma_i^2` in place of
     :math:`\sigma_i^2/(1+\sigma_i^2)`.
+
+    ``certified=True`` returns a ``flint.arb`` ball containing the exact value for the binary Σ,
+    Δ as given (:func:`lazysym.nn.certified.nn_risk_mixture_certified`), ``dps`` correct digits.
     """
     mixture = as_mixture(mixture)
     N = positive_int(N, "N")
+    check(isinstance(certified, (bool, np.bool_)), f"certified must be a bool; got {certified!r}",
+          assumption="certified flag")
+    if certified:
+        from lazysym.nn.certified import nn_risk_mixture_certified  # noqa: PLC0415
+        return nn_risk_mixture_certified(mixture, N, dps=dps)
     _, delta, _ = whiten(mixture.Sigma, mixture.Delta)
     s2 = np.sort(delta * delta)[::-1][:N]
     return 2.0 / (2.0 + float(np.sum(s2 / (1.0 + s2))))

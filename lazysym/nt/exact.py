@@ -78,7 +78,7 @@ i.e. the first display of Theorem 5.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, Literal, cast, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -145,7 +145,14 @@ def tangent_space_basis(W: ArrayLike) -> np.ndarray:
     return E.reshape(N * d, d, d)
 
 
-def nt_risk_quadratic(W: ArrayLike, target: QuadraticTarget, *, offset: bool = True) -> float:
+@overload
+def nt_risk_quadratic(W: ArrayLike, target: QuadraticTarget, *, offset: bool = ...,
+                      certified: Literal[False] = ..., dps: int = ...) -> float: ...
+@overload
+def nt_risk_quadratic(W: ArrayLike, target: QuadraticTarget, *, offset: bool = ...,
+                      certified: Literal[True], dps: int = ...) -> Any: ...
+def nt_risk_quadratic(W: ArrayLike, target: QuadraticTarget, *, offset: bool = True,
+                      certified: bool = False, dps: int = 30) -> float | Any:
     r"""Exact NT risk for the quadratic target, σ(x) = x² (eq. (3), (4); §2.2).
 
     .. math::
@@ -167,16 +174,26 @@ def nt_risk_quadratic(W: ArrayLike, target: QuadraticTarget, *, offset: bool = T
         A :class:`~lazysym.objects.models.QuadraticTarget` (or a symmetric matrix B, taken centred).
     offset:
         ``True``: the class (3) with the free constant c. ``False``: the poster's class without c.
+    certified : bool
+        ``True``: a ``flint.arb`` ball containing the exact risk of the binary W and B as given
+        (exact rank; :func:`lazysym.nt.certified.nt_risk_quadratic_certified`), ``dps`` digits.
+    dps : int
+        Correct digits of the certified ball.
 
     Returns
     -------
-    float
+    float (or flint.arb with ``certified=True``)
         The raw risk :math:`E[(f_* - \hat f)^2]` (divide by ``target.norm2`` to normalise).
     """
     target = as_target(target)
     W = as_weights(W, target.d)
     check(isinstance(offset, (bool, np.bool_)), f"offset must be a bool; got {offset!r}",
           assumption="offset flag")
+    check(isinstance(certified, (bool, np.bool_)), f"certified must be a bool; got {certified!r}",
+          assumption="certified flag")
+    if certified:
+        from lazysym.nt.certified import nt_risk_quadratic_certified  # noqa: PLC0415
+        return nt_risk_quadratic_certified(W, target, offset=bool(offset), dps=dps)
     U, r = span_projection(W)
     Uo = U[:, r:]
     C = Uo.T @ target.B @ Uo  # P⊥ B P⊥ in the basis of span(W)^⊥

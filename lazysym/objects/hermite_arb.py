@@ -47,8 +47,8 @@ from lazysym.errors import AssumptionError, ConvergenceError, check, check_type
 from lazysym.limits import check_limit
 from lazysym.objects.activations import Activation, ActivationLike, activation, check_a1_growth, x
 
-__all__ = ["ArbUnsupported", "arb_hermite_coefficient", "arb_lambda_tilde", "arb_second_moment",
-           "arb_to_fractions", "supports_arb"]
+__all__ = ["ArbUnsupported", "arb_constant", "arb_hermite_coefficient", "arb_lambda_tilde",
+           "arb_second_moment", "arb_to_fractions", "supports_arb"]
 
 
 class ArbUnsupported(AssumptionError):
@@ -151,6 +151,21 @@ def _compile(e: sp.Expr) -> Callable[[Any, bool], Any]:
     raise ArbUnsupported(f"{func.__name__} has no arb counterpart in lazysym.objects.hermite_arb "
                          f"(supported: + − × /, integer and rational powers, exp, log, sqrt, sin, "
                          f"cos, tan, atan, sinh, cosh, tanh, erf, erfc)")
+
+
+def arb_constant(e: sp.Expr) -> Any:
+    """The real constant ``e`` (a SymPy number: rationals, π, e, sqrt, exp, log, …) as a ball at
+    flint's current precision; :class:`ArbUnsupported` if it has a free symbol or no arb
+    counterpart.
+    """
+    from flint import acb
+
+    check_type(isinstance(e, sp.Expr), "e", "a SymPy expression", e)
+    if e.free_symbols:
+        raise ArbUnsupported(f"{e} is not a constant (free symbols {sorted(map(str, e.free_symbols))})")
+    v = _compile(e)(acb(0), True)
+    check(bool(v.imag.is_zero()), f"{e} is not a real constant", assumption="real constant")
+    return v.real
 
 
 # --------------------------------------------------------------------------------------------

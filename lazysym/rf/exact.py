@@ -71,7 +71,7 @@ series) and are dropped. For an exactly rank-deficient K this is the exact proje
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -333,8 +333,17 @@ def rf_optimal_coefficients(W: ArrayLike, model: QuadraticTarget | GaussianMixtu
     return rf_solve(W, model, activation, kmax=kmax).coefficients
 
 
+@overload
+def rf_risk_quadratic(W: ArrayLike, target: QuadraticTarget, activation: ActivationLike = ...,
+                      *, kmax: int | None = ..., certified: Literal[False] = ...,
+                      dps: int = ...) -> float: ...
+@overload
+def rf_risk_quadratic(W: ArrayLike, target: QuadraticTarget, activation: ActivationLike = ...,
+                      *, kmax: int | None = ..., certified: Literal[True],
+                      dps: int = ...) -> Any: ...
 def rf_risk_quadratic(W: ArrayLike, target: QuadraticTarget, activation: ActivationLike = "x^2-1",
-                      *, kmax: int | None = None) -> float:
+                      *, kmax: int | None = None, certified: bool = False,
+                      dps: int = 30) -> float | Any:
     r"""Raw population RF risk for the quadratic target (qf), Theorem 1 / Corollary 1 at finite d.
 
     .. math::
@@ -353,10 +362,16 @@ def rf_risk_quadratic(W: ArrayLike, target: QuadraticTarget, activation: Activat
         activations by the Hermite series (A1 is checked).
     kmax : int, optional
         Hermite order for the series path (automatic if None).
+    certified : bool
+        ``True``: return a ``flint.arb`` ball that provably contains the exact risk of the given
+        (binary) inputs, with ``dps`` correct digits (:func:`lazysym.rf.certified.rf_risk_certified`:
+        σ = σ₀ + c with σ₀ ∈ {u², relu, |u|}; ``kmax`` is then unused).
+    dps : int
+        Correct digits of the certified ball (only with ``certified=True``).
 
     Returns
     -------
-    float
+    float (or flint.arb with ``certified=True``)
         The raw risk, in :math:`[0, \|f_*\|^2]`; divide by ``target.norm2`` (or use
         :func:`rf_risk_quadratic_normalized`) for the normalisation of eqs. (10)–(13).
 
@@ -366,6 +381,9 @@ def rf_risk_quadratic(W: ArrayLike, target: QuadraticTarget, activation: Activat
         W not d×N / not finite, unknown activation, activation violating A1.
     """
     target = as_target(target, "the RF risk for the quadratic target")
+    if _certified(certified):
+        from lazysym.rf.certified import rf_risk_certified  # noqa: PLC0415
+        return rf_risk_certified(W, target, activation, dps=dps)
     return rf_solve(W, target, activation, kmax=kmax).risk
 
 
@@ -383,8 +401,16 @@ def rf_risk_quadratic_normalized(W: ArrayLike, target: QuadraticTarget,
     return rf_solve(W, target, activation, kmax=kmax).normalized_risk
 
 
+@overload
+def rf_risk_mixture(W: ArrayLike, mixture: GaussianMixture, activation: ActivationLike = ...,
+                    *, kmax: int | None = ..., certified: Literal[False] = ...,
+                    dps: int = ...) -> float: ...
+@overload
+def rf_risk_mixture(W: ArrayLike, mixture: GaussianMixture, activation: ActivationLike = ...,
+                    *, kmax: int | None = ..., certified: Literal[True], dps: int = ...) -> Any: ...
 def rf_risk_mixture(W: ArrayLike, mixture: GaussianMixture, activation: ActivationLike = "x^2-1",
-                    *, kmax: int | None = None) -> float:
+                    *, kmax: int | None = None, certified: bool = False,
+                    dps: int = 30) -> float | Any:
     r"""Population RF risk for the Gaussian mixture (mg), Theorem 4 (eq. (15)) at finite d.
 
     .. math::
@@ -395,17 +421,41 @@ def rf_risk_mixture(W: ArrayLike, mixture: GaussianMixture, activation: Activati
     with :math:`K = \tfrac12(K^{(\Sigma-\Delta)} + K^{(\Sigma+\Delta)})` and
     :math:`b_i = \tfrac12(E_{\Sigma-\Delta}\sigma(\langle w_i,x\rangle) -
     E_{\Sigma+\Delta}\sigma(\langle w_i,x\rangle))`. Since :math:`E y^2 = 1` the trivial
-    predictor has risk 1 and the value lies in [0, 1]. Parameters as :func:`rf_risk_quadratic`.
+    predictor has risk 1 and the value lies in [0, 1]. Parameters as :func:`rf_risk_quadratic`
+    (``certified=True``: a ball containing the exact risk).
     """
     mixture = as_mixture(mixture, "the RF risk for the mixture")
+    if _certified(certified):
+        from lazysym.rf.certified import rf_risk_certified  # noqa: PLC0415
+        return rf_risk_certified(W, mixture, activation, dps=dps)
     return rf_solve(W, mixture, activation, kmax=kmax).risk
 
 
+@overload
 def rf_risk(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
-            activation: ActivationLike = "x^2-1", *, kmax: int | None = None) -> float:
-    """Raw population RF risk for either model (dispatches to the two functions above)."""
+            activation: ActivationLike = ..., *, kmax: int | None = ...,
+            certified: Literal[False] = ..., dps: int = ...) -> float: ...
+@overload
+def rf_risk(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
+            activation: ActivationLike = ..., *, kmax: int | None = ...,
+            certified: Literal[True], dps: int = ...) -> Any: ...
+def rf_risk(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
+            activation: ActivationLike = "x^2-1", *, kmax: int | None = None,
+            certified: bool = False, dps: int = 30) -> float | Any:
+    """Raw population RF risk for either model (dispatches to the two functions above;
+    ``certified=True``: a ``flint.arb`` ball containing the exact risk, ``dps`` digits).
+    """
     check_type(isinstance(model, (QuadraticTarget, GaussianMixture)), "model",
                "a QuadraticTarget (qf) or a GaussianMixture (mg)", model)
+    if _certified(certified):
+        from lazysym.rf.certified import rf_risk_certified  # noqa: PLC0415
+        return rf_risk_certified(W, model, activation, dps=dps)
     if isinstance(model, GaussianMixture):
         return rf_risk_mixture(W, model, activation, kmax=kmax)
     return rf_risk_quadratic(W, model, activation, kmax=kmax)
+
+
+def _certified(flag: object) -> bool:
+    check(isinstance(flag, (bool, np.bool_)), f"certified must be a bool; got {flag!r}",
+          assumption="certified flag")
+    return bool(flag)
