@@ -199,6 +199,11 @@ VALID: dict[str, Callable[[], Any]] = {
 _GEN = {"rng": lambda: np.random.default_rng(0)}
 _CENTRED = {"activation": lambda: "relu_centered", "act": lambda: "relu_centered"}
 
+def _relu_net() -> Any:
+    from lazysym.compare.relu_gap import ReluNetwork  # noqa: PLC0415
+    return ReluNetwork(np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]), np.array([1.0, -0.5]), 0.2)
+
+
 def _ball() -> Any:
     import flint  # noqa: PLC0415
     return flint.arb(1, 0.5)
@@ -218,6 +223,7 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
         "mats": lambda: [_sym3(), _sym3()], "Sigma": lambda: None},
     "lazysym.objects.models.QuadraticTarget": {"B": lambda: _B},
     "lazysym.objects.balls.arb_of": {"v": lambda: 0.5},
+    "lazysym.compare.relu_exact.relu_network_risk": {"net": lambda: _relu_net()},
     "lazysym.objects.balls.arb_matrix": {"A": lambda: np.eye(2)},
     "lazysym.objects.balls.fmpq_matrix": {"A": lambda: np.eye(2)},
     "lazysym.objects.balls.fmpq_of": {"v": lambda: 0.5},

@@ -199,6 +199,13 @@ class GapResult:
     nt_se: dict[int, list[float]]
     settings: dict[str, Any]
     wall: float
+    #: with ``certify=True``: per N and seed, balls (as ``(mid, rad)``) containing the exact
+    #: population risks — of the trained network (an upper bound on R_NN,N) and of the NT
+    #: class at the drawn W (:mod:`lazysym.compare.relu_exact`) — both normalised by ‖f*‖², and
+    #: whether the NT ball lies entirely above the network's (decided in ball arithmetic)
+    nn_ball: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+    nt_ball: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+    gap_certified: dict[int, list[bool]] = field(default_factory=dict)
 
     def summary(self) -> list[dict[str, Any]]:
         """One row per N: mean normalised NN and NT test errors over the seeds, the gap NT − NN,
@@ -222,12 +229,19 @@ class GapResult:
 def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: int,
                         sgd_steps: int, n_test: int, rng_key: int = 0, batch: int = 64,
                         step: float = 0.05, decay: float = 1.0,
-                        n_train_factor: int = 20) -> GapResult:
+                        n_train_factor: int = 20, certify: bool = False,
+                        dps: int = 20) -> GapResult:
     r"""NN (SGD) against NT (least squares) with ReLU on the quadratic target, for each N.
 
     For each N and each seed k: draw W ~ N(0, I/d) for NT and fit it on ``n_train_factor``·(Nd+1)
     samples; train the NN by SGD (:func:`train_relu_nn`); test both on ``n_test`` fresh samples.
     Errors are normalised by ‖f*‖². Every random stream is derived from ``(rng_key, N, k)``.
+
+    With ``certify=True`` also enclose, in arb balls with ``dps`` digits, the exact population
+    risk of each trained network and the exact population NT risk at each drawn W
+    (:func:`lazysym.compare.relu_exact.relu_network_risk`, :func:`~lazysym.compare.relu_exact.relu_nt_risk`),
+    and record whether NT's ball lies above the network's: then
+    :math:`R_{NN,N} \le R(\hat f_{NN}) < R_{NT,N}(W)` is proved for that draw.
     """
     target = _target(target)
     check_type(not isinstance(Ns, (str, bytes)) and hasattr(Ns, "__iter__"), "Ns",
@@ -239,7 +253,16 @@ def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: in
     rng_key = nonnegative_int(rng_key, "rng_key")
     n_train_factor = positive_int(n_train_factor, "n_train_factor")
     positive_int(sgd_steps, "sgd_steps", cap="iterations")
+    check(isinstance(certify, (bool, np.bool_)), f"certify must be a bool; got {certify!r}",
+          assumption="certify flag")
     n2 = target.norm2
+    nn_ball: dict[int, list[tuple[float, float]]] = {}
+    nt_ball: dict[int, list[tuple[float, float]]] = {}
+    gap_cert: dict[int, list[bool]] = {}
+    if certify:
+        from lazysym.compare.relu_exact import relu_network_risk, relu_nt_risk  # noqa: PLC0415
+        from lazysym.nn.certified import exact_norm2  # noqa: PLC0415
+        from lazysym.objects.balls import working_precision  # noqa: PLC0415
     t0 = time.perf_counter()
     nn: dict[int, list[float]] = {}
     nt: dict[int, list[float]] = {}
@@ -247,6 +270,7 @@ def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: in
     nt_se: dict[int, list[float]] = {}
     for N in Ns:
         nn[N], nt[N], nn_se[N], nt_se[N] = [], [], [], []
+        nn_ball[N], nt_ball[N], gap_cert[N] = [], [], []
         for k in range(seeds):
             base = np.random.SeedSequence([int(rng_key), N, k])
             r_nn, r_nt, r_W, r_t1, r_t2 = (np.random.default_rng(s) for s in base.spawn(5))
@@ -260,6 +284,17 @@ def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: in
             nt[N].append(e_nt.estimate / n2)
             nn_se[N].append(e_nn.stderr / n2)
             nt_se[N].append(e_nt.stderr / n2)
+            if certify:
+                b_nn = relu_network_risk(net, target, certified=True, dps=dps)
+                b_nt = relu_nt_risk(W, target, certified=True, dps=dps)
+                with working_precision(4 * dps + 64):
+                    norm = exact_norm2(target)
+                    b_nn, b_nt = b_nn / norm, b_nt / norm
+                    gap_cert[N].append(bool(b_nt > b_nn))     # arb: True only if proved
+                nn_ball[N].append((float(b_nn.mid()), float(b_nn.rad())))
+                nt_ball[N].append((float(b_nt.mid()), float(b_nt.rad())))
     settings = {"sgd_steps": sgd_steps, "batch": batch, "step": step, "decay": decay,
-                "n_test": n_test, "n_train_factor": n_train_factor, "seeds": seeds}
-    return GapResult(target.d, Ns, nn, nt, nn_se, nt_se, settings, time.perf_counter() - t0)
+                "n_test": n_test, "n_train_factor": n_train_factor, "seeds": seeds,
+                "certify": bool(certify)}
+    return GapResult(target.d, Ns, nn, nt, nn_se, nt_se, settings, time.perf_counter() - t0,
+                     nn_ball, nt_ball, gap_cert)
