@@ -8,7 +8,6 @@ verified with ``python tools/mutation.py --jobs 1 --only ID``.
 from __future__ import annotations
 
 import copy
-import math
 from fractions import Fraction
 
 import mpmath
@@ -345,9 +344,10 @@ def test_critical_point_types_match_the_numerical_hessian(lam, N):
     2Σλ_i² over the eigenvalues not among the N largest positive ones (Theorem 3), otherwise by
     the sign of λ_min of the numpy Hessian (:func:`numeric_hessian_spectrum`, float64 eigvalsh
     of the exact Hessian: measured |closed form − numpy| ≤ 1.7e-14 here; tolerance 1e-9 ≪ the
-    smallest |λ_min| at a non-minimal point, measured 2.4). On these B with zero, repeated and negative eigenvalues and
-    N > rank, no critical point is degenerate or a spurious local minimum (the module
-    docstring's argument: a non-minimal critical point has −8λ_a or 8(λ_b − λ_a) < 0).
+    smallest |λ_min| at a non-minimal point, measured 2.4). On these B with zero, repeated and
+    negative eigenvalues and N > rank, no critical point is degenerate or a spurious local
+    minimum (the module docstring's argument: a non-minimal critical point has −8λ_a or
+    8(λ_b − λ_a) < 0).
     """
     t = QuadraticTarget(psd_with_spectrum(lam, 3))
     pos = sorted((v for v in lam if v > 0), reverse=True)[:N]
