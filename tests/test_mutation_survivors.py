@@ -225,6 +225,12 @@ def _evidence(cid):
     return c, c.evidence(CTX)
 
 
+def _only_rejects(cmp, criterion: str) -> None:
+    """The comparison disagrees, and ``criterion`` is the one criterion that failed."""
+    assert not cmp.agrees
+    assert {k for k, ok in cmp.criteria.items() if not ok} == {criterion}, cmp.criteria
+
+
 def _trace_zero_call(formula, case, model, G, ctx):
     return formula(model, G, case["rho"], case["activation"], ctx.dps)
 
@@ -253,9 +259,9 @@ def test_compare_sweep_criteria_are_each_necessary():
         return 0.995
 
     cmp = ev.compare_sweep(slip, data, CTX, _trace_zero_call)
-    assert cmp.criteria == {"within_bias": False, "converging": True, "finite": True}
+    _only_rejects(cmp, "within_bias")
     cmp = ev.compare_sweep(off, data, CTX, _trace_zero_call)
-    assert cmp.criteria == {"within_bias": True, "converging": False, "finite": True}
+    _only_rejects(cmp, "converging")
     # the claim's own rule rejects both (the symbolic criterion as well)
     assert not c.compare(slip, data, CTX).agrees and not c.compare(off, data, CTX).agrees
 
@@ -266,8 +272,9 @@ def _limit_call(formula, case, model, G, ctx):
 
 #: Draws of W at large ρ for the necessity test of ``large_rho_exact``. The claims' default
 #: (:data:`proofs_check.evidence.rf.LIMIT_SIZES`: 2 draws) tests each mean with a t quantile on
-#: 1 degree of freedom at α = 5e-5, q = 12732 (measured), so q·s.e. ≈ 10 exceeds every risk in
-#: [0, 1] and the criterion cannot reject anything at the default sizes; with 8 draws q = 8.8.
+#: 1 degree of freedom at α = 5e-5, q = 12732 (computed), so q·s.e. (4 to 55 for the seed-0
+#: cases of thm1.eq11 / thm4.eq16, measured) exceeds every risk in [0, 1]: the criterion cannot
+#: reject anything at the default sizes. With 8 draws q = 8.8 and q·s.e. ≤ 0.01 (measured).
 LARGE_RHO_DRAWS = 8
 
 
@@ -294,7 +301,7 @@ def test_compare_limit_large_rho_exact_is_necessary(cid, monkeypatch):
         return 1.0
 
     cmp = ev.compare_limit(one, bad, CTX, _limit_call)
-    assert cmp.criteria == {"theorem_limit": True, "large_rho_exact": False, "odd_exact": True}
+    _only_rejects(cmp, "large_rho_exact")
 
 
 @pytest.mark.parametrize("cid", ["thm1.eq11", "thm4.eq16", "poster.rho_inf_any_activation"])
@@ -320,7 +327,7 @@ def test_compare_limit_odd_exact_is_necessary(cid):
         return v * slip if rf.hermite_data(activation, dps=dps)["lambda2_is_zero"] else v
 
     cmp = ev.compare_limit(slipped, bad, CTX, _limit_call)
-    assert cmp.criteria == {"theorem_limit": True, "large_rho_exact": True, "odd_exact": False}
+    _only_rejects(cmp, "odd_exact")
 
 
 # --------------------------------------------------------------------------------------------
