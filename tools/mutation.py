@@ -96,8 +96,9 @@ def _function_span(source: str, name: str) -> tuple[int, int]:
     nodes = tree.body
     node = None
     for part in parts:
-        node = next((n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                       ast.ClassDef)) and n.name == part), None)
+        # the last definition of that name: the implementation after any @overload stubs
+        node = next((n for n in reversed(nodes) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                 ast.ClassDef)) and n.name == part), None)
         if node is None:
             raise ValueError(f"function {name!r} not found")
         nodes = node.body
