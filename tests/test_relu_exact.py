@@ -111,3 +111,47 @@ def test_bad_input():
         relu_network_risk(ReluNetwork(W, np.ones(2), 0.0), target)
     with pytest.raises(AssumptionError, match="net"):
         relu_network_risk("net", target)
+
+
+# ---- the claim poster.relu_gap: each criterion of its rule is necessary ------------------------
+
+def test_relu_gap_claim_criteria_are_each_necessary():
+    """Corrupt one piece of the claim's evidence at a time: only the matching criterion fails."""
+    import copy
+
+    from proofs_check.claims import poster_relu
+    from proofs_check.registry import Context, get
+
+    c = get("poster.relu_gap")
+    ctx = Context(seed=0)
+    data = c.evidence(ctx)
+    base = poster_relu.compare(c.printed, data, ctx)
+    assert base.agrees and all(base.criteria.values())
+
+    def corrupt(fn):
+        bad = copy.deepcopy(data)
+        for case in bad["cases"]:
+            fn(case)
+        cmp = poster_relu.compare(c.printed, bad, ctx)
+        return {k for k, v in cmp.criteria.items() if not v}, cmp.agrees
+
+    # the trained network's certified risk disagrees with its Monte Carlo test error
+    def nn_off(case):
+        case["z_nn_exact"] = [z + 10 * poster_relu.Z_CONSIST for z in case["z_nn_exact"]]
+    assert corrupt(nn_off) == ({"nn_exact_agrees_with_test_error"}, False)
+
+    # the exact NT risk lies above what a least-squares fit of the same class achieves
+    def nt_off(case):
+        case["z_nt_exact"] = [-10 * poster_relu.Z_CONSIST for _ in case["z_nt_exact"]]
+    assert corrupt(nt_off) == ({"nt_exact_below_fit_test_error"}, False)
+
+    # the balls' midpoints and the float64 closed forms disagree
+    def float_off(case):
+        case["float_dev"] = 1e-6
+    assert corrupt(float_off) == ({"balls_match_float64"}, False)
+
+    # the gap is not proved at one seed
+    def gap_off(case):
+        case["certified"] = [False] + case["certified"][1:]
+        case["gap_present"] = False
+    assert corrupt(gap_off) == ({"presence_matches"}, False)

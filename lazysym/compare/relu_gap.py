@@ -206,6 +206,10 @@ class GapResult:
     nn_ball: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
     nt_ball: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
     gap_certified: dict[int, list[bool]] = field(default_factory=dict)
+    #: the same two exact risks in float64 (an independent implementation of the closed forms:
+    #: the balls' midpoints must agree with them to round-off)
+    nn_float: dict[int, list[float]] = field(default_factory=dict)
+    nt_float: dict[int, list[float]] = field(default_factory=dict)
 
     def summary(self) -> list[dict[str, Any]]:
         """One row per N: mean normalised NN and NT test errors over the seeds, the gap NT − NN,
@@ -259,6 +263,8 @@ def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: in
     nn_ball: dict[int, list[tuple[float, float]]] = {}
     nt_ball: dict[int, list[tuple[float, float]]] = {}
     gap_cert: dict[int, list[bool]] = {}
+    nn_float: dict[int, list[float]] = {}
+    nt_float: dict[int, list[float]] = {}
     if certify:
         from lazysym.compare.relu_exact import relu_network_risk, relu_nt_risk  # noqa: PLC0415
         from lazysym.nn.certified import exact_norm2  # noqa: PLC0415
@@ -270,7 +276,7 @@ def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: in
     nt_se: dict[int, list[float]] = {}
     for N in Ns:
         nn[N], nt[N], nn_se[N], nt_se[N] = [], [], [], []
-        nn_ball[N], nt_ball[N], gap_cert[N] = [], [], []
+        nn_ball[N], nt_ball[N], gap_cert[N], nn_float[N], nt_float[N] = [], [], [], [], []
         for k in range(seeds):
             base = np.random.SeedSequence([int(rng_key), N, k])
             r_nn, r_nt, r_W, r_t1, r_t2 = (np.random.default_rng(s) for s in base.spawn(5))
@@ -293,8 +299,10 @@ def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: in
                     gap_cert[N].append(bool(b_nt > b_nn))     # arb: True only if proved
                 nn_ball[N].append((float(b_nn.mid()), float(b_nn.rad())))
                 nt_ball[N].append((float(b_nt.mid()), float(b_nt.rad())))
+                nn_float[N].append(float(relu_network_risk(net, target)) / n2)
+                nt_float[N].append(float(relu_nt_risk(W, target)) / n2)
     settings = {"sgd_steps": sgd_steps, "batch": batch, "step": step, "decay": decay,
                 "n_test": n_test, "n_train_factor": n_train_factor, "seeds": seeds,
                 "certify": bool(certify)}
     return GapResult(target.d, Ns, nn, nt, nn_se, nt_se, settings, time.perf_counter() - t0,
-                     nn_ball, nt_ball, gap_cert)
+                     nn_ball, nt_ball, gap_cert, nn_float, nt_float)
