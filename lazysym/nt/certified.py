@@ -25,7 +25,7 @@ within round-off of rank deficiency the two ranks can differ, and then so do the
 exact one is the risk of the binary W as given). For a well-conditioned W the float64 value is
 within a few hundred ulps of ``norm2`` of the exact one (tested at d ≤ 40).
 
-Cost: d×d rational products; measured d = 100, N = 50: see ``benchmarks/bench_certified.py``.
+Cost: r×r solves; measured in ``benchmarks/bench_certified.py`` (d = 100: about a second).
 """
 
 from __future__ import annotations
