@@ -27,6 +27,24 @@ def cpu(fn):
     return out, time.process_time() - t
 
 
+def _cases(W, target, mix, N, dps):
+    """(name, certified call, float64 call) for one (d, N)."""
+    return [
+        ("RF x²−1 (rationals)", lambda: rf.rf_risk(W, target, "x^2-1", certified=True, dps=dps),
+         lambda: rf.rf_risk(W, target, "x^2-1")),
+        ("RF relu (balls)", lambda: rf.rf_risk(W, target, "relu", certified=True, dps=dps),
+         lambda: rf.rf_risk(W, target, "relu")),
+        ("RF x²−1 mixture", lambda: rf.rf_risk(W, mix, "x^2-1", certified=True, dps=dps),
+         lambda: rf.rf_risk(W, mix, "x^2-1")),
+        ("NT qf", lambda: nt.nt_risk_quadratic(W, target, certified=True, dps=dps),
+         lambda: nt.nt_risk_quadratic(W, target)),
+        ("NN qf", lambda: nn.nn_risk_quadratic(target, N, certified=True, dps=dps),
+         lambda: nn.nn_risk_quadratic(target, N)),
+        ("NN mixture", lambda: nn.nn_risk_mixture(mix, N, certified=True, dps=dps),
+         lambda: nn.nn_risk_mixture(mix, N)),
+    ]
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dps", type=int, default=30)
@@ -39,20 +57,7 @@ def main() -> None:
         target, mix = paper_quadratic_target(d, rng), paper_mixture(d, rng)
         for N in (d // 2, d):
             W = rng.standard_normal((d, N)) / np.sqrt(d)
-            cases = [
-                ("RF x²−1 (rationals)", lambda: rf.rf_risk(W, target, "x^2-1", certified=True, dps=a.dps),
-                 lambda: rf.rf_risk(W, target, "x^2-1")),
-                ("RF relu (balls)", lambda: rf.rf_risk(W, target, "relu", certified=True, dps=a.dps),
-                 lambda: rf.rf_risk(W, target, "relu")),
-                ("RF x²−1 mixture", lambda: rf.rf_risk(W, mix, "x^2-1", certified=True, dps=a.dps),
-                 lambda: rf.rf_risk(W, mix, "x^2-1")),
-                ("NT qf", lambda: nt.nt_risk_quadratic(W, target, certified=True, dps=a.dps),
-                 lambda: nt.nt_risk_quadratic(W, target)),
-                ("NN qf", lambda: nn.nn_risk_quadratic(target, N, certified=True, dps=a.dps),
-                 lambda: nn.nn_risk_quadratic(target, N)),
-                ("NN mixture", lambda: nn.nn_risk_mixture(mix, N, certified=True, dps=a.dps),
-                 lambda: nn.nn_risk_mixture(mix, N)),
-            ]
+            cases = _cases(W, target, mix, N, a.dps)
             for name, cert, flt in cases:
                 ball, tc = cpu(cert)
                 _, tf = cpu(flt)

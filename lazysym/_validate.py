@@ -105,7 +105,19 @@ def as_weights(W, d: int | None = None, name: str = "W") -> np.ndarray:
           assumption="N ≥ 1")
     check_limit("dimension", arr.shape[0], f"rows d of {name}")
     check_limit("dimension", arr.shape[1], f"columns N of {name}")
+    with np.errstate(over="ignore"):
+        fro2 = float(np.sum(arr * arr))
+    check(np.isfinite(fro2), f"{name} is too large for float64 arithmetic: ‖{name}‖²_F overflows "
+          f"(largest |entry| {float(np.max(np.abs(arr))):.3g})", assumption=f"{name} representable",
+          fix="rescale W (the RF and NT classes do not change when the neurons are scaled)")
     return arr
+
+
+def as_flag(value, name: str) -> bool:
+    """A bool (``True``/``False`` or a numpy bool); anything else is an :class:`InputTypeError`."""
+    check_type(isinstance(value, (bool, np.bool_)), name, "a bool", value,
+               assumption=f"{name} flag")
+    return bool(value)
 
 
 def as_real(x, name: str) -> float:

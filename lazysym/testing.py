@@ -119,8 +119,11 @@ def _real_arg(value: Any, name: str) -> float:
     _require(isinstance(value, (int, float, np.integer, np.floating))
              and not isinstance(value, (bool, np.bool_)),
              f"{name} must be a real number; got {type(value).__name__} {value!r:.40}")
-    v = float(value)
-    _require(math.isfinite(v), f"{name} must be finite; got {v}")
+    try:
+        v = float(value)
+    except OverflowError:
+        v = math.inf
+    _require(math.isfinite(v), f"{name} must be finite (within float64); got {value!r:.40}")
     return v
 
 

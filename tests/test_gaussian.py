@@ -293,3 +293,18 @@ def test_pairings_per_full_cycle(m):
     from math import factorial
     expected = {1: 1, 2: 2}.get(m, 2 ** m * factorial(m - 1) // 2)
     assert n_one_cycle == expected
+
+
+def test_quadform_and_tr_never_evaluate_a_string(tmp_path):
+    """SymPy's Function.__new__ sympifies (evals) its arguments before eval() sees them; found by
+    the thorough fuzz profile: form_mean("__import__(...)") ran the string. Now refused first."""
+    from lazysym.errors import InputTypeError
+    from lazysym.objects import gaussian as g
+
+    flag = tmp_path / "pwned"
+    payload = f"__import__('pathlib').Path({str(flag)!r}).touch()"
+    for call in (lambda: g.form_mean(payload), lambda: g.QuadForm(payload), lambda: g.Tr(payload),
+                 lambda: g.form_covariance(payload, payload)):
+        with pytest.raises(InputTypeError, match="SymPy matrix expression"):
+            call()
+    assert not flag.exists()

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lazysym._validate import (
+    as_flag,
     as_target,
     positive_int,
 )
@@ -109,6 +110,7 @@ def nt_expected_risk_quadratic(target: QuadraticTarget, N: int, *, offset: bool 
     """
     target = as_target(target)
     N = positive_int(N, "N")
+    offset, exact = as_flag(offset, "offset"), as_flag(exact, "exact")
     d = target.d
     if exact:
         return _expected_risk_exact(target, N, offset)

@@ -53,6 +53,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -119,12 +120,27 @@ def _sym(expr, name: str, variables: Sequence[sp.Symbol] = ()) -> sp.Expr:
     objects and numbers only: plain ``sympify`` would parse an unknown object's ``str``).
     """
     if isinstance(expr, str):
-        return parse_expression(expr, {str(v): v for v in variables})
-    try:
-        return sp.sympify(expr, strict=True)
-    except (sp.SympifyError, TypeError, ValueError) as exc:
-        raise AssumptionError(f"{name} must be a SymPy expression (or a string); got "
-                              f"{type(expr).__name__}", assumption=f"{name} type") from exc
+        out = parse_expression(expr, {str(v): v for v in variables})
+    else:
+        try:
+            out = sp.sympify(expr, strict=True)
+        except (sp.SympifyError, TypeError, ValueError) as exc:
+            raise AssumptionError(f"{name} must be a SymPy expression (or a string); got "
+                                  f"{type(expr).__name__}", assumption=f"{name} type") from exc
+    check_type(isinstance(out, sp.Expr), name, "a SymPy expression (or a string)", expr,
+               assumption=f"{name} type")
+    check(not (isinstance(out, sp.Basic) and out.has(sp.nan, sp.zoo, sp.oo, -sp.oo)),
+          f"{name} must be finite; got the non-finite value {out}", assumption=f"{name} finite")
+    return out
+
+
+def _only_sympy_args(cls_name: str, args: tuple) -> None:
+    """SymPy's ``Function.__new__`` sympifies its arguments *before* ``eval`` sees them, and plain
+    sympify ``eval``-s a string: refuse anything that is not already a SymPy object.
+    """
+    for a in args:
+        check_type(isinstance(a, sp.Basic), f"{cls_name} argument", "a SymPy matrix expression", a,
+                   assumption="symbolic matrices")
 
 
 def _letter_key(letter) -> tuple:
@@ -180,6 +196,11 @@ class Tr(sp.Function):
     """
 
     is_commutative = True
+
+    def __new__(cls, *args: Any, **options: Any) -> Any:
+        """Refuse non-SymPy arguments before SymPy sympifies (and would ``eval``) them."""
+        _only_sympy_args("Tr", args)
+        return super().__new__(cls, *args, **options)
 
     @classmethod
     def eval(cls, *letters: MatrixExpr) -> Tr | None:
@@ -472,6 +493,11 @@ class QuadForm(sp.Function):
     """
 
     is_commutative = True
+
+    def __new__(cls, *args: Any, **options: Any) -> Any:
+        """Refuse non-SymPy arguments before SymPy sympifies (and would ``eval``) them."""
+        _only_sympy_args("QuadForm", args)
+        return super().__new__(cls, *args, **options)
 
     @classmethod
     def eval(cls, A: MatrixExpr) -> None:

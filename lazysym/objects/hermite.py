@@ -40,7 +40,7 @@ import sympy as sp
 from numpy.typing import ArrayLike
 
 from lazysym._typing import MPF
-from lazysym._validate import as_finite_array, check_dps, nonnegative_int
+from lazysym._validate import as_finite_array, as_flag, check_dps, nonnegative_int
 from lazysym.errors import AssumptionError, ConvergenceError, check_type
 from lazysym.objects.activations import Activation, ActivationLike, activation, check_a1_growth, x
 
@@ -642,6 +642,7 @@ def scaled_hermite_coefficients(act: ActivationLike, scales: ArrayLike, kmax: in
     act = _as_act_a1(act)
     kmax = _order(kmax, "kmax")
     a = as_finite_array(scales, "scales", ndim=1)
+    normalized = as_flag(normalized, "normalized")
     c = _scaled_normalized(act, a, kmax, square=False)
     if normalized:
         return c
