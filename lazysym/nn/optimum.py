@@ -75,6 +75,7 @@ from numpy.typing import ArrayLike
 from lazysym._linalg import whiten
 from lazysym._typing import SeedLike
 from lazysym._validate import (
+    as_flag,
     as_generator,
     as_mixture,
     as_real,
@@ -141,9 +142,8 @@ def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = Fal
     """
     target = as_target(target)
     N = positive_int(N, "N")
-    check(isinstance(certified, (bool, np.bool_)), f"certified must be a bool; got {certified!r}",
-          assumption="certified flag")
-    if certified:
+    normalized = as_flag(normalized, "normalized")
+    if as_flag(certified, "certified"):
         from lazysym.nn.certified import nn_risk_quadratic_certified  # noqa: PLC0415
         ball = nn_risk_quadratic_certified(target, N, dps=dps)
         if normalized:
@@ -238,9 +238,7 @@ def nn_risk_mixture(mixture: GaussianMixture, N: int, *, certified: bool = False
     """
     mixture = as_mixture(mixture)
     N = positive_int(N, "N")
-    check(isinstance(certified, (bool, np.bool_)), f"certified must be a bool; got {certified!r}",
-          assumption="certified flag")
-    if certified:
+    if as_flag(certified, "certified"):
         from lazysym.nn.certified import nn_risk_mixture_certified  # noqa: PLC0415
         return nn_risk_mixture_certified(mixture, N, dps=dps)
     _, delta, _ = whiten(mixture.Sigma, mixture.Delta)
