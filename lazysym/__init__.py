@@ -5,16 +5,17 @@ precision, and computed exactly at finite dimension.
 The map (one sub-package per regime, one module per mathematical object)::
 
     lazysym.objects      activations, expressions (the safe parser), hermite, hermite_arb,
-                         gaussian, spectra, fixed_point, models
+                         gaussian, spectra, fixed_point, models, balls (exact rationals, arb)
     lazysym.rf           random features    formulas, symbolic, exact, exact_invariants,
-                                            kernels, montecarlo                      (§2.1, §3.1)
+                                            kernels, certified, montecarlo           (§2.1, §3.1)
     lazysym.nt           neural tangent     formulas, symbolic (Weingarten), haar, exact,
-                                            sampled                                  (§2.2, §3.2)
+                                            certified, sampled                       (§2.2, §3.2)
     lazysym.nn           fully trained      formulas, symbolic, eckart_young (Theorem 3 proved),
-                                            optimum, bayes, loss, loss_symbolic, landscape,
-                                            training, lazy, summary                  (§2.3, §3.3)
+                                            optimum, certified, bayes, loss, loss_symbolic,
+                                            landscape, training, lazy, summary       (§2.3, §3.3)
     lazysym.compare      between regimes    gaps (eq. (6)), relu_gap (the poster's ReLU figure),
-                                            chizat_bach (the Chizat–Bach poster's bounds)
+                                            relu_exact (its exact risks), chizat_bach (the
+                                            Chizat–Bach poster's bounds)
     lazysym.figures      Figures 1 and 2    data, right, plot (matplotlib)           (§4)
     lazysym.stats        estimates with their uncertainty, rate fits
     lazysym.testing      generators and hypothesis strategies
