@@ -101,6 +101,23 @@ def test_given_w_rule_criteria_are_each_necessary():
     bad["cases"] = [dict(x, exact=x["exact"] + 0.05) for x in data["cases"]]
     assert not compare_given_w(c.printed, bad, CTX).agrees
     assert compare_given_w(c.printed, bad, CTX, switch_off=frozenset({"exact_in_band"})).agrees
+    # the exact risk off its rational anchor by far less than the band width (a wrong weight of
+    # the Δ̃SΔ̃ term moves it by ~1e-2 at d = 4…6, and by O(1/d) inside the band at large d)
+    off = copy.copy(data)
+    off["anchors"] = [dict(a, exact=a["exact"] * (1 + 1e-9)) for a in data["anchors"]]
+    assert not compare_given_w(c.printed, off, CTX).agrees
+    assert compare_given_w(c.printed, off, CTX,
+                           switch_off=frozenset({"exact_matches_rational_anchor"})).agrees
+
+
+def test_rational_nt_mixture_risk_by_hand():
+    """d = 1, N = 1, Σ = 1, Δ = δ: the class is c + a x², E[x²] = 1, E[y x²] = −δ,
+    Var x² = 2 + 2δ² + δ² (Isserlis per class), so R = 1 − δ²/(2 + 3δ²)."""
+    from fractions import Fraction
+
+    for delta in (Fraction(1, 2), Fraction(-1, 4)):
+        r = ent.rational_nt_mixture_risk([[1]], [[1]], [[delta]])
+        assert r == 1 - delta ** 2 / (2 + 3 * delta ** 2)
 
 
 def test_kappa_rule_criteria_are_each_necessary():
