@@ -194,3 +194,30 @@ def test_finite_d_anchor_tolerance_follows_dps():
     assert not ent.limit_rule(num_bad, data, CTX, switch_off=frozenset({"symbolic_limit"})).agrees
     low = Context(dps=10)
     assert ent.limit_rule(num_bad, data, low, switch_off=frozenset({"symbolic_limit"})).agrees
+
+
+# --------------------------------------------------------------------------------------------
+# Theorem 3's value: the mpmath and the float64 paths are both checked against exact values
+# --------------------------------------------------------------------------------------------
+
+def test_thm3_value_criteria_are_each_necessary():
+    import numpy as np
+
+    from proofs_check.claims.s2_3_neural_network import compare
+    c, data = _data("thm3.value")
+    assert compare(c.printed, data, CTX).agrees
+
+    def float_slip(B, N, dps=30):  # the float64 path sums from index N + 1 (an off-by-one)
+        if dps is not None:
+            return c.printed(B, N, dps)
+        lam = np.sort(np.linalg.eigvalsh(B))[::-1]
+        return 2.0 * float(np.sum(lam[N + 1:] ** 2))
+
+    def mp_slip(B, N, dps=30):  # only the mpmath path is off, by 1e-12 relative
+        v = c.printed(B, N, dps)
+        return v if dps is None else v * (1 + 1e-12)
+
+    for bad, crit in ((float_slip, "float_path_equals_derived"),
+                      (mp_slip, "printed_equals_derived")):
+        assert not compare(bad, data, CTX).agrees
+        assert compare(bad, data, CTX, switch_off=frozenset({crit})).agrees
