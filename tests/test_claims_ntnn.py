@@ -84,7 +84,16 @@ def test_sandwich_rule_criteria_are_each_necessary():
     stuck = [dict(x, numerical_min=x["exact"] + 1e-3) for x in data["checks"]]
     assert not _sandwich(c, data, c.printed, checks=refuting).agrees
     assert _sandwich(c, data, c.printed, frozenset({"closed_form_not_refuted"}), refuting).agrees
-    assert _sandwich(c, data, c.printed, checks=stuck).agrees
+    # every minimiser stuck above: the one-sided check would be vacuous, so it is rejected; one
+    # check reaching the closed form suffices
+    assert not _sandwich(c, data, c.printed, checks=stuck).agrees
+    assert _sandwich(c, data, c.printed, frozenset({"minimiser_reaches_closed_form"}),
+                     stuck).agrees
+    assert _sandwich(c, data, c.printed, checks=stuck[1:] + data["checks"][:1]).agrees
+    # the risk functional at the explicit minimiser off the closed form
+    off = [dict(x, attained=x["exact"] + 1e-9) for x in data["checks"]]
+    assert not _sandwich(c, data, c.printed, checks=off).agrees
+    assert _sandwich(c, data, c.printed, frozenset({"closed_form_attained"}), off).agrees
 
 
 # --------------------------------------------------------------------------------------------

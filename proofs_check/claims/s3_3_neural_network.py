@@ -7,7 +7,10 @@ Evidence (never the formula under test):
   :mod:`lazysym.nn.optimum`), the singular values σᵢ of Δ̃ (for the bound), and, at the smallest d,
   direct rank-constrained minimisation of the risk functional
   (:func:`lazysym.nn.nn_risk_mixture_numerical`), which may only confirm the closed form (a
-  minimum found *below* it would refute it; one stuck above cannot).
+  minimum found *below* it would refute it; one stuck above cannot), and the risk functional
+  :func:`lazysym.nn.mixture_quadratic_risk` (Isserlis, original coordinates) at the proof's
+  explicit rank-N minimiser :func:`lazysym.nn.nn_minimizer_mixture`, which must equal the closed
+  form (the infimum is attained).
 * Bayes error: :func:`lazysym.nn.bayes_risk_mixture`, Monte Carlo of E[1 − tanh²(LLR/2)] with a
   CLT standard error.
 
@@ -30,6 +33,8 @@ import numpy as np
 from lazysym.nn import (
     bayes_risk_mixture,
     eq17_nn_risk,
+    mixture_quadratic_risk,
+    nn_minimizer_mixture,
     nn_risk_mixture,
     nn_risk_mixture_numerical,
     theorem6_risk,
@@ -88,8 +93,11 @@ def _nn_evidence(seed: int, thorough: bool, tag: str, general: bool, rhos: tuple
                 if j == 0 and rho <= 1.0:  # direct minimisation at the smallest d
                     num = nn_risk_mixture_numerical(m, N, rng=ctx.rng(tag, "num", fam, rho),
                                                     starts=4)
+                    # the risk functional at the proof's explicit rank-N minimiser
+                    S, c0 = nn_minimizer_mixture(m, N)
                     checks.append({"family": fam, "d": d, "N": N, "exact": exact,
-                                   "numerical_min": num})
+                                   "numerical_min": num,
+                                   "attained": mixture_quadratic_risk(S, c0, m)})
     return {"ds": ds, "cases": cases, "checks": checks}
 
 
