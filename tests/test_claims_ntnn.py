@@ -230,3 +230,23 @@ def test_thm3_value_criteria_are_each_necessary():
                       (mp_slip, "printed_equals_derived")):
         assert not compare(bad, data, CTX).agrees
         assert compare(bad, data, CTX, switch_off=frozenset({crit})).agrees
+
+
+# --------------------------------------------------------------------------------------------
+# eq. (6): the corrected gap against exact E_W gaps and, at B = I, against every per-W gap
+# --------------------------------------------------------------------------------------------
+
+def test_eq6_corrected_rule_criteria_are_each_necessary():
+    from proofs_check.claims.s2_summary import FLAT, eq6_compare
+    c, data = _data("eq6")
+    assert eq6_compare(c.corrected, data, CTX).agrees
+    # the per-W NT − NN gap with R_NN at N + 1 (an O(1/d) slip: 1/d at B = I)
+    slipped = copy.copy(data)
+    slipped["cases"] = [[dict(x, per_w=[w + 1 / x["d"] for w in x["per_w"]])
+                         if x["family"] == FLAT else x for x in rows] for rows in data["cases"]]
+    assert not eq6_compare(c.corrected, slipped, CTX).agrees
+    assert eq6_compare(c.corrected, slipped, CTX,
+                       switch_off=frozenset({"flat_B_per_W_exact"})).agrees
+    up = relative(c.corrected, 1.05)
+    assert not eq6_compare(up, data, CTX).agrees
+    assert eq6_compare(up, data, CTX, switch_off=frozenset({"within_derived_bound"})).agrees
