@@ -48,9 +48,9 @@ risk and of the σᵢ, ≤ 1e-14 measured, plus the CG tolerance where R comes f
     measured; it stops at a step ≤ 1e-13, so the quadratic's excess is ~1e-25); a minimiser stuck
     at a non-optimal fixed point sits ≥ 4e-5 above (measured). Its false flip needs *every* check
     stuck: seeds 0–39 at d = 25 (6 checks for thm6, 8 for eq17.nn), 0 seeds with every check
-    stuck; 10 of 560 checks stuck, none in the §4 family (0/280; Clopper–Pearson 95 % bound on
+    stuck; 13 of 560 checks stuck, none in the §4 family (0/280; Clopper–Pearson 95 % bound on
     its stuck rate 1.1 %), so with ≥ 3 §4 checks per claim drawn from independent starts the
-    designed false-flip probability is ≤ 0.011³ ≈ 1.4e-6 ≤ ALPHA_CLAIM.
+    designed false-flip probability is ≤ 0.011³ ≈ 1.2e-6 ≤ ALPHA_CLAIM.
 
 No decision is random (the model draws only choose where the exact inequality is checked): the
 designed false-flip probability is 0 ≤ ALPHA_CLAIM. Strength ``proved``: closed form (proof in
