@@ -43,3 +43,40 @@ def test_eq16_rejects_a_d_plus_1_slip_in_zeta2():
 
     cmp = c.compare(slipped, data, CTX)
     assert not cmp.agrees and not cmp.criteria["theorem_limit"]
+
+
+def test_psi_bracket_check_rejects_an_unsound_bracket(monkeypatch):
+    """The exact re-check of the certified ψ (criterion ``psi_certificate`` of cor1.eq12 and
+    poster.thm1): a bracket shifted off the root, or wider than promised, fails; the true one
+    passes."""
+    from dataclasses import replace
+
+    import mpmath
+
+    from lazysym.objects import fixed_point
+    from lazysym.objects.spectra import Atoms
+    from proofs_check.evidence import rf as ev
+
+    args = (Fraction(1, 3), Fraction(1, 2), Fraction(3, 7), Atoms(["0.4", "1.6"]))
+    assert ev.psi_bracket_check(*args, dps=30)["ok"]
+    real = fixed_point.solve_psi
+
+    def shifted(*a, **k):  # off the root by 1e-25 relative (≥ 2 widths; exact brackets too)
+        r = real(*a, **k)
+        with mpmath.workprec(200):
+            w = max(r.upper - r.lower, r.lower * mpmath.mpf(10) ** -25)
+            return replace(r, lower=r.lower + 2 * w, upper=r.upper + 2 * w)
+
+    def wide(*a, **k):
+        r = real(*a, **k)
+        return replace(r, lower=r.lower * (1 - mpmath.mpf(10) ** -20))
+
+    for bad in (shifted, wide):
+        monkeypatch.setattr(fixed_point, "solve_psi", bad)
+        assert not ev.psi_bracket_check(*args, dps=30)["ok"]
+    monkeypatch.setattr(fixed_point, "solve_psi", real)
+    c = get("cor1.eq12")
+    data = c.evidence(CTX)
+    assert c.compare(c.printed, data, CTX).criteria["psi_certificate"]
+    monkeypatch.setattr(fixed_point, "solve_psi", shifted)
+    assert not c.compare(c.printed, data, CTX).criteria["psi_certificate"]

@@ -263,7 +263,8 @@ claim(
     printed=cor1_printed,
     evidence=lambda ctx: ev.sweep(ctx, "cor1.eq12", COR1_CASES, ev.qf_model, ev.qf_gamma),
     compare=lambda f, data, ctx: ev.compare_sweep(f, data, ctx, _cor1_call,
-                                                  derived=_eq10_quadratic, proof=COR1_PROOF),
+                                                  derived=_eq10_quadratic, proof=COR1_PROOF,
+                                                  psi_of=ev.psi_theorem1),
     graded=("rel+5%", "rel-5%", "rel+2%", "rel-2%"),
     mutants=(
         mu.expr_mutant("1 → 2 in the denominator", _E12.subs(1 + S.rho * S.d * S.GF,

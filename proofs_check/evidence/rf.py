@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 import mpmath
@@ -46,7 +47,8 @@ from proofs_check.registry import Comparison, Context
 
 __all__ = [
     "BIAS", "LIMIT_SIZES", "RATE_MIN", "SIZES", "b_profile", "b_rotated", "b_trace_zero",
-    "compare_limit", "compare_sweep", "delta_pattern", "draw_w",
+    "compare_limit", "compare_sweep", "delta_pattern", "draw_w", "psi_bracket_check",
+    "psi_theorem1", "psi_theorem4",
     "gamma_aligned", "gamma_iso", "gamma_two_level", "limit_evidence", "mg_gamma", "mg_model",
     "qf_gamma", "qf_model", "resolve", "resolved", "sigma_two_level", "sizes", "sizes_text",
     "sweep",
@@ -279,7 +281,8 @@ def _case_family(case: dict, fluctuating: bool) -> str:
 
 def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *,
                   note: str = "", derived: Callable | None = None,
-                  proof: dict[str, str] | None = None) -> Comparison:
+                  proof: dict[str, str] | None = None,
+                  psi_of: Callable | None = None) -> Comparison:
     r"""``call(formula, case, model, Γ, ctx)`` at every (case, d) against the exact risks.
 
     Acceptance rule (module docstring): per case, :func:`decisions.asymptotic` at level
@@ -291,6 +294,14 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
     ``derived_from_theorem`` then requires the formula to equal it to ``ctx.dps − 5`` digits at
     every (case, d); the chain goes in ``proof``. The comparison stays ``numerical``: the
     theorem it is derived from is itself checked only statistically.
+
+    ``psi_of(case, model, Γ, ctx)``, when given, returns the arguments ``(ρ, λ₁, λ̃, spectrum)``
+    of the certified ψ (eq. (9)/(14)) that the formula evaluates at that instance; the criterion
+    ``psi_certificate`` then requires the bracket :func:`~lazysym.objects.fixed_point.solve_psi`
+    certifies to pass :func:`psi_bracket_check` (exact rational sign check at its ends, the
+    promised width, ``verified``) at every (case, d): the formula's value rests on that ψ, and
+    a bracket that does not contain it would make "proved" digits false without moving the
+    value. Exact, no false flips.
     """
     ds = data["ds"]
     fl = bool(data.get("fluctuating", False))
@@ -300,13 +311,17 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
     crit = {"within_bias": True, "converging": True, "finite": True}
     why: list[str] = []
     per_case = []
-    sym_ok, sym_err = True, 0.0
+    sym_ok, sym_err, psi_ok = True, 0.0, True
     for case in cases:
         fam = _case_family(case, fl)
         fvals = []
         for i, _d in enumerate(ds):
             v = call(formula, case, case["models"][i], case["gammas"][i], ctx)
             fvals.append(float(v))
+            if psi_of is not None:
+                chk = psi_bracket_check(*psi_of(case, case["models"][i], case["gammas"][i], ctx),
+                                        dps=ctx.dps)
+                psi_ok = psi_ok and chk["ok"]
             if derived is not None:
                 with mpmath.workdps(ctx.dps + 10):
                     ref = derived(case, case["models"][i], case["gammas"][i], ctx)
@@ -329,6 +344,10 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
             crit["within_bias"] = crit["within_bias"] and comp.agrees
         per_case.append({"case": case["label"], "error": comp.error, "rate": comp.rate,
                          "rate_ci": comp.rate_ci, "criteria": comp.criteria})
+    if psi_of is not None:
+        crit["psi_certificate"] = psi_ok
+        if not psi_ok:
+            why.append("the certified ψ bracket fails its exact re-check")
     if derived is not None:
         crit["derived_from_theorem"] = sym_ok
         if not sym_ok:
@@ -492,3 +511,81 @@ def compare_limit(formula: Callable, data: dict, ctx: Context, call: Callable) -
                          "odd": [list(x) for x in ODD_SIZES]},
                "alpha_per_test": a_each},
         labels={"error_se": "s.e.", "bias_bound": "bias bound"})
+
+
+# ---------------------------------------------------------------------------------------------
+# the certified ψ of eq. (9)/(14): its bracket verified independently, in exact arithmetic
+# ---------------------------------------------------------------------------------------------
+
+def _as_fraction(x: Any) -> Fraction:
+    """An exact number (int, float, Fraction, mpf: binary) as a Fraction."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, mpmath.mpf):
+        man, exp = x.man_exp
+        return Fraction(int(man)) * 2 ** int(exp) if exp >= 0 else Fraction(int(man), 2 ** -int(exp))
+    return Fraction(x)
+
+
+def _bounds(p: Any, bits: int) -> tuple[Fraction, Fraction]:
+    """(lo, hi) enclosing a parameter: an exact number, or an Enclosure at ``bits`` bits."""
+    if hasattr(p, "bounds") and callable(p.bounds):
+        lo, hi = p.bounds(bits)
+        return Fraction(lo), Fraction(hi)
+    v = _as_fraction(p)
+    return v, v
+
+
+def psi_theorem1(case: dict, model: Any, G: Any, ctx: Context) -> tuple:
+    """(ρ, λ₁, λ̃, ESD of d·Γ) of eq. (9) at a qf instance (λ's as lazysym.rf encloses them)."""
+    from lazysym.objects.spectra import spectrum_of_gamma
+    e = rf.hermite_enclosures(case["activation"])
+    return case["rho"], e["lambda1"], e["lambda_tilde"], spectrum_of_gamma(G)
+
+
+def psi_theorem4(case: dict, model: Any, G: Any, ctx: Context) -> tuple:
+    """(ρ, λ₁, λ̃, ESD of d·Γ^{1/2}ΣΓ^{1/2}) of eq. (14) at an mg instance."""
+    from lazysym.objects.spectra import spectrum_of_gamma_sigma
+    e = rf.hermite_enclosures(case["activation"])
+    return case["rho"], e["lambda1"], e["lambda_tilde"], spectrum_of_gamma_sigma(G, model.Sigma)
+
+
+def psi_bracket_check(rho: Any, lambda1: Any, lambda_tilde: Any, spectrum: Any,
+                      dps: int) -> dict[str, Any]:
+    r"""Solve eq. (9)/(14) with :func:`lazysym.objects.fixed_point.solve_psi` and verify the
+    certificate it returns **independently**, in exact rational arithmetic.
+
+    With :math:`h(\psi) = \rho - \tilde\lambda\psi - \sum_k w_k s_k/(1+s_k)`,
+    :math:`s_k = \lambda_1^2 t_k\psi` (eq. (9) times ψ, strictly decreasing in ψ, and decreasing
+    in λ̃ and in λ₁²), the bracket [lower, upper] (the mpf endpoints a user sees, binary
+    rationals) contains the root iff h(lower) ≥ 0 ≥ h(upper). The parameters are exact numbers or
+    enclosures (:func:`lazysym.rf.hermite_enclosures`, taken at dps·log₂10 + 256 bits), so the
+    check uses the worst case of each: h(lower) with λ̃ and λ₁² at their upper ends,
+    h(upper) at their lower ends; atoms and weights are the spectrum's exact rationals. Also
+    ``verified`` must be True and upper − lower ≤ 10^{−dps}·lower (the promised width).
+    Returns ``{"ok", "verified", "h_lower", "h_upper", "width_ok"}``.
+    """
+    from lazysym.objects.fixed_point import solve_psi
+
+    res = solve_psi(rho, lambda1, lambda_tilde, spectrum, dps=dps)
+    bits = int(dps * 3.33) + 256
+    r = _bounds(rho, bits)[0]
+    lt_lo, lt_hi = _bounds(lambda_tilde, bits)
+    l1_lo, l1_hi = _bounds(lambda1, bits)
+    sq_hi = max(l1_lo * l1_lo, l1_hi * l1_hi)
+    sq_lo = Fraction(0) if l1_lo <= 0 <= l1_hi else min(l1_lo * l1_lo, l1_hi * l1_hi)
+    atoms = list(zip(spectrum.values_exact, spectrum.weights_exact))
+
+    def h(psi: Fraction, lt: Fraction, sq: Fraction) -> Fraction:
+        acc = Fraction(0)
+        for t, w in atoms:
+            s = sq * t * psi
+            acc += w * s / (1 + s)
+        return r - lt * psi - acc
+
+    lo, hi = _as_fraction(res.lower), _as_fraction(res.upper)
+    h_lo, h_hi = h(lo, lt_hi, sq_hi), h(hi, lt_lo, sq_lo)
+    width_ok = 0 < lo <= hi and (hi - lo) * 10 ** dps <= lo
+    ok = bool(res.verified) and h_lo >= 0 >= h_hi and width_ok
+    return {"ok": bool(ok), "verified": bool(res.verified), "h_lower": float(h_lo),
+            "h_upper": float(h_hi), "width_ok": bool(width_ok)}
