@@ -80,3 +80,30 @@ def test_psi_bracket_check_rejects_an_unsound_bracket(monkeypatch):
     assert c.compare(c.printed, data, CTX).criteria["psi_certificate"]
     monkeypatch.setattr(fixed_point, "solve_psi", shifted)
     assert not c.compare(c.printed, data, CTX).criteria["psi_certificate"]
+
+
+def test_rational_rf_risk_by_hand():
+    """d = 1, N = 1, w = 1: φ = x² − 1. qf f* = b(x² − 1) is in the span: risk 0. mg with
+    Σ = 1, Δ = δ: E φ|y = −yδ, so b = E yφ = −δ and K = E φ² = δ² + 2(1 + δ²):
+    R = 1 − δ²/(2 + 3δ²)."""
+    from lazysym.objects.models import QuadraticTarget
+    from proofs_check.evidence.rf import rational_rf_risk
+
+    assert rational_rf_risk([[1.0]], QuadraticTarget(np.array([[0.5]]))) == 0
+    m = GaussianMixture(np.eye(1), np.array([[0.5]]))
+    assert rational_rf_risk([[1.0]], m) == 1 - Fraction(1, 4) / (2 + Fraction(3, 4))
+
+
+def test_sweep_anchor_criterion_is_necessary():
+    """A solver off its rational anchor by 1e-9 (far below any statistical tolerance of the
+    sweep, far above float64 round-off) is rejected; with the criterion off it passes."""
+    import copy
+
+    c = get("thm1.eq10")
+    data = c.evidence(CTX)
+    assert c.compare(c.printed, data, CTX).criteria["exact_risk_anchor"]
+    bad = copy.copy(data)
+    bad["anchor"] = dict(data["anchor"], solver=data["anchor"]["solver"] * (1 + 1e-9))
+    cmp = c.compare(c.printed, bad, CTX)
+    assert not cmp.agrees and not cmp.criteria["exact_risk_anchor"]
+    assert all(v for k, v in cmp.criteria.items() if k != "exact_risk_anchor")

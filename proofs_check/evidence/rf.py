@@ -266,7 +266,74 @@ def sweep(ctx: Context, cid: str, cases: Sequence[dict], model_of: Callable, gam
             gammas.append(G)
             exact.append(np.array(vals))
         out.append({**case, "models": models, "gammas": gammas, "exact": exact})
-    return {"ds": list(ds), "draws": draws, "cases": out, "fluctuating": fluctuating}
+    return {"ds": list(ds), "draws": draws, "cases": out, "fluctuating": fluctuating,
+            "anchor": rf_anchor(ctx, cid, cases[0], model_of)}
+
+
+#: Float64 allowance of the anchor, on top of the solver's own error bound: the rational value
+#: is exact; the solver's Cholesky/eigen solve of a 4×4 Gram carries ~1e-16 relative
+#: round-off (measured ≤ 1.1e-16 at the nine sweeps' anchors, seed 0).
+ANCHOR_TOL = 1e-12
+#: (d, N) of the exact rational anchor of :func:`rf_anchor`.
+ANCHOR_DN = (12, 4)
+
+
+def rational_rf_risk(W: Any, model: QuadraticTarget | GaussianMixture) -> Fraction:
+    r"""The normalised population RF risk of σ = x² − 1 (eq. (2), no offset) as an exact
+    Fraction, from the definitions only (not :mod:`lazysym.rf.exact`): the features are the
+    quadratics φᵢ = xᵀ(wᵢwᵢᵀ)x − 1; for x ~ N(0, C), Isserlis gives E φᵢ = wᵢᵀCwᵢ − 1 and
+    Cov(φᵢ, φⱼ) = 2(wᵢᵀCwⱼ)². qf (C = I, y = b₀ + xᵀBx): Kᵢⱼ = E φᵢφⱼ,
+    bᵢ = (b₀ + Tr B)(wᵢᵀwᵢ − 1) + 2wᵢᵀBwᵢ, E y² = (b₀ + Tr B)² + 2‖B‖²_F; mg (y = ±1 w.p. ½,
+    C_y = Σ − yΔ): Kᵢⱼ and bᵢ = E yφᵢ averaged over the two classes, E y² = 1. The normal
+    equations K a = b are solved exactly (K invertible for N ≤ d(d+1)/2 generic wᵢ);
+    R/E y² = 1 − bᵀa/E y². Float64 inputs are taken as the binary rationals they are.
+    """
+    from proofs_check.evidence.nt import _frac_matrix, _solve_fractions
+
+    Wf = _frac_matrix(np.asarray(W, dtype=float).T)          # rows = wᵢ
+    N, d = len(Wf), len(Wf[0])
+
+    def quad(u, C, v):
+        return sum((u[a] * C[a][c] * v[c] for a in range(d) for c in range(d) if C[a][c]),
+                   Fraction(0))
+
+    if isinstance(model, GaussianMixture):
+        Sg, Dl = _frac_matrix(model.Sigma), _frac_matrix(model.Delta)
+        classes = [(y, [[Sg[a][c] - y * Dl[a][c] for c in range(d)] for a in range(d)])
+                   for y in (1, -1)]
+        K = [[Fraction(0)] * N for _ in range(N)]
+        b = [Fraction(0)] * N
+        for y, C in classes:
+            m = [quad(w, C, w) - 1 for w in Wf]
+            for i in range(N):
+                b[i] += Fraction(y, 2) * m[i]
+                for j in range(N):
+                    K[i][j] += (m[i] * m[j] + 2 * quad(Wf[i], C, Wf[j]) ** 2) / 2
+        ey2 = Fraction(1)
+    else:
+        B = _frac_matrix(model.B)
+        eye = [[Fraction(int(a == c)) for c in range(d)] for a in range(d)]
+        mean_y = Fraction(float(model.b0)) + sum((B[a][a] for a in range(d)), Fraction(0))
+        m = [quad(w, eye, w) - 1 for w in Wf]
+        K = [[m[i] * m[j] + 2 * quad(Wf[i], eye, Wf[j]) ** 2 for j in range(N)]
+             for i in range(N)]
+        b = [mean_y * m[i] + 2 * quad(Wf[i], B, Wf[i]) for i in range(N)]
+        ey2 = mean_y ** 2 + 2 * sum((x * x for row in B for x in row), Fraction(0))
+    a = _solve_fractions(K, b)
+    return 1 - sum((bi * ai for bi, ai in zip(b, a)), Fraction(0)) / ey2
+
+
+def rf_anchor(ctx: Context, cid: str, case: dict, model_of: Callable) -> dict[str, Any]:
+    """The exact RF solver against :func:`rational_rf_risk` at one small instance of the
+    sweep's model family (d, N = :data:`ANCHOR_DN`, σ = x² − 1, W with dyadic entries drawn
+    from ``ctx.rng``): ``{"solver", "rational", "bound"}`` (the solver's own error bound,
+    normalised)."""
+    d, N = ANCHOR_DN
+    model = model_of(case, d, ctx)
+    W = np.round(ctx.rng(cid, "anchor").standard_normal((d, N)) * 8) / 16
+    sol = rf_solve(W, model, "x^2-1")
+    return {"d": d, "N": N, "solver": sol.normalized_risk,
+            "rational": rational_rf_risk(W, model), "bound": sol.error_bound / sol.norm2}
 
 
 def _bias_at(family: str, rho: float, d: float) -> float:
@@ -344,6 +411,13 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
             crit["within_bias"] = crit["within_bias"] and comp.agrees
         per_case.append({"case": case["label"], "error": comp.error, "rate": comp.rate,
                          "rate_ci": comp.rate_ci, "criteria": comp.criteria})
+    anc = data.get("anchor")
+    if anc is not None:
+        anc_dev = abs(anc["solver"] - float(anc["rational"]))
+        crit["exact_risk_anchor"] = bool(anc_dev <= anc["bound"] + ANCHOR_TOL)
+        if not crit["exact_risk_anchor"]:
+            why.append(f"the exact RF solver is {anc_dev:.3g} off the rational risk at "
+                       f"d = {anc['d']}, N = {anc['N']}")
     if psi_of is not None:
         crit["psi_certificate"] = psi_ok
         if not psi_ok:
