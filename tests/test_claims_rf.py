@@ -107,3 +107,43 @@ def test_sweep_anchor_criterion_is_necessary():
     cmp = c.compare(c.printed, bad, CTX)
     assert not cmp.agrees and not cmp.criteria["exact_risk_anchor"]
     assert all(v for k, v in cmp.criteria.items() if k != "exact_risk_anchor")
+
+
+def test_kernel_anchor_criterion_is_necessary():
+    """A kernel 1e-9 off Gaussian quadrature (relative) is rejected in a sweep (thm1.trace_zero,
+    centred ReLU) and in a ρ → ∞ claim (thm4.eq16); the criterion switched off (removed) passes."""
+    import copy
+
+    for cid, form in (("thm1.trace_zero", "printed"), ("thm4.eq16", "corrected")):
+        c = get(cid)
+        f = c.printed if form == "printed" else c.corrected
+        data = c.evidence(CTX)
+        assert data["anchor"]["kernels"]
+        assert c.compare(f, data, CTX).criteria["kernel_anchor"]
+        bad = copy.copy(data)
+        bad["anchor"] = dict(data["anchor"],
+                             kernels={k: 1e-9 for k in data["anchor"]["kernels"]})
+        cmp = c.compare(f, bad, CTX)
+        assert not cmp.agrees and not cmp.criteria["kernel_anchor"]
+        assert all(v for k, v in cmp.criteria.items() if k != "kernel_anchor")
+
+
+def test_kernel_anchor_sees_a_wrong_relu_constant(monkeypatch):
+    """mu2 of the ReLU at a/√π instead of a/√(2π) (the cross moment b of a qf target)."""
+    import math
+
+    from lazysym.objects.models import QuadraticTarget
+    from lazysym.rf import exact, kernels
+    from proofs_check.evidence import rf as ev
+
+    W = np.array([[0.5, -0.25], [1.0, 0.5], [0.0, 0.75]])
+    t = QuadraticTarget(np.diag([1.0, 0.5, 0.25]))
+    assert ev.kernel_anchor(W, t, ev.resolve("relu_centered"))["dev"] <= ev.KERNEL_TOL
+    real = kernels.mu2
+
+    def wrong(act, a):
+        v = real(act, a)
+        return v * math.sqrt(2) if getattr(act, "kind", "") == "relu" else v
+
+    monkeypatch.setattr(exact, "mu2", wrong)
+    assert ev.kernel_anchor(W, t, ev.resolve("relu_centered"))["dev"] > ev.KERNEL_TOL

@@ -25,7 +25,13 @@ per claim): for each case c of a claim (Bonferroni: level α/#cases each), the r
 :func:`~proofs_check.evidence.decisions.asymptotic` with the bias bound ``BIAS[c.family](d, ρ)``:
 every per-d mean error within bias + t-quantile · s.e. (``within_bias``), and the fitted decay
 rate of the |mean error| not significantly below :data:`RATE_MIN` (``converging``). The claim
-agrees iff every case does.
+agrees iff every case does, and the evidence passes its exact anchors at one small instance of
+the sweep's model family (:func:`rf_anchor`; exact, no false flips): ``exact_risk_anchor`` — the
+exact RF solver equals the rational risk built from the definitions (:func:`rational_rf_risk`,
+σ = x² − 1) to its own error bound + :data:`ANCHOR_TOL`; ``kernel_anchor`` — for the other
+activations, the kernel's diagonal and cross moments equal Gaussian quadrature
+(:func:`kernel_anchor`) to :data:`KERNEL_TOL`. The statistical rule cannot see an O(1/d) or a
+1 % error of the evidence itself; these anchors do.
 """
 
 from __future__ import annotations
@@ -267,13 +273,17 @@ def sweep(ctx: Context, cid: str, cases: Sequence[dict], model_of: Callable, gam
             exact.append(np.array(vals))
         out.append({**case, "models": models, "gammas": gammas, "exact": exact})
     return {"ds": list(ds), "draws": draws, "cases": out, "fluctuating": fluctuating,
-            "anchor": rf_anchor(ctx, cid, cases[0], model_of)}
+            "anchor": rf_anchor(ctx, cid, cases, model_of)}
 
 
 #: Float64 allowance of the anchor, on top of the solver's own error bound: the rational value
 #: is exact; the solver's Cholesky/eigen solve of a 4×4 Gram carries ~1e-16 relative
 #: round-off (measured ≤ 1.1e-16 at the nine sweeps' anchors, seed 0).
 ANCHOR_TOL = 1e-12
+#: Relative tolerance of :func:`kernel_anchor`: the closed-form kernels are float64 (~1e-16),
+#: the Hermite series are truncated where their Parseval bound is below float64 round-off, the
+#: quadrature carries 18 digits; measured ≤ 3.2e-16 (relu, tanh, x² − 1; qf and mg; seed 0).
+KERNEL_TOL = 1e-12
 #: (d, N) of the exact rational anchor of :func:`rf_anchor`.
 ANCHOR_DN = (12, 4)
 
@@ -323,17 +333,28 @@ def rational_rf_risk(W: Any, model: QuadraticTarget | GaussianMixture) -> Fracti
     return 1 - sum((bi * ai for bi, ai in zip(b, a)), Fraction(0)) / ey2
 
 
-def rf_anchor(ctx: Context, cid: str, case: dict, model_of: Callable) -> dict[str, Any]:
-    """The exact RF solver against :func:`rational_rf_risk` at one small instance of the
-    sweep's model family (d, N = :data:`ANCHOR_DN`, σ = x² − 1, W with dyadic entries drawn
-    from ``ctx.rng``): ``{"solver", "rational", "bound"}`` (the solver's own error bound,
-    normalised)."""
+def rf_anchor(ctx: Context, cid: str, cases: Sequence[dict], model_of: Callable) -> dict[str, Any]:
+    """Anchors of the exact RF evidence at one small instance of the model family of
+    ``cases[0]`` (d, N = :data:`ANCHOR_DN`, W with dyadic entries drawn from ``ctx.rng``):
+
+    * the exact RF solver against :func:`rational_rf_risk` (σ = x² − 1): ``solver``,
+      ``rational``, ``bound`` (the solver's own error bound, normalised);
+    * ``kernels``: for each other activation of the cases, :func:`kernel_anchor` on the first
+      two neurons (the kernel's diagonal and cross moments against Gaussian quadrature).
+    """
     d, N = ANCHOR_DN
-    model = model_of(case, d, ctx)
+    model = model_of(cases[0], d, ctx)
     W = np.round(ctx.rng(cid, "anchor").standard_normal((d, N)) * 8) / 16
     sol = rf_solve(W, model, "x^2-1")
+    kern = {}
+    for case in cases:
+        act = case["activation"]
+        name = getattr(act, "name", act)
+        if name != "x^2-1" and name not in kern:
+            kern[name] = kernel_anchor(W[:, :2], model, act)["dev"]
     return {"d": d, "N": N, "solver": sol.normalized_risk,
-            "rational": rational_rf_risk(W, model), "bound": sol.error_bound / sol.norm2}
+            "rational": rational_rf_risk(W, model), "bound": sol.error_bound / sol.norm2,
+            "kernels": kern}
 
 
 def _bias_at(family: str, rho: float, d: float) -> float:
@@ -418,6 +439,11 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
         if not crit["exact_risk_anchor"]:
             why.append(f"the exact RF solver is {anc_dev:.3g} off the rational risk at "
                        f"d = {anc['d']}, N = {anc['N']}")
+    if anc is not None and anc.get("kernels"):
+        kdev = max(anc["kernels"].values())
+        crit["kernel_anchor"] = bool(kdev <= KERNEL_TOL)
+        if not crit["kernel_anchor"]:
+            why.append(f"the RF kernel is {kdev:.3g} off Gaussian quadrature")
     if psi_of is not None:
         crit["psi_certificate"] = psi_ok
         if not psi_ok:
@@ -502,7 +528,13 @@ def limit_evidence(ctx: Context, cid: str, cases: Sequence[dict], model_of: Call
         ctx.progress(f"{cid}: {case['label']} done")
         out.append({**case, "model": model, "gamma": G, "large_rho": big, "odd": odd,
                     "theorem_limit": lim, "lambda2_is_zero": herm["lambda2_is_zero"]})
-    return {"d": d, "rhos": list(rhos), "draws": draws, "cases": out}
+    dA, _ = ANCHOR_DN
+    m0 = model_of(cases[0], dA, ctx)
+    W0 = np.round(ctx.rng(cid, "anchor").standard_normal((dA, 2)) * 8) / 16
+    kern = {getattr(c["activation"], "name", c["activation"]):
+            kernel_anchor(W0, m0, c["activation"])["dev"] for c in cases}
+    return {"d": d, "rhos": list(rhos), "draws": draws, "cases": out,
+            "anchor": {"kernels": kern}}
 
 
 def _large_rho_bias(rho: float, d: int, lam_ratio: float) -> float:
@@ -532,7 +564,11 @@ def compare_limit(formula: Callable, data: dict, ctx: Context, call: Callable) -
         eq. (10)/(15); rejects a limit that is wrong by more than the ρ-gap);
     ``odd_exact``
         for λ₂ = 0 the exact finite-d risks equal the claimed value to their float64 error bound
-        (+1e-12): the claimed limit must be 1 there.
+        (+1e-12): the claimed limit must be 1 there;
+    ``kernel_anchor``
+        the exact risks' kernel (diagonal and cross moments, every activation of the cases)
+        equals one-dimensional Gaussian quadrature to :data:`KERNEL_TOL` (:func:`kernel_anchor`;
+        exact evidence, no false flips).
     """
     rows: list[dict] = []
     crit = {"theorem_limit": True, "large_rho_exact": True, "odd_exact": True}
@@ -575,6 +611,11 @@ def compare_limit(formula: Callable, data: dict, ctx: Context, call: Callable) -
                 crit["odd_exact"] = False
                 why.append(f"{case['label']}: the exact risk is {e['risk']:.12g} at every size "
                            f"(λ₂ = 0), not {float(f):.6g}")
+    kern = data.get("anchor", {}).get("kernels")
+    if kern:
+        crit["kernel_anchor"] = bool(max(kern.values()) <= KERNEL_TOL)
+        if not crit["kernel_anchor"]:
+            why.append(f"the RF kernel is {max(kern.values()):.3g} off Gaussian quadrature")
     return Comparison(
         all(crit.values()), "asymptotic", worst, None, rows, "; ".join(why),
         strength="numerical",
@@ -663,3 +704,58 @@ def psi_bracket_check(rho: Any, lambda1: Any, lambda_tilde: Any, spectrum: Any,
     ok = bool(res.verified) and h_lo >= 0 >= h_hi and width_ok
     return {"ok": bool(ok), "verified": bool(res.verified), "h_lower": float(h_lo),
             "h_upper": float(h_hi), "width_ok": bool(width_ok)}
+
+
+# ---------------------------------------------------------------------------------------------
+# the RF kernel against one-dimensional Gaussian quadrature (any activation)
+# ---------------------------------------------------------------------------------------------
+
+def _gauss_mean(f: Callable, scale: Any, kinks: Sequence[Any]) -> Any:
+    """E f(u), u ~ N(0, 1), by mpmath quadrature split at the kinks of σ(scale·u)."""
+    pts = sorted({mpmath.mpf(k) / scale for k in kinks})
+    return mpmath.quad(lambda u: f(u) * mpmath.exp(-u * u / 2), [-mpmath.inf, *pts, mpmath.inf]) \
+        / mpmath.sqrt(2 * mpmath.pi)
+
+
+def kernel_anchor(W: Any, model: QuadraticTarget | GaussianMixture, act: Any) -> dict[str, Any]:
+    r"""The diagonal of the RF Gram matrix and the cross moments b of
+    :func:`lazysym.rf.exact.rf_gram` against one-dimensional Gaussian quadrature (mpmath, 18
+    digits), from the definitions: with u = ⟨w, x⟩/s ~ N(0, 1),
+
+    * qf (x ~ N(0, I), s = ‖w‖): E[xᵀBx | u] = Tr B + (wᵀBw/s²)(u² − 1), so
+      bᵢ = (b₀ + Tr B)·E σ(su) + (wᵀBw/s²)·E[(u² − 1)σ(su)] and Kᵢᵢ = E σ(su)²;
+    * mg (s_y² = wᵀ(Σ − yΔ)w): bᵢ = ½(E σ(s₊u) − E σ(s₋u)), Kᵢᵢ = ½(E σ(s₊u)² + E σ(s₋u)²).
+
+    Independent of the closed-form kernels and of the Hermite series (a wrong constant in a
+    closed form, a scaled diagonal, a truncated series beyond its bound all show). Returns
+    ``{"dev": max relative deviation, "N": N}``.
+    """
+    from lazysym.objects.activations import activation as _activation
+    from lazysym.rf.exact import rf_gram
+
+    a = _activation(act)
+    K, b = rf_gram(W, model, act)
+    W = np.asarray(W, dtype=float)
+    dev = 0.0
+    with mpmath.workdps(18):
+        def sig(s):
+            return lambda u: a.mp(s * u)
+
+        for i in range(W.shape[1]):
+            w = W[:, i]
+            if isinstance(model, GaussianMixture):
+                ss = [mpmath.sqrt(mpmath.mpf(float(w @ (model.Sigma - y * model.Delta) @ w)))
+                      for y in (1, -1)]
+                m = [_gauss_mean(sig(s), s, a.kinks) for s in ss]
+                m2 = [_gauss_mean(lambda u, s=s: sig(s)(u) ** 2, s, a.kinks) for s in ss]
+                bi, kii = (m[0] - m[1]) / 2, (m2[0] + m2[1]) / 2
+            else:
+                s = mpmath.sqrt(mpmath.mpf(float(w @ w)))
+                q = mpmath.mpf(float(w @ model.B @ w)) / s ** 2
+                mean = mpmath.mpf(float(model.mean))
+                bi = mean * _gauss_mean(sig(s), s, a.kinks) \
+                    + q * _gauss_mean(lambda u, s=s: (u * u - 1) * sig(s)(u), s, a.kinks)
+                kii = _gauss_mean(lambda u, s=s: sig(s)(u) ** 2, s, a.kinks)
+            scale = max(mpmath.mpf(1), abs(kii))
+            dev = max(dev, float(abs(b[i] - bi) / scale), float(abs(K[i, i] - kii) / scale))
+    return {"dev": dev, "N": W.shape[1]}
