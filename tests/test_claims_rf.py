@@ -147,3 +147,26 @@ def test_kernel_anchor_sees_a_wrong_relu_constant(monkeypatch):
 
     monkeypatch.setattr(exact, "mu2", wrong)
     assert ev.kernel_anchor(W, t, ev.resolve("relu_centered"))["dev"] > ev.KERNEL_TOL
+
+
+def test_eq13_rf_derivation_must_be_the_printed_row(monkeypatch):
+    """eq13.rf's recorded proof (eq. (12) at Γ = I/d) is checked to be the printed row: a
+    substitution slip Γ = I/(d + 1) is rejected."""
+    import sympy as sp
+
+    from proofs_check.claims import s2_1_random_features as m
+
+    c = get("eq13.rf")
+    data = c.evidence(CTX)
+    m._eq13_derivation.cache_clear()
+    assert c.compare(c.printed, data, CTX).criteria["derivation_is_the_row"]
+    S = rf.SYMBOLS
+    slipped = rf.eq12_expr().subs({S.GB: S.trB / (S.d + 1), S.GF: S.d / (S.d + 1) ** 2})
+    monkeypatch.setattr(m.rf, "derive_eq13_rf", lambda: sp.simplify(slipped))
+    m._eq13_derivation.cache_clear()
+    try:
+        cmp = c.compare(c.printed, data, CTX)
+        assert not cmp.agrees and not cmp.criteria["derivation_is_the_row"]
+    finally:
+        monkeypatch.undo()
+        m._eq13_derivation.cache_clear()
