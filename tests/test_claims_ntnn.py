@@ -250,3 +250,27 @@ def test_eq6_corrected_rule_criteria_are_each_necessary():
     up = relative(c.corrected, 1.05)
     assert not eq6_compare(up, data, CTX).agrees
     assert eq6_compare(up, data, CTX, switch_off=frozenset({"within_derived_bound"})).agrees
+
+
+def test_eq13_nn_criteria_are_each_necessary():
+    import numpy as np
+
+    from proofs_check.claims.s2_summary import eq13_compare
+    c, data = _data("eq13.nn")
+    assert eq13_compare(c.printed, data, CTX).agrees
+
+    def float_slip(B, N, dps=None):  # the float64 path sums N + 1 eigenvalues
+        if dps is not None:
+            return c.printed(B, N, dps)
+        Bf = np.array(B.tolist(), dtype=float)
+        lam = np.sort(np.linalg.eigvalsh(Bf))[::-1]
+        return 1.0 - float(np.sum(lam[:N + 1] ** 2)) / float(np.sum(Bf * Bf))
+
+    def mp_slip(B, N, dps=None):  # only the mpmath path is off, by 1e-12 relative
+        v = c.printed(B, N, dps)
+        return v if dps is None else v * (1 + 1e-12)
+
+    for bad, crit in ((float_slip, "float_path_equals_derived"),
+                      (mp_slip, "printed_equals_derived")):
+        assert not eq13_compare(bad, data, CTX).agrees
+        assert eq13_compare(bad, data, CTX, switch_off=frozenset({crit})).agrees
