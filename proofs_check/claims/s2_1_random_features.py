@@ -306,7 +306,8 @@ def _eq13_compare(f, data, ctx):
     numerically) plus ``derivation_is_the_row``: the row derived from eq. (12) with Γ = I/d
     (trace invariants computed from MatrixSymbol traces, :func:`lazysym.rf.derive_eq13_rf`) is
     the printed row, exactly (``simplify`` of the difference is 0) — the proof recorded must be
-    a proof of this row (an O(1/d) slip in the substitution, Γ = I/(d + 1), breaks it)."""
+    a proof of this row (an O(1/d) slip in the substitution, Γ = I/(d + 1), breaks it).
+    """
     same, derived = _eq13_derivation()
     cmp = ev.compare_sweep(
         f, data, ctx, _eq13_call, derived=_eq10_isotropic,

@@ -93,13 +93,15 @@ def evidence(ctx: Context) -> dict:
 
 def printed(B: np.ndarray, N: int, dps: int | None = 30):
     r"""Theorem 3 as printed: :func:`lazysym.nn.theorem3_value` at ``dps`` digits (``None``:
-    float64)."""
+    float64).
+    """
     return theorem3_value(QuadraticTarget(B), N, dps=dps)
 
 
 def compare(formula, data, ctx: Context, switch_off=frozenset()) -> Comparison:
     """The acceptance rule (module docstring); ``switch_off`` names criteria to ignore (the
-    necessity test)."""
+    necessity test).
+    """
     rows, ok, ok_float, worst, worst_float = [], True, True, 0.0, 0.0
     tol_digits = ctx.dps - 3
     with mpmath.workdps(ctx.dps + 10):

@@ -91,7 +91,8 @@ def eq13_compare(formula, data, ctx: Context, switch_off=frozenset()) -> Compari
     """The acceptance rule (module docstring): ``printed_equals_derived`` — the row at
     ``ctx.dps`` digits equals the derived exact value to 10^{3−dps}; ``float_path_equals_derived``
     — lazysym's float64 path of the row (``dps=None``, its default) equals it to
-    :data:`EQ13_FLOAT_TOL`. ``switch_off`` names criteria to ignore (the necessity test)."""
+    :data:`EQ13_FLOAT_TOL`. ``switch_off`` names criteria to ignore (the necessity test).
+    """
     import mpmath
     rows, ok, ok_f, worst, worst_f = [], True, True, 0.0, 0.0
     with mpmath.workdps(ctx.dps + 10):
@@ -227,7 +228,8 @@ def bias_bound(d: int) -> float:
 
 def eq6_compare(formula, data, ctx: Context, switch_off=frozenset()) -> Comparison:
     """The acceptance rule (module docstring); ``switch_off`` names criteria to ignore (the
-    necessity test)."""
+    necessity test).
+    """
     cases = [c for rows in data["cases"] for c in rows]
     sample = formula(cases[0]["eigs"], cases[0]["N"])
     if isinstance(sample, (bool, np.bool_)):

@@ -407,8 +407,8 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
             v = call(formula, case, case["models"][i], case["gammas"][i], ctx)
             fvals.append(float(v))
             if psi_of is not None:
-                chk = psi_bracket_check(*psi_of(case, case["models"][i], case["gammas"][i], ctx),
-                                        dps=ctx.dps)
+                rho_, l1_, lt_, spec_ = psi_of(case, case["models"][i], case["gammas"][i], ctx)
+                chk = psi_bracket_check(rho_, l1_, lt_, spec_, dps=ctx.dps)
                 psi_ok = psi_ok and chk["ok"]
             if derived is not None:
                 with mpmath.workdps(ctx.dps + 10):
