@@ -274,3 +274,21 @@ def test_eq13_nn_criteria_are_each_necessary():
                       (mp_slip, "printed_equals_derived")):
         assert not eq13_compare(bad, data, CTX).agrees
         assert eq13_compare(bad, data, CTX, switch_off=frozenset({crit})).agrees
+
+
+def test_thm6_checks_the_exact_rational_input_path():
+    """A formula wrong only for exact rational (Σ, Δ) — e.g. Δ̃ᵢᵢ = Δᵢᵢ/Σᵢᵢ² on that path — is
+    rejected: thm6's evidence has a diagonal Σ ≠ I family evaluated from exact inputs."""
+    c, data = _data("thm6")
+    assert any("input" in x for x in data["cases"])
+    assert c.compare(c.printed, data, CTX).agrees
+
+    def wrong_exact(mixture, N, dps=30):
+        if isinstance(mixture, tuple):
+            S, D = mixture
+            d = len(S)
+            return c.printed(([[S[i][j] ** 2 if i == j else S[i][j] for j in range(d)]
+                               for i in range(d)], D), N, dps)
+        return c.printed(mixture, N, dps)
+
+    assert not c.compare(wrong_exact, data, CTX).agrees
