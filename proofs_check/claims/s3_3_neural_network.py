@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,8 @@ EXACT_FAMILY = "Σ ≠ I diagonal, diag Δ (exact rational input)"
 def _diagonal_exact(d: int, rng) -> tuple[GaussianMixture, tuple]:
     """Σ = diag(1 + k/4), k uniform in 0..8 (spectrum in [1, 3]); Δ = diag(±{2, 1.5, 1}/√d)
     rounded to multiples of 2⁻²⁰ (M1/M2): the float64 mixture and the same matrices as nested
-    lists of Fractions (exactly equal)."""
+    lists of Fractions (exactly equal).
+    """
     sig = 1.0 + rng.integers(0, 9, size=d) / 4.0
     dl = rng.choice(np.array([2.0, 1.5, 1.0]), size=d) / np.sqrt(d) \
         * rng.choice(np.array([-1.0, 1.0]), size=d)
@@ -86,8 +88,9 @@ def _diagonal_exact(d: int, rng) -> tuple[GaussianMixture, tuple]:
     return m, exact
 
 
-def _models(d: int, ctx: Context, tag: str, general: bool):
-    out = [("§4 mixture (Σ = I, diag Δ)", paper_mixture(d, ctx.rng(tag, "paper", d)))]
+def _models(d: int, ctx: Context, tag: str, general: bool) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = [("§4 mixture (Σ = I, diag Δ)",
+                                   paper_mixture(d, ctx.rng(tag, "paper", d)))]
     if general:
         if d in ctx.pick(*GENERAL_SIZES):
             out.append(("Σ ≠ I, GOE Δ (non-commuting)", _general_mixture(d, ctx.rng(tag, "gen", d))))
@@ -171,7 +174,8 @@ def _dps_for(mixture, dps):
 
 def thm6_printed(mixture, N, dps=30):
     """Theorem 6 (:func:`lazysym.nn.theorem6_risk`) at ``dps`` (see :data:`MP_MAX_D`); an exact
-    pair (Σ, Δ) of rationals is evaluated at ``dps`` from the exact entries."""
+    pair (Σ, Δ) of rationals is evaluated at ``dps`` from the exact entries.
+    """
     if isinstance(mixture, tuple):
         return theorem6_risk(mixture, N, dps=dps)
     return theorem6_risk(mixture, N, dps=_dps_for(mixture, dps))
