@@ -26,3 +26,17 @@ def test_kappa_rule_criteria_are_each_necessary():
     assert not cmp.agrees and cmp.criteria["bound_holds"] and cmp.criteria["attained"]
     assert kappa_compare(c.printed, bad, CTX,
                          switch_off=frozenset({"sharp_model_anchor"})).agrees
+
+
+def test_kappa_flow_criterion_is_necessary():
+    """The sharp model's Δ(t̃) off the flow recomputed from h's definition (1e-6 relative, far
+    below anything the order criteria see) is rejected; switched off it passes."""
+    from proofs_check.claims.chizat_bach_criterion import FLOW_TOL, kappa_compare
+    c = get("cb.kappa")
+    data = c.evidence(CTX)
+    assert data["flow_rel"] <= FLOW_TOL
+    bad = dict(data, flow_rel=1e-6)
+    cmp = kappa_compare(c.printed, bad, CTX)
+    assert not cmp.agrees and not cmp.criteria["flow_matches_definition"]
+    assert kappa_compare(c.printed, bad, CTX,
+                         switch_off=frozenset({"flow_matches_definition"})).agrees
