@@ -55,7 +55,7 @@ def test_psi_bracket_check_rejects_an_unsound_bracket(monkeypatch):
 
     from lazysym.objects import fixed_point
     from lazysym.objects.spectra import Atoms
-    from proofs_check.evidence import rf as ev
+    from proofs_check.evidence import rf_anchors as ev
 
     args = (Fraction(1, 3), Fraction(1, 2), Fraction(3, 7), Atoms(["0.4", "1.6"]))
     assert ev.psi_bracket_check(*args, dps=30)["ok"]
@@ -87,7 +87,7 @@ def test_rational_rf_risk_by_hand():
     Σ = 1, Δ = δ: E φ|y = −yδ, so b = E yφ = −δ and K = E φ² = δ² + 2(1 + δ²):
     R = 1 − δ²/(2 + 3δ²)."""
     from lazysym.objects.models import QuadraticTarget
-    from proofs_check.evidence.rf import rational_rf_risk
+    from proofs_check.evidence.rf_anchors import rational_rf_risk
 
     assert rational_rf_risk([[1.0]], QuadraticTarget(np.array([[0.5]]))) == 0
     m = GaussianMixture(np.eye(1), np.array([[0.5]]))
@@ -134,11 +134,12 @@ def test_kernel_anchor_sees_a_wrong_relu_constant(monkeypatch):
 
     from lazysym.objects.models import QuadraticTarget
     from lazysym.rf import exact, kernels
-    from proofs_check.evidence import rf as ev
+    from proofs_check.evidence import rf_anchors as ev
+    from proofs_check.evidence.rf_instances import resolve
 
     W = np.array([[0.5, -0.25], [1.0, 0.5], [0.0, 0.75]])
     t = QuadraticTarget(np.diag([1.0, 0.5, 0.25]))
-    assert ev.kernel_anchor(W, t, ev.resolve("relu_centered"))["dev"] <= ev.KERNEL_TOL
+    assert ev.kernel_anchor(W, t, resolve("relu_centered"))["dev"] <= ev.KERNEL_TOL
     real = kernels.mu2
 
     def wrong(act, a):
@@ -146,7 +147,7 @@ def test_kernel_anchor_sees_a_wrong_relu_constant(monkeypatch):
         return v * math.sqrt(2) if getattr(act, "kind", "") == "relu" else v
 
     monkeypatch.setattr(exact, "mu2", wrong)
-    assert ev.kernel_anchor(W, t, ev.resolve("relu_centered"))["dev"] > ev.KERNEL_TOL
+    assert ev.kernel_anchor(W, t, resolve("relu_centered"))["dev"] > ev.KERNEL_TOL
 
 
 def test_eq13_rf_derivation_must_be_the_printed_row(monkeypatch):

@@ -54,7 +54,8 @@ from lazysym.objects.models import QuadraticTarget
 from proofs_check.registry import Comparison, Context
 
 __all__ = ["RHOS", "SIZES", "expected_risk_evidence", "limit_rule", "bound_rule", "qf_targets",
-           "slip_N", "slip_d", "symbolic_only", "numeric_only", "mp_value", "qf_args"]
+           "slip_N", "slip_d", "symbolic_only", "numeric_only", "mp_value", "qf_args",
+           "frac_matrix", "solve_fractions", "rational_nt_mixture_risk"]
 
 #: ρ values of the Theorem 2 evidence.
 RHOS = (0.1, 0.3, 0.5, 0.8, 1.0, 2.0)
@@ -332,11 +333,12 @@ def numeric_only(f: Callable, factor: float) -> Callable:
 # Theorem 5: an exact rational NT mixture risk at small d (an anchor for lazysym.nt.exact)
 # --------------------------------------------------------------------------------------------
 
-def _frac_matrix(M: Any) -> list[list[Fraction]]:
+def frac_matrix(M: Any) -> list[list[Fraction]]:
+    """M's entries as exact Fractions (float64 entries are the binary rationals they are)."""
     return [[Fraction(x) for x in row] for row in M]
 
 
-def _solve_fractions(G: list[list[Fraction]], b: list[Fraction]) -> list[Fraction]:
+def solve_fractions(G: list[list[Fraction]], b: list[Fraction]) -> list[Fraction]:
     """The solution of G a = b by exact Gauss–Jordan elimination (G invertible)."""
     n = len(b)
     A = [row[:] + [b[i]] for i, row in enumerate(G)]
@@ -365,7 +367,7 @@ def rational_nt_mixture_risk(W: Any, Sigma: Any, Delta: Any) -> Fraction:
     G a = b (G = E φφᵀ, b = E yφ) are solved exactly and R = E y² − bᵀa = 1 − bᵀa.
     Meant for small d (the cost is O((Nd)²d²) Fraction operations).
     """
-    Wf, Sf, Df = _frac_matrix(W), _frac_matrix(Sigma), _frac_matrix(Delta)
+    Wf, Sf, Df = frac_matrix(W), frac_matrix(Sigma), frac_matrix(Delta)
     d, N = len(Wf), len(Wf[0])
     # spanning set of the tangent space, then an independent subset (exact row reduction)
     basis: list[list[list[Fraction]]] = []
@@ -409,5 +411,5 @@ def rational_nt_mixture_risk(W: Any, Sigma: Any, Delta: Any) -> Fraction:
                 G[k + 1][ll + 1] += g
                 if ll != k:
                     G[ll + 1][k + 1] += g
-    a = _solve_fractions(G, b)
+    a = solve_fractions(G, b)
     return 1 - sum((bi * ai for bi, ai in zip(b, a)), Fraction(0))

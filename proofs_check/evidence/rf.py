@@ -12,7 +12,8 @@ exact − formula and its standard error, held against a stated finite-d bias bo
 
 This module holds
 
-* the **instances** (deterministic in d; only W is random): targets B, covariances Γ, Σ, Δ;
+* the **instances** (deterministic in d; only W is random): targets B, covariances Γ, Σ, Δ
+  (:mod:`proofs_check.evidence.rf_instances`, re-exported here);
 * the **sizes** of the default and ``--thorough`` runs (:data:`SIZES`), from which the claims'
   ``method`` texts are generated (:func:`sizes_text`);
 * :func:`sweep` (exact risks over d for a table of cases) and :func:`compare_sweep` (the
@@ -38,23 +39,43 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any
 
 import mpmath
 import numpy as np
 
 from lazysym import rf
-from lazysym.objects.activations import Activation, activation
-from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_quadratic_target
 from lazysym.rf.exact import rf_solve
 from proofs_check.evidence import decisions
+from proofs_check.evidence.rf_anchors import (
+    anchor_criteria,
+    psi_bracket_check,
+    psi_theorem1,
+    psi_theorem4,
+    rf_anchor,
+)
+from proofs_check.evidence.rf_instances import (
+    b_profile,
+    b_rotated,
+    b_trace_zero,
+    delta_pattern,
+    draw_w,
+    gamma_aligned,
+    gamma_iso,
+    gamma_two_level,
+    mg_gamma,
+    mg_model,
+    qf_gamma,
+    qf_model,
+    resolve,
+    resolved,
+    sigma_two_level,
+)
 from proofs_check.registry import Comparison, Context
 
 __all__ = [
     "BIAS", "LIMIT_SIZES", "RATE_MIN", "SIZES", "b_profile", "b_rotated", "b_trace_zero",
-    "compare_limit", "compare_sweep", "delta_pattern", "draw_w", "psi_bracket_check",
-    "psi_theorem1", "psi_theorem4",
+    "compare_limit", "compare_sweep", "delta_pattern", "draw_w", "psi_theorem1", "psi_theorem4",
     "gamma_aligned", "gamma_iso", "gamma_two_level", "limit_evidence", "mg_gamma", "mg_model",
     "qf_gamma", "qf_model", "resolve", "resolved", "sigma_two_level", "sizes", "sizes_text",
     "sweep",
@@ -93,114 +114,7 @@ def sizes_text(*, fluctuating: bool = False) -> str:
             f"d ∈ {{{', '.join(map(str, dt))}}}, {kt} draws)")
 
 
-# ---------------------------------------------------------------------------------------------
-# instances (deterministic in d; only W is random)
-# ---------------------------------------------------------------------------------------------
-
-def b_profile(d: int) -> np.ndarray:
-    """B = diag(0.5 + (k + 1/2)/d), k < d: spectrum uniform on [0.5, 1.5] (B ⪰ 0, Tr B = d)."""
-    return np.diag(0.5 + (np.arange(d) + 0.5) / d)
-
-
-def b_rotated(d: int, ctx: Context) -> np.ndarray:
-    """Q·b_profile·Qᵀ with a Haar rotation Q fixed by (seed, d): a non-diagonal target."""
-    Q, R = np.linalg.qr(ctx.rng("rf.B-rotation", d).standard_normal((d, d)))
-    Q = Q * np.sign(np.diag(R))[None, :]
-    return Q @ b_profile(d) @ Q.T
-
-
-def b_trace_zero(d: int) -> np.ndarray:
-    """B = diag(b_k·s_k) with alternating signs s_k = ±1 on pairs of equal b_k: Tr B = 0 exactly."""
-    half = (np.arange(d) // 2 + 0.5) / ((d + 1) // 2)
-    s = np.where(np.arange(d) % 2 == 0, 1.0, -1.0)
-    if d % 2:
-        s[-1] = 0.0
-    return np.diag((0.5 + half) * s)
-
-
-def gamma_iso(d: int) -> np.ndarray:
-    """Γ = I/d (isotropic; Tr Γ = 1)."""
-    return np.eye(d) / d
-
-
-def gamma_two_level(d: int, Sigma: np.ndarray | None = None) -> np.ndarray:
-    """Γ ∝ diag(0.4 on the first half, 1.6 on the second), normalised by Tr Γ = 1 (A2) or,
-    with ``Sigma``, by Tr(ΓΣ) = 1 (B2). Anisotropic and partially aligned with :func:`b_profile`.
-    """
-    G = np.diag(np.where(np.arange(d) < d // 2, 0.4, 1.6))
-    norm = np.trace(G) if Sigma is None else float(np.sum(G * Sigma))
-    return G / norm
-
-
-def gamma_aligned(B: np.ndarray) -> np.ndarray:
-    """Γ = B/Tr B (the optimal Γ* ∝ B of §1.1, for B ⪰ 0)."""
-    return B / np.trace(B)
-
-
-def delta_pattern(d: int) -> np.ndarray:
-    """§4's Δ with the random choice replaced by a cycle: diag(2, 1.5, 1, 2, 1.5, 1, …)/√d (M2)."""
-    return np.diag(np.array([2.0, 1.5, 1.0])[np.arange(d) % 3] / np.sqrt(d))
-
-
-def sigma_two_level(d: int) -> np.ndarray:
-    """Σ = diag(0.7, 1.3, 0.7, 1.3, …) (M1 with c₁ = 0.7, c₂ = 1.3)."""
-    return np.diag(np.where(np.arange(d) % 2 == 0, 0.7, 1.3))
-
-
-def draw_w(G: np.ndarray, N: int, rng: np.random.Generator) -> np.ndarray:
-    """W ∈ R^{d×N} with i.i.d. N(0, Γ) columns."""
-    d = G.shape[0]
-    if np.count_nonzero(G - np.diag(np.diag(G))) == 0:
-        root = np.diag(np.sqrt(np.maximum(np.diag(G), 0.0)))
-    else:
-        ev, V = np.linalg.eigh(G)
-        root = (V * np.sqrt(np.maximum(ev, 0.0))) @ V.T
-    return root @ rng.standard_normal((d, N))
-
-
-def qf_model(case: dict, d: int, ctx: Context) -> QuadraticTarget:
-    """A centred QuadraticTarget from ``case['B']`` ∈ {"profile", "rotated", "trace0", "paper"}."""
-    kind = case.get("B", "profile")
-    if kind == "paper":
-        return paper_quadratic_target(d, ctx.rng("rf.paper-B", d))
-    B = {"profile": lambda: b_profile(d), "rotated": lambda: b_rotated(d, ctx),
-         "trace0": lambda: b_trace_zero(d)}[kind]()
-    return QuadraticTarget(B)
-
-
-def qf_gamma(case: dict, d: int, target: QuadraticTarget) -> np.ndarray:
-    """Γ from ``case['Gamma']`` ∈ {"iso", "two-level", "aligned"}."""
-    kind = case.get("Gamma", "iso")
-    if kind == "aligned":
-        return gamma_aligned(target.B)
-    return {"iso": gamma_iso, "two-level": gamma_two_level}[kind](d)
-
-
-def mg_model(case: dict, d: int, ctx: Context) -> GaussianMixture:
-    """Σ from ``case['Sigma']`` ∈ {"I", "two-level"}, Δ = :func:`delta_pattern`."""
-    S = np.eye(d) if case.get("Sigma", "I") == "I" else sigma_two_level(d)
-    return GaussianMixture(S, delta_pattern(d))
-
-
-def mg_gamma(case: dict, d: int, model: GaussianMixture) -> np.ndarray:
-    """Γ from ``case['Gamma']`` ∈ {"iso" (I/Tr Σ), "two-level"}, normalised by Tr(ΓΣ) = 1 (B2)."""
-    if case.get("Gamma", "iso") == "iso":
-        return np.eye(d) / np.trace(model.Sigma)
-    return gamma_two_level(d, model.Sigma)
-
-
-def resolve(name: str) -> Activation | str:
-    """The exact RF module's closed-form name for ``"x^2-1"``; an Activation otherwise (a name of
-    :mod:`lazysym.objects.activations` or an expression in x, parsed by the package's whitelist
-    parser through :func:`lazysym.objects.activations.activation`).
-    """
-    return name if name == "x^2-1" else activation(name)
-
-
-def resolved(cases: Sequence[dict]) -> list[dict]:
-    """The case table with each ``activation`` resolved by :func:`resolve`."""
-    return [{**c, "activation": resolve(c["activation"])} for c in cases]
-
+# instances: proofs_check.evidence.rf_instances (re-exported above)
 
 # ---------------------------------------------------------------------------------------------
 # finite-d bias bounds (measured; benchmarks/bench_rf_bias.py reproduces the measurement)
@@ -274,87 +188,6 @@ def sweep(ctx: Context, cid: str, cases: Sequence[dict], model_of: Callable, gam
         out.append({**case, "models": models, "gammas": gammas, "exact": exact})
     return {"ds": list(ds), "draws": draws, "cases": out, "fluctuating": fluctuating,
             "anchor": rf_anchor(ctx, cid, cases, model_of)}
-
-
-#: Float64 allowance of the anchor, on top of the solver's own error bound: the rational value
-#: is exact; the solver's Cholesky/eigen solve of a 4×4 Gram carries ~1e-16 relative
-#: round-off (measured ≤ 1.1e-16 at the nine sweeps' anchors, seed 0).
-ANCHOR_TOL = 1e-12
-#: Relative tolerance of :func:`kernel_anchor`: the closed-form kernels are float64 (~1e-16),
-#: the Hermite series are truncated where their Parseval bound is below float64 round-off, the
-#: quadrature carries 18 digits; measured ≤ 3.2e-16 (relu, tanh, x² − 1; qf and mg; seed 0).
-KERNEL_TOL = 1e-12
-#: (d, N) of the exact rational anchor of :func:`rf_anchor`.
-ANCHOR_DN = (12, 4)
-
-
-def rational_rf_risk(W: Any, model: QuadraticTarget | GaussianMixture) -> Fraction:
-    r"""The normalised population RF risk of σ = x² − 1 (eq. (2), no offset) as an exact
-    Fraction, from the definitions only (not :mod:`lazysym.rf.exact`): the features are the
-    quadratics φᵢ = xᵀ(wᵢwᵢᵀ)x − 1; for x ~ N(0, C), Isserlis gives E φᵢ = wᵢᵀCwᵢ − 1 and
-    Cov(φᵢ, φⱼ) = 2(wᵢᵀCwⱼ)². qf (C = I, y = b₀ + xᵀBx): Kᵢⱼ = E φᵢφⱼ,
-    bᵢ = (b₀ + Tr B)(wᵢᵀwᵢ − 1) + 2wᵢᵀBwᵢ, E y² = (b₀ + Tr B)² + 2‖B‖²_F; mg (y = ±1 w.p. ½,
-    C_y = Σ − yΔ): Kᵢⱼ and bᵢ = E yφᵢ averaged over the two classes, E y² = 1. The normal
-    equations K a = b are solved exactly (K invertible for N ≤ d(d+1)/2 generic wᵢ);
-    R/E y² = 1 − bᵀa/E y². Float64 inputs are taken as the binary rationals they are.
-    """
-    from proofs_check.evidence.nt import _frac_matrix, _solve_fractions
-
-    Wf = _frac_matrix(np.asarray(W, dtype=float).T)          # rows = wᵢ
-    N, d = len(Wf), len(Wf[0])
-
-    def quad(u, C, v):
-        return sum((u[a] * C[a][c] * v[c] for a in range(d) for c in range(d) if C[a][c]),
-                   Fraction(0))
-
-    if isinstance(model, GaussianMixture):
-        Sg, Dl = _frac_matrix(model.Sigma), _frac_matrix(model.Delta)
-        classes = [(y, [[Sg[a][c] - y * Dl[a][c] for c in range(d)] for a in range(d)])
-                   for y in (1, -1)]
-        K = [[Fraction(0)] * N for _ in range(N)]
-        b = [Fraction(0)] * N
-        for y, C in classes:
-            m = [quad(w, C, w) - 1 for w in Wf]
-            for i in range(N):
-                b[i] += Fraction(y, 2) * m[i]
-                for j in range(N):
-                    K[i][j] += (m[i] * m[j] + 2 * quad(Wf[i], C, Wf[j]) ** 2) / 2
-        ey2 = Fraction(1)
-    else:
-        B = _frac_matrix(model.B)
-        eye = [[Fraction(int(a == c)) for c in range(d)] for a in range(d)]
-        mean_y = Fraction(float(model.b0)) + sum((B[a][a] for a in range(d)), Fraction(0))
-        m = [quad(w, eye, w) - 1 for w in Wf]
-        K = [[m[i] * m[j] + 2 * quad(Wf[i], eye, Wf[j]) ** 2 for j in range(N)]
-             for i in range(N)]
-        b = [mean_y * m[i] + 2 * quad(Wf[i], B, Wf[i]) for i in range(N)]
-        ey2 = mean_y ** 2 + 2 * sum((x * x for row in B for x in row), Fraction(0))
-    a = _solve_fractions(K, b)
-    return 1 - sum((bi * ai for bi, ai in zip(b, a)), Fraction(0)) / ey2
-
-
-def rf_anchor(ctx: Context, cid: str, cases: Sequence[dict], model_of: Callable) -> dict[str, Any]:
-    """Anchors of the exact RF evidence at one small instance of the model family of
-    ``cases[0]`` (d, N = :data:`ANCHOR_DN`, W with dyadic entries drawn from ``ctx.rng``):
-
-    * the exact RF solver against :func:`rational_rf_risk` (σ = x² − 1): ``solver``,
-      ``rational``, ``bound`` (the solver's own error bound, normalised);
-    * ``kernels``: for each other activation of the cases, :func:`kernel_anchor` on the first
-      two neurons (the kernel's diagonal and cross moments against Gaussian quadrature).
-    """
-    d, N = ANCHOR_DN
-    model = model_of(cases[0], d, ctx)
-    W = np.round(ctx.rng(cid, "anchor").standard_normal((d, N)) * 8) / 16
-    sol = rf_solve(W, model, "x^2-1")
-    kern = {}
-    for case in cases:
-        act = case["activation"]
-        name = getattr(act, "name", act)
-        if name != "x^2-1" and name not in kern:
-            kern[name] = kernel_anchor(W[:, :2], model, act)["dev"]
-    return {"d": d, "N": N, "solver": sol.normalized_risk,
-            "rational": rational_rf_risk(W, model), "bound": sol.error_bound / sol.norm2,
-            "kernels": kern}
 
 
 def _bias_at(family: str, rho: float, d: float) -> float:
@@ -432,18 +265,9 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
             crit["within_bias"] = crit["within_bias"] and comp.agrees
         per_case.append({"case": case["label"], "error": comp.error, "rate": comp.rate,
                          "rate_ci": comp.rate_ci, "criteria": comp.criteria})
-    anc = data.get("anchor")
-    if anc is not None:
-        anc_dev = abs(anc["solver"] - float(anc["rational"]))
-        crit["exact_risk_anchor"] = bool(anc_dev <= anc["bound"] + ANCHOR_TOL)
-        if not crit["exact_risk_anchor"]:
-            why.append(f"the exact RF solver is {anc_dev:.3g} off the rational risk at "
-                       f"d = {anc['d']}, N = {anc['N']}")
-    if anc is not None and anc.get("kernels"):
-        kdev = max(anc["kernels"].values())
-        crit["kernel_anchor"] = bool(kdev <= KERNEL_TOL)
-        if not crit["kernel_anchor"]:
-            why.append(f"the RF kernel is {kdev:.3g} off Gaussian quadrature")
+    acrit, awhy = anchor_criteria(data.get("anchor"))
+    crit.update(acrit)
+    why += awhy
     if psi_of is not None:
         crit["psi_certificate"] = psi_ok
         if not psi_ok:
@@ -528,13 +352,8 @@ def limit_evidence(ctx: Context, cid: str, cases: Sequence[dict], model_of: Call
         ctx.progress(f"{cid}: {case['label']} done")
         out.append({**case, "model": model, "gamma": G, "large_rho": big, "odd": odd,
                     "theorem_limit": lim, "lambda2_is_zero": herm["lambda2_is_zero"]})
-    dA, _ = ANCHOR_DN
-    m0 = model_of(cases[0], dA, ctx)
-    W0 = np.round(ctx.rng(cid, "anchor").standard_normal((dA, 2)) * 8) / 16
-    kern = {getattr(c["activation"], "name", c["activation"]):
-            kernel_anchor(W0, m0, c["activation"])["dev"] for c in cases}
     return {"d": d, "rhos": list(rhos), "draws": draws, "cases": out,
-            "anchor": {"kernels": kern}}
+            "anchor": rf_anchor(ctx, cid, cases, model_of, solver=False)}
 
 
 def _large_rho_bias(rho: float, d: int, lam_ratio: float) -> float:
@@ -611,11 +430,9 @@ def compare_limit(formula: Callable, data: dict, ctx: Context, call: Callable) -
                 crit["odd_exact"] = False
                 why.append(f"{case['label']}: the exact risk is {e['risk']:.12g} at every size "
                            f"(λ₂ = 0), not {float(f):.6g}")
-    kern = data.get("anchor", {}).get("kernels")
-    if kern:
-        crit["kernel_anchor"] = bool(max(kern.values()) <= KERNEL_TOL)
-        if not crit["kernel_anchor"]:
-            why.append(f"the RF kernel is {max(kern.values()):.3g} off Gaussian quadrature")
+    acrit, awhy = anchor_criteria(data.get("anchor"))
+    crit.update(acrit)
+    why += awhy
     return Comparison(
         all(crit.values()), "asymptotic", worst, None, rows, "; ".join(why),
         strength="numerical",
@@ -626,136 +443,3 @@ def compare_limit(formula: Callable, data: dict, ctx: Context, call: Callable) -
                          "odd": [list(x) for x in ODD_SIZES]},
                "alpha_per_test": a_each},
         labels={"error_se": "s.e.", "bias_bound": "bias bound"})
-
-
-# ---------------------------------------------------------------------------------------------
-# the certified ψ of eq. (9)/(14): its bracket verified independently, in exact arithmetic
-# ---------------------------------------------------------------------------------------------
-
-def _as_fraction(x: Any) -> Fraction:
-    """An exact number (int, float, Fraction, mpf: binary) as a Fraction."""
-    if isinstance(x, Fraction):
-        return x
-    if isinstance(x, mpmath.mpf):
-        man, exp = x.man_exp
-        return Fraction(int(man)) * 2 ** int(exp) if exp >= 0 else Fraction(int(man), 2 ** -int(exp))
-    return Fraction(x)
-
-
-def _bounds(p: Any, bits: int) -> tuple[Fraction, Fraction]:
-    """(lo, hi) enclosing a parameter: an exact number, or an Enclosure at ``bits`` bits."""
-    if hasattr(p, "bounds") and callable(p.bounds):
-        lo, hi = p.bounds(bits)
-        return Fraction(lo), Fraction(hi)
-    v = _as_fraction(p)
-    return v, v
-
-
-def psi_theorem1(case: dict, model: Any, G: Any, ctx: Context) -> tuple:
-    """(ρ, λ₁, λ̃, ESD of d·Γ) of eq. (9) at a qf instance (λ's as lazysym.rf encloses them)."""
-    from lazysym.objects.spectra import spectrum_of_gamma
-    e = rf.hermite_enclosures(case["activation"])
-    return case["rho"], e["lambda1"], e["lambda_tilde"], spectrum_of_gamma(G)
-
-
-def psi_theorem4(case: dict, model: Any, G: Any, ctx: Context) -> tuple:
-    """(ρ, λ₁, λ̃, ESD of d·Γ^{1/2}ΣΓ^{1/2}) of eq. (14) at an mg instance."""
-    from lazysym.objects.spectra import spectrum_of_gamma_sigma
-    e = rf.hermite_enclosures(case["activation"])
-    return case["rho"], e["lambda1"], e["lambda_tilde"], spectrum_of_gamma_sigma(G, model.Sigma)
-
-
-def psi_bracket_check(rho: Any, lambda1: Any, lambda_tilde: Any, spectrum: Any,
-                      dps: int) -> dict[str, Any]:
-    r"""Solve eq. (9)/(14) with :func:`lazysym.objects.fixed_point.solve_psi` and verify the
-    certificate it returns **independently**, in exact rational arithmetic.
-
-    With :math:`h(\psi) = \rho - \tilde\lambda\psi - \sum_k w_k s_k/(1+s_k)`,
-    :math:`s_k = \lambda_1^2 t_k\psi` (eq. (9) times ψ, strictly decreasing in ψ, and decreasing
-    in λ̃ and in λ₁²), the bracket [lower, upper] (the mpf endpoints a user sees, binary
-    rationals) contains the root iff h(lower) ≥ 0 ≥ h(upper). The parameters are exact numbers or
-    enclosures (:func:`lazysym.rf.hermite_enclosures`, taken at dps·log₂10 + 256 bits), so the
-    check uses the worst case of each: h(lower) with λ̃ and λ₁² at their upper ends,
-    h(upper) at their lower ends; atoms and weights are the spectrum's exact rationals. Also
-    ``verified`` must be True and upper − lower ≤ 10^{−dps}·lower (the promised width).
-    Returns ``{"ok", "verified", "h_lower", "h_upper", "width_ok"}``.
-    """
-    from lazysym.objects.fixed_point import solve_psi
-
-    res = solve_psi(rho, lambda1, lambda_tilde, spectrum, dps=dps)
-    bits = int(dps * 3.33) + 256
-    r = _bounds(rho, bits)[0]
-    lt_lo, lt_hi = _bounds(lambda_tilde, bits)
-    l1_lo, l1_hi = _bounds(lambda1, bits)
-    sq_hi = max(l1_lo * l1_lo, l1_hi * l1_hi)
-    sq_lo = Fraction(0) if l1_lo <= 0 <= l1_hi else min(l1_lo * l1_lo, l1_hi * l1_hi)
-    atoms = list(zip(spectrum.values_exact, spectrum.weights_exact))
-
-    def h(psi: Fraction, lt: Fraction, sq: Fraction) -> Fraction:
-        acc = Fraction(0)
-        for t, w in atoms:
-            s = sq * t * psi
-            acc += w * s / (1 + s)
-        return r - lt * psi - acc
-
-    lo, hi = _as_fraction(res.lower), _as_fraction(res.upper)
-    h_lo, h_hi = h(lo, lt_hi, sq_hi), h(hi, lt_lo, sq_lo)
-    width_ok = 0 < lo <= hi and (hi - lo) * 10 ** dps <= lo
-    ok = bool(res.verified) and h_lo >= 0 >= h_hi and width_ok
-    return {"ok": bool(ok), "verified": bool(res.verified), "h_lower": float(h_lo),
-            "h_upper": float(h_hi), "width_ok": bool(width_ok)}
-
-
-# ---------------------------------------------------------------------------------------------
-# the RF kernel against one-dimensional Gaussian quadrature (any activation)
-# ---------------------------------------------------------------------------------------------
-
-def _gauss_mean(f: Callable, scale: Any, kinks: Sequence[Any]) -> Any:
-    """E f(u), u ~ N(0, 1), by mpmath quadrature split at the kinks of σ(scale·u)."""
-    pts = sorted({mpmath.mpf(k) / scale for k in kinks})
-    return mpmath.quad(lambda u: f(u) * mpmath.exp(-u * u / 2), [-mpmath.inf, *pts, mpmath.inf]) \
-        / mpmath.sqrt(2 * mpmath.pi)
-
-
-def kernel_anchor(W: Any, model: QuadraticTarget | GaussianMixture, act: Any) -> dict[str, Any]:
-    r"""The diagonal of the RF Gram matrix and the cross moments b of
-    :func:`lazysym.rf.exact.rf_gram` against one-dimensional Gaussian quadrature (mpmath, 18
-    digits), from the definitions: with u = ⟨w, x⟩/s ~ N(0, 1),
-
-    * qf (x ~ N(0, I), s = ‖w‖): E[xᵀBx | u] = Tr B + (wᵀBw/s²)(u² − 1), so
-      bᵢ = (b₀ + Tr B)·E σ(su) + (wᵀBw/s²)·E[(u² − 1)σ(su)] and Kᵢᵢ = E σ(su)²;
-    * mg (s_y² = wᵀ(Σ − yΔ)w): bᵢ = ½(E σ(s₊u) − E σ(s₋u)), Kᵢᵢ = ½(E σ(s₊u)² + E σ(s₋u)²).
-
-    Independent of the closed-form kernels and of the Hermite series (a wrong constant in a
-    closed form, a scaled diagonal, a truncated series beyond its bound all show). Returns
-    ``{"dev": max relative deviation, "N": N}``.
-    """
-    from lazysym.objects.activations import activation as _activation
-    from lazysym.rf.exact import rf_gram
-
-    a = _activation(act)
-    K, b = rf_gram(W, model, act)
-    W = np.asarray(W, dtype=float)
-    dev = 0.0
-    with mpmath.workdps(18):
-        def sig(s):
-            return lambda u: a.mp(s * u)
-
-        for i in range(W.shape[1]):
-            w = W[:, i]
-            if isinstance(model, GaussianMixture):
-                ss = [mpmath.sqrt(mpmath.mpf(float(w @ (model.Sigma - y * model.Delta) @ w)))
-                      for y in (1, -1)]
-                m = [_gauss_mean(sig(s), s, a.kinks) for s in ss]
-                m2 = [_gauss_mean(lambda u, s=s: sig(s)(u) ** 2, s, a.kinks) for s in ss]
-                bi, kii = (m[0] - m[1]) / 2, (m2[0] + m2[1]) / 2
-            else:
-                s = mpmath.sqrt(mpmath.mpf(float(w @ w)))
-                q = mpmath.mpf(float(w @ model.B @ w)) / s ** 2
-                mean = mpmath.mpf(float(model.mean))
-                bi = mean * _gauss_mean(sig(s), s, a.kinks) \
-                    + q * _gauss_mean(lambda u, s=s: (u * u - 1) * sig(s)(u), s, a.kinks)
-                kii = _gauss_mean(lambda u, s=s: sig(s)(u) ** 2, s, a.kinks)
-            scale = max(mpmath.mpf(1), abs(kii))
-            dev = max(dev, float(abs(b[i] - bi) / scale), float(abs(K[i, i] - kii) / scale))
-    return {"dev": dev, "N": W.shape[1]}
