@@ -36,7 +36,7 @@ __all__ = ["ANCHOR_DN", "ANCHOR_TOL", "KERNEL_TOL", "anchor_criteria", "kernel_a
 ANCHOR_TOL = 1e-12
 #: Relative tolerance of :func:`kernel_anchor`: the closed-form kernels are float64 (~1e-16),
 #: the Hermite series are truncated where their Parseval bound is below float64 round-off, the
-#: quadrature carries 18 digits; measured ≤ 3.2e-16 (relu, tanh, x² − 1; qf and mg; seed 0).
+#: quadrature carries 16 digits; measured ≤ 3.2e-16 (relu, tanh, x² − 1; qf and mg; seed 0).
 KERNEL_TOL = 1e-12
 #: (d, N) of the exact rational anchor of :func:`rf_anchor`.
 ANCHOR_DN = (12, 4)
@@ -108,7 +108,7 @@ def rf_anchor(ctx: Context, cid: str, cases: Sequence[dict], model_of: Callable,
         act = case["activation"]
         name = getattr(act, "name", act)
         if (name != "x^2-1" or not solver) and name not in kern:
-            kern[name] = kernel_anchor(W[:, :2], model, act)["dev"]
+            kern[name] = kernel_anchor(W[:, :1], model, act)["dev"]
     if not solver:
         return {"kernels": kern}
     sol = rf_solve(W, model, "x^2-1")
@@ -231,7 +231,7 @@ def _gauss_mean(f: Callable, scale: Any, kinks: Sequence[Any]) -> Any:
 
 def kernel_anchor(W: Any, model: QuadraticTarget | GaussianMixture, act: Any) -> dict[str, Any]:
     r"""The diagonal of the RF Gram matrix and the cross moments b of
-    :func:`lazysym.rf.exact.rf_gram` against one-dimensional Gaussian quadrature (mpmath, 18
+    :func:`lazysym.rf.exact.rf_gram` against one-dimensional Gaussian quadrature (mpmath, 16
     digits), from the definitions: with u = ⟨w, x⟩/s ~ N(0, 1),
 
     * qf (x ~ N(0, I), s = ‖w‖): E[xᵀBx | u] = Tr B + (wᵀBw/s²)(u² − 1), so
@@ -249,7 +249,7 @@ def kernel_anchor(W: Any, model: QuadraticTarget | GaussianMixture, act: Any) ->
     K, b = rf_gram(W, model, act)
     W = np.asarray(W, dtype=float)
     dev = 0.0
-    with mpmath.workdps(18):
+    with mpmath.workdps(16):
         def sig(s):
             return lambda u: a.mp(s * u)
 
