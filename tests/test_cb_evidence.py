@@ -231,7 +231,10 @@ def test_dps_reaches_the_formula(cid, module, name, monkeypatch):
     for dps in (20, 45):
         seen.clear()
         c.compare(c.printed, data, Context(dps=dps))
-        assert seen and set(seen) == {dps}, (cid, dps, seen)
+        # thm3.value and eq13.nn also check lazysym's float64 path (dps=None) against the
+        # exact values
+        allowed = {dps, None} if cid in ("thm3.value", "eq13.nn") else {dps}
+        assert seen and dps in seen and set(seen) <= allowed, (cid, dps, seen)
 
 
 def test_dps_reaches_the_l2_distances(monkeypatch):

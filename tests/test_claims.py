@@ -91,3 +91,19 @@ def test_eq9_compare_rejects_an_equation_of_another_shape():
     other = rf.eq9_residual() + sp.Symbol("extra")
     out = c.compare(lambda: {"residual": other, "positive_roots": 1}, data, ctx)
     assert not out.agrees and out.criteria == {"equation_shape": False}
+
+
+def test_eq9_witness_data_must_match_their_definitions():
+    """λ̃ of a witness off its definition E σ² − λ₁² (e.g. E σ² − λ₁³) is rejected by
+    ``witness_data_match_definitions``; every other criterion still holds."""
+    import copy
+
+    c = next(x for x in CLAIMS if x.id == "thm1.eq9")
+    ctx = Context()
+    data = c.evidence(ctx)
+    assert data["hermite_deviation"] <= 1e-28
+    bad = copy.copy(data)
+    bad["hermite_deviation"] = 1e-20
+    out = c.compare(c.printed, bad, ctx)
+    assert not out.agrees and not out.criteria["witness_data_match_definitions"]
+    assert all(v for k, v in out.criteria.items() if k != "witness_data_match_definitions")

@@ -84,7 +84,16 @@ def test_sandwich_rule_criteria_are_each_necessary():
     stuck = [dict(x, numerical_min=x["exact"] + 1e-3) for x in data["checks"]]
     assert not _sandwich(c, data, c.printed, checks=refuting).agrees
     assert _sandwich(c, data, c.printed, frozenset({"closed_form_not_refuted"}), refuting).agrees
-    assert _sandwich(c, data, c.printed, checks=stuck).agrees
+    # every minimiser stuck above: the one-sided check would be vacuous, so it is rejected; one
+    # check reaching the closed form suffices
+    assert not _sandwich(c, data, c.printed, checks=stuck).agrees
+    assert _sandwich(c, data, c.printed, frozenset({"minimiser_reaches_closed_form"}),
+                     stuck).agrees
+    assert _sandwich(c, data, c.printed, checks=stuck[1:] + data["checks"][:1]).agrees
+    # the risk functional at the explicit minimiser off the closed form
+    off = [dict(x, attained=x["exact"] + 1e-9) for x in data["checks"]]
+    assert not _sandwich(c, data, c.printed, checks=off).agrees
+    assert _sandwich(c, data, c.printed, frozenset({"closed_form_attained"}), off).agrees
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,6 +110,23 @@ def test_given_w_rule_criteria_are_each_necessary():
     bad["cases"] = [dict(x, exact=x["exact"] + 0.05) for x in data["cases"]]
     assert not compare_given_w(c.printed, bad, CTX).agrees
     assert compare_given_w(c.printed, bad, CTX, switch_off=frozenset({"exact_in_band"})).agrees
+    # the exact risk off its rational anchor by far less than the band width (a wrong weight of
+    # the Δ̃SΔ̃ term moves it by ~1e-2 at d = 4…6, and by O(1/d) inside the band at large d)
+    off = copy.copy(data)
+    off["anchors"] = [dict(a, exact=a["exact"] * (1 + 1e-9)) for a in data["anchors"]]
+    assert not compare_given_w(c.printed, off, CTX).agrees
+    assert compare_given_w(c.printed, off, CTX,
+                           switch_off=frozenset({"exact_matches_rational_anchor"})).agrees
+
+
+def test_rational_nt_mixture_risk_by_hand():
+    """d = 1, N = 1, Σ = 1, Δ = δ: the class is c + a x², E[x²] = 1, E[y x²] = −δ,
+    Var x² = 2 + 2δ² + δ² (Isserlis per class), so R = 1 − δ²/(2 + 3δ²)."""
+    from fractions import Fraction
+
+    for delta in (Fraction(1, 2), Fraction(-1, 4)):
+        r = ent.rational_nt_mixture_risk([[1]], [[1]], [[delta]])
+        assert r == 1 - delta ** 2 / (2 + 3 * delta ** 2)
 
 
 def test_kappa_rule_criteria_are_each_necessary():
@@ -177,3 +203,92 @@ def test_finite_d_anchor_tolerance_follows_dps():
     assert not ent.limit_rule(num_bad, data, CTX, switch_off=frozenset({"symbolic_limit"})).agrees
     low = Context(dps=10)
     assert ent.limit_rule(num_bad, data, low, switch_off=frozenset({"symbolic_limit"})).agrees
+
+
+# --------------------------------------------------------------------------------------------
+# Theorem 3's value: the mpmath and the float64 paths are both checked against exact values
+# --------------------------------------------------------------------------------------------
+
+def test_thm3_value_criteria_are_each_necessary():
+    import numpy as np
+
+    from proofs_check.claims.s2_3_neural_network import compare
+    c, data = _data("thm3.value")
+    assert compare(c.printed, data, CTX).agrees
+
+    def float_slip(B, N, dps=30):  # the float64 path sums from index N + 1 (an off-by-one)
+        if dps is not None:
+            return c.printed(B, N, dps)
+        lam = np.sort(np.linalg.eigvalsh(B))[::-1]
+        return 2.0 * float(np.sum(lam[N + 1:] ** 2))
+
+    def mp_slip(B, N, dps=30):  # only the mpmath path is off, by 1e-12 relative
+        v = c.printed(B, N, dps)
+        return v if dps is None else v * (1 + 1e-12)
+
+    for bad, crit in ((float_slip, "float_path_equals_derived"),
+                      (mp_slip, "printed_equals_derived")):
+        assert not compare(bad, data, CTX).agrees
+        assert compare(bad, data, CTX, switch_off=frozenset({crit})).agrees
+
+
+# --------------------------------------------------------------------------------------------
+# eq. (6): the corrected gap against exact E_W gaps and, at B = I, against every per-W gap
+# --------------------------------------------------------------------------------------------
+
+def test_eq6_corrected_rule_criteria_are_each_necessary():
+    from proofs_check.claims.s2_summary import FLAT, eq6_compare
+    c, data = _data("eq6")
+    assert eq6_compare(c.corrected, data, CTX).agrees
+    # the per-W NT − NN gap with R_NN at N + 1 (an O(1/d) slip: 1/d at B = I)
+    slipped = copy.copy(data)
+    slipped["cases"] = [[dict(x, per_w=[w + 1 / x["d"] for w in x["per_w"]])
+                         if x["family"] == FLAT else x for x in rows] for rows in data["cases"]]
+    assert not eq6_compare(c.corrected, slipped, CTX).agrees
+    assert eq6_compare(c.corrected, slipped, CTX,
+                       switch_off=frozenset({"flat_B_per_W_exact"})).agrees
+    up = relative(c.corrected, 1.05)
+    assert not eq6_compare(up, data, CTX).agrees
+    assert eq6_compare(up, data, CTX, switch_off=frozenset({"within_derived_bound"})).agrees
+
+
+def test_eq13_nn_criteria_are_each_necessary():
+    import numpy as np
+
+    from proofs_check.claims.s2_summary import eq13_compare
+    c, data = _data("eq13.nn")
+    assert eq13_compare(c.printed, data, CTX).agrees
+
+    def float_slip(B, N, dps=None):  # the float64 path sums N + 1 eigenvalues
+        if dps is not None:
+            return c.printed(B, N, dps)
+        Bf = np.array(B.tolist(), dtype=float)
+        lam = np.sort(np.linalg.eigvalsh(Bf))[::-1]
+        return 1.0 - float(np.sum(lam[:N + 1] ** 2)) / float(np.sum(Bf * Bf))
+
+    def mp_slip(B, N, dps=None):  # only the mpmath path is off, by 1e-12 relative
+        v = c.printed(B, N, dps)
+        return v if dps is None else v * (1 + 1e-12)
+
+    for bad, crit in ((float_slip, "float_path_equals_derived"),
+                      (mp_slip, "printed_equals_derived")):
+        assert not eq13_compare(bad, data, CTX).agrees
+        assert eq13_compare(bad, data, CTX, switch_off=frozenset({crit})).agrees
+
+
+def test_thm6_checks_the_exact_rational_input_path():
+    """A formula wrong only for exact rational (Σ, Δ) — e.g. Δ̃ᵢᵢ = Δᵢᵢ/Σᵢᵢ² on that path — is
+    rejected: thm6's evidence has a diagonal Σ ≠ I family evaluated from exact inputs."""
+    c, data = _data("thm6")
+    assert any("input" in x for x in data["cases"])
+    assert c.compare(c.printed, data, CTX).agrees
+
+    def wrong_exact(mixture, N, dps=30):
+        if isinstance(mixture, tuple):
+            S, D = mixture
+            d = len(S)
+            return c.printed(([[S[i][j] ** 2 if i == j else S[i][j] for j in range(d)]
+                               for i in range(d)], D), N, dps)
+        return c.printed(mixture, N, dps)
+
+    assert not c.compare(wrong_exact, data, CTX).agrees

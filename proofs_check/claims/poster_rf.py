@@ -87,7 +87,7 @@ claim(
     printed=poster_theorem1,
     evidence=lambda ctx: ev.sweep(ctx, "poster.thm1", POSTER_THM1_CASES, ev.qf_model, ev.qf_gamma),
     compare=lambda f, data, ctx: ev.compare_sweep(
-        f, data, ctx, _cor1_call, derived=_eq10_quadratic,
+        f, data, ctx, _cor1_call, derived=_eq10_quadratic, psi_of=ev.psi_theorem1,
         proof={"closed_form": "eq. (10) with σ = x² − 1: λ₂ = 2, ψ = ρ/2 (derived)",
                "result": sp.sstr(rf.derive_corollary1()) + " ≡ the poster's Theorem 1",
                "relative_to": "Theorem 1 of the paper, eq. (10)"}),

@@ -35,7 +35,10 @@ solutions, 1. The comparison works on the *formula's* equation, so a changed equ
   lazysym's numeric residual :func:`lazysym.objects.fixed_point.psi_residual` (the residual
   :func:`~lazysym.objects.fixed_point.solve_psi` solves) to ``dps − 2`` digits of the size of
   its terms λ̃ + ρ/ψ + 1/ψ (both are evaluated at ≥ ``dps`` digits; the integral term is
-  ≤ 1/ψ).
+  ≤ 1/ψ). The witnesses' Hermite data must equal their definitions λ₁ = E[σ(G)G],
+  λ̃ = E σ(G)² − λ₁², computed here by direct Gaussian quadrature (independent of
+  :mod:`lazysym.objects.hermite`), to 10^{−(dps−4)} relative (both at ≥ ``dps`` digits; a
+  wrong λ̃ would leave the counts intact and the witnesses witnesses of another σ).
 """
 
 from __future__ import annotations
@@ -193,6 +196,30 @@ def _hermite_data(dps: int) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=2)
+def _hermite_check(dps: int) -> float:
+    r"""Largest relative deviation of the witnesses' (λ₁, λ̃) from their definitions
+    λ₁ = E[σ(G)G], λ̃ = E[σ(G)²] − λ₁² (A1), evaluated here by direct Gaussian quadrature
+    (mpmath, ``dps + 10`` digits, split at σ's kinks) — a path independent of
+    :mod:`lazysym.objects.hermite`: the sign-change witnesses are witnesses of eq. (9) for
+    *these* activations only if their data are the definitions' values.
+    """
+    from lazysym.objects import activations
+    worst = mpmath.mpf(0)
+    with mpmath.workdps(dps + 10):
+        for name, l1, lt in _hermite_data(dps):
+            act = activations.activation(name)
+            pts = [-mpmath.inf, *sorted(mpmath.mpf(k) for k in act.kinks), mpmath.inf]
+
+            def gauss(f, pts=pts):
+                return mpmath.quad(lambda u: f(u) * mpmath.exp(-u * u / 2), pts) \
+                    / mpmath.sqrt(2 * mpmath.pi)
+            q1 = gauss(lambda u, act=act: act.mp(u) * u)
+            qt = gauss(lambda u, act=act: act.mp(u) ** 2) - q1 ** 2
+            worst = max(worst, abs(l1 - q1) / max(1, abs(q1)), abs(lt - qt) / max(1, abs(qt)))
+    return float(worst)
+
+
 def _spectra_eq9(ctx: Context):
     out = [("δ₁", spectra.point_mass(1)), ("atoms {0.2, 1, 2.8}", spectra.Atoms([0.2, 1.0, 2.8]))]
     # a continuous law costs a quadrature per residual: thorough only
@@ -232,7 +259,7 @@ def _evidence(which: str, seed: int, thorough: bool, dps: int) -> dict:
                 cases.append({"spectrum": sname, "σ": hname, "rho": rho, "spec": spec,
                               "lambda1": l1, "lambda_tilde": lt, "grid": grid,
                               "library": library})
-    return {"cases": cases, "dps": dps}
+    return {"cases": cases, "dps": dps, "hermite_deviation": _hermite_check(dps)}
 
 
 def _compare(formula, data, ctx: Context) -> Comparison:
@@ -267,7 +294,8 @@ def _compare(formula, data, ctx: Context) -> Comparison:
                          "sign changes": roots,
                          "max |F + psi_residual| / scale": mpmath.nstr(dev, 3)})
     crit = {"proof_gives_claimed_count": proved == count, "grid_counts_equal_claimed": counts_ok,
-            "formula_matches_library_residual": match_ok}
+            "formula_matches_library_residual": match_ok,
+            "witness_data_match_definitions": bool(data["hermite_deviation"] <= float(tol) * 100)}
     ok = all(crit.values())
     return Comparison(ok, "identity", 0.0 if ok else None, None, rows,
                       f"printed: {count} positive solution(s); SymPy proof for a general D: "
@@ -280,7 +308,8 @@ def _compare(formula, data, ctx: Context) -> Comparison:
                                     "decreasing from h(0+) = ρ > 0 to −∞ (λ̃ > 0 by A1): one "
                                     "root for every D. Grid sign counts are numerical witnesses",
                       criteria=crit,
-                      stats={"grid_tolerance": float(tol), "max_relative_deviation": float(worst)},
+                      stats={"grid_tolerance": float(tol), "max_relative_deviation": float(worst),
+                             "hermite_deviation": data["hermite_deviation"]},
                       proof={"h": "h(ψ) = ψF(ψ) = ρ − λ̃ψ − ∫ s/(1+s) D(dt), s = λ₁²tψ",
                              "monotone": "∂ψ(−s/(1+s)) = −λ₁²t/(1+s)² ≤ 0 for all t ≥ 0 "
                                          "(SymPy); integral of a pointwise non-increasing "

@@ -15,6 +15,8 @@ risks at large ρ (N ≫ d), and the exact value 1 for λ₂ = 0.
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from lazysym import rf
@@ -263,7 +265,8 @@ claim(
     printed=cor1_printed,
     evidence=lambda ctx: ev.sweep(ctx, "cor1.eq12", COR1_CASES, ev.qf_model, ev.qf_gamma),
     compare=lambda f, data, ctx: ev.compare_sweep(f, data, ctx, _cor1_call,
-                                                  derived=_eq10_quadratic, proof=COR1_PROOF),
+                                                  derived=_eq10_quadratic, proof=COR1_PROOF,
+                                                  psi_of=ev.psi_theorem1),
     graded=("rel+5%", "rel-5%", "rel+2%", "rel-2%"),
     mutants=(
         mu.expr_mutant("1 → 2 in the denominator", _E12.subs(1 + S.rho * S.d * S.GF,
@@ -290,6 +293,34 @@ EQ13_CASES = [
 
 _E13 = rf.eq13_rf_expr()
 
+
+@functools.lru_cache(maxsize=1)
+def _eq13_derivation() -> tuple[bool, str]:
+    """(eq. (12) with Γ = I/d, derived by SymPy, ≡ the printed row exactly?, the derived row)."""
+    derived = rf.derive_eq13_rf()
+    return bool(sp.simplify(derived - rf.eq13_rf_expr()) == 0), sp.sstr(derived)
+
+
+def _eq13_compare(f, data, ctx):
+    """:func:`~proofs_check.evidence.rf.compare_sweep` (exact risks; eq. (10) at Γ = I/d
+    numerically) plus ``derivation_is_the_row``: the row derived from eq. (12) with Γ = I/d
+    (trace invariants computed from MatrixSymbol traces, :func:`lazysym.rf.derive_eq13_rf`) is
+    the printed row, exactly (``simplify`` of the difference is 0) — the proof recorded must be
+    a proof of this row (an O(1/d) slip in the substitution, Γ = I/(d + 1), breaks it).
+    """
+    same, derived = _eq13_derivation()
+    cmp = ev.compare_sweep(
+        f, data, ctx, _eq13_call, derived=_eq10_isotropic,
+        proof={**COR1_PROOF, "isotropic": "Γ = I/d: ⟨Γ,B⟩ = Tr B/d, ‖Γ‖²_F = 1/d (MatrixSymbol "
+               "traces)", "result": derived + " ≡ eq. (13), RF row"})
+    cmp.criteria["derivation_is_the_row"] = same
+    if not same:
+        cmp.agrees = False
+        cmp.proof = None
+        cmp.note = "; ".join(x for x in (cmp.note, f"eq. (12) at Γ = I/d gives {derived}, not "
+                                                   "the printed row") if x)
+    return cmp
+
 claim(
     id="eq13.rf",
     source="§2.3, eq. (13), RF row",
@@ -301,10 +332,7 @@ claim(
            f"Exp(1) entries, redrawn per d), ρ ∈ {{0.5, 2}}, {ev.sizes_text()}",
     printed=eq13_printed,
     evidence=lambda ctx: ev.sweep(ctx, "eq13.rf", EQ13_CASES, ev.qf_model, ev.qf_gamma),
-    compare=lambda f, data, ctx: ev.compare_sweep(
-        f, data, ctx, _eq13_call, derived=_eq10_isotropic,
-        proof={**COR1_PROOF, "isotropic": "Γ = I/d: ⟨Γ,B⟩ = Tr B/d, ‖Γ‖²_F = 1/d (MatrixSymbol "
-               "traces)", "result": sp.sstr(rf.derive_eq13_rf()) + " ≡ eq. (13), RF row"}),
+    compare=lambda f, data, ctx: _eq13_compare(f, data, ctx),
     graded=("rel+5%", "rel-5%", "rel+2%", "rel-2%"),
     mutants=(
         mu.expr_mutant("ρ/(1+ρ) → ρ/(1+2ρ)", _E13.subs(S.rho / (1 + S.rho),

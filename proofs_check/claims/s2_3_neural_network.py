@@ -15,11 +15,19 @@ Evidence (never the printed formula):
    W* = [√λᵢ qᵢ] computed exactly from the closed form (step 7 of the derivation), which must equal
    it.
 
-The printed formula is :func:`lazysym.nn.theorem3_value` evaluated at ``ctx.dps`` digits (its
-eigenvalues by ``mpmath.eigsy`` on the exact float64 B); rule: at every instance
-|printed − derived| ≤ 10^{−(dps−3)}·max(1, |derived|) (the printed evaluation's precision; the
-derived value is exact). Exact evidence: no false flips. A failed derivation step is an internal
-error (raised), not a verdict.
+The printed formula is :func:`lazysym.nn.theorem3_value`, which lazysym evaluates on two paths:
+at ``ctx.dps`` digits (eigenvalues by ``mpmath.eigsy`` on the exact float64 B) and in float64
+(``dps=None``, the default: LAPACK ``eigvalsh``). Rule, at every instance, two criteria:
+
+``printed_equals_derived``: |printed at dps − derived| ≤ 10^{−(dps−3)}·max(1, |derived|) (the
+printed evaluation's precision; the derived value is exact);
+``float_path_equals_derived``: |printed in float64 − derived| ≤ 1e-12·max(1, ‖B‖²_op). ``eigvalsh``
+is backward stable: each eigenvalue is within ~d·u·‖B‖_op (u = 2⁻⁵³), so the sum of at most d
+squares is within ~2d²u‖B‖²_op ≤ 3.2e-14‖B‖²_op for d ≤ 12; measured 1.1e-15 (default sizes,
+seed 0), 1e-12 leaves a margin of 30 over the a-priori bound.
+
+Exact evidence: no false flips. A failed derivation step is an internal error (raised), not a
+verdict.
 """
 
 from __future__ import annotations
@@ -42,6 +50,8 @@ from proofs_check.registry import Comparison, Context, Mutant, claim
 
 SIZES = {"ds": [4, 6, 8], "ranks": ["full", "d/2"]}
 SIZES_THOROUGH = {"ds": [4, 6, 8, 10, 12], "ranks": ["full", "d/2"]}
+#: Float64 path: |value − derived| ≤ FLOAT_TOL·max(1, ‖B‖²_op) (module docstring).
+FLOAT_TOL = 1e-12
 
 
 def _rank(d: int, kind: str) -> int:
@@ -81,14 +91,18 @@ def evidence(ctx: Context) -> dict:
     return _evidence(ctx.seed, ctx.thorough)
 
 
-def printed(B: np.ndarray, N: int, dps: int = 30):
-    r"""Theorem 3 as printed: :func:`lazysym.nn.theorem3_value` at ``dps`` digits."""
+def printed(B: np.ndarray, N: int, dps: int | None = 30):
+    r"""Theorem 3 as printed: :func:`lazysym.nn.theorem3_value` at ``dps`` digits (``None``:
+    float64).
+    """
     return theorem3_value(QuadraticTarget(B), N, dps=dps)
 
 
-def compare(formula, data, ctx: Context) -> Comparison:
-    """The acceptance rule (module docstring)."""
-    rows, ok, worst = [], True, 0.0
+def compare(formula, data, ctx: Context, switch_off=frozenset()) -> Comparison:
+    """The acceptance rule (module docstring); ``switch_off`` names criteria to ignore (the
+    necessity test).
+    """
+    rows, ok, ok_float, worst, worst_float = [], True, True, 0.0, 0.0
     tol_digits = ctx.dps - 3
     with mpmath.workdps(ctx.dps + 10):
         for c in data["cases"]:
@@ -98,15 +112,22 @@ def compare(formula, data, ctx: Context) -> Comparison:
             good = bool(err <= mpmath.mpf(10) ** (-tol_digits) * max(1, abs(e)))
             ok &= good
             worst = max(worst, float(err))
+            pf = float(formula(c["B"], c["N"], None))
+            err_f = abs(pf - float(c["derived"])) / max(1.0, float(np.linalg.norm(c["B"], 2)) ** 2)
+            ok_float &= bool(err_f <= FLOAT_TOL)
+            worst_float = max(worst_float, err_f)
             rows.append({"d": c["d"], "rank": c["rank"], "N": c["N"], "derived": str(c["derived"]),
-                         "printed": float(p), "error": float(err)})
-    return Comparison(bool(ok), "identity", worst, None, rows,
+                         "printed": float(p), "error": float(err), "float error": err_f})
+    crit = {"printed_equals_derived": bool(ok), "float_path_equals_derived": bool(ok_float)}
+    agrees = all(v for k, v in crit.items() if k not in switch_off)
+    return Comparison(agrees, "identity", worst, None, rows,
                       f"printed at {ctx.dps} digits vs the derived value in exact rationals",
                       strength="proved",
                       strength_note="checked Eckart–Young derivation for all d, N (SymPy steps + "
                                     "cited lemmas); exact rational values at every instance",
-                      criteria={"printed_equals_derived": bool(ok)},
-                      stats={"sizes": data["sizes"], "tolerance_digits": tol_digits},
+                      criteria=crit,
+                      stats={"sizes": data["sizes"], "tolerance_digits": tol_digits,
+                             "float_tolerance": FLOAT_TOL, "max_float_error": worst_float},
                       proof=data["chain"])
 
 
@@ -125,7 +146,8 @@ claim(
     method=(f"checked derivation for all d, N (Eckart–Young via von Neumann's trace inequality: "
             f"SymPy steps for symbolic d, N, cited lemmas); exact instances B = QΛQᵀ (rational "
             f"orthogonal Q), d ∈ {SIZES['ds']}, full rank and rank d/2, N = 1..d+1: derived value "
-            f"and the loss attained at W* in exact rationals, printed value at ctx.dps digits"),
+            f"and the loss attained at W* in exact rationals, printed value at ctx.dps digits "
+            f"and in float64"),
     printed=printed,
     evidence=evidence,
     compare=compare,

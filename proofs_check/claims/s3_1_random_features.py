@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import mpmath
+import numpy as np
 import sympy as sp
 
 from lazysym import rf
@@ -85,10 +87,55 @@ def _limit_call(formula, case, model, G, ctx):
 _EQ16_DERIVED = {True: rf.derive_eq16(0), False: rf.derive_eq16()}
 
 
+def _fraction_entries(M) -> dict[tuple[int, int], Fraction]:
+    """The non-zero entries of M as exact Fractions (float64 entries are binary rationals)."""
+    M = np.asarray(M, dtype=float)
+    return {(int(i), int(j)): Fraction(float(M[i, j])) for i, j in zip(*np.nonzero(M))}
+
+
+def _sparse_product(A: dict, B: dict) -> dict:
+    by_row: dict[int, list] = {}
+    for (k, j), v in B.items():
+        by_row.setdefault(k, []).append((j, v))
+    out: dict[tuple[int, int], Fraction] = {}
+    for (i, k), a in A.items():
+        for j, b in by_row.get(k, ()):
+            out[(i, j)] = out.get((i, j), Fraction(0)) + a * b
+    return out
+
+
+def zetas_by_definition(mixture, Gamma) -> tuple[Fraction, Fraction]:
+    r"""(ζ₁(d), ζ₂(d)) straight from Theorem 4's definitions, :math:`\zeta_1 =
+    d\,\mathrm{Tr}(\Sigma\Gamma\Sigma\Gamma)/2`, :math:`\zeta_2 = d\,\mathrm{Tr}(\Delta\Gamma)^2/4`, in
+    exact rationals (sparse products of the float64 entries taken as binary numbers) — a path
+    independent of :func:`lazysym.rf.theorem4_zetas`, which the printed formulas use.
+    """
+    d = int(np.shape(Gamma)[0])
+    S, D, G = (_fraction_entries(M) for M in (mixture.Sigma, mixture.Delta, Gamma))
+    SG = _sparse_product(S, G)
+    tr_sgsg = sum((v * SG.get((j, i), Fraction(0)) for (i, j), v in SG.items()), Fraction(0))
+    tr_dg = sum((v * G.get((j, i), Fraction(0)) for (i, j), v in D.items()), Fraction(0))
+    return Fraction(d, 2) * tr_sgsg, Fraction(d, 4) * tr_dg ** 2
+
+
 def theorem4_limit_evidence(case, model, G, ctx):
-    """The ρ → ∞ limit of eq. (15) derived symbolically (:func:`lazysym.rf.derive_eq16`)."""
+    """The ρ → ∞ limit of eq. (15) derived symbolically (:func:`lazysym.rf.derive_eq16`),
+    evaluated at the instance's ζ₁, ζ₂ computed from their definitions
+    (:func:`zetas_by_definition`, exact; not through lazysym.rf), so a wrong ζ in the library —
+    an O(1/d) slip such as d → d + 1 in ζ₂, which the finite-d risks cannot resolve — separates
+    the printed value from this one by far more than the ``theorem_limit`` tolerance
+    10^{−(dps−5)}.
+    """
     zero = rf.hermite_data(case["activation"], dps=ctx.dps)["lambda2_is_zero"]
-    return mu.evaluate(_EQ16_DERIVED[zero], model=model, Gamma=G, dps=ctx.dps)
+    expr = _EQ16_DERIVED[zero]
+    z1, z2 = zetas_by_definition(model, G)
+    vals = {S.zeta1: z1, S.zeta2: z2}
+    if not expr.free_symbols <= set(vals):
+        raise ValueError(f"unexpected symbols in the derived limit: {expr.free_symbols}")
+    r = sp.Rational(expr.subs({k: sp.Rational(v.numerator, v.denominator)
+                               for k, v in vals.items()}))
+    with mpmath.workdps(ctx.dps + 10):
+        return mpmath.mpf(int(r.p)) / int(r.q)
 
 
 EQ16_CASES = [

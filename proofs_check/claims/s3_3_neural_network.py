@@ -7,7 +7,10 @@ Evidence (never the formula under test):
   :mod:`lazysym.nn.optimum`), the singular values σᵢ of Δ̃ (for the bound), and, at the smallest d,
   direct rank-constrained minimisation of the risk functional
   (:func:`lazysym.nn.nn_risk_mixture_numerical`), which may only confirm the closed form (a
-  minimum found *below* it would refute it; one stuck above cannot).
+  minimum found *below* it would refute it; one stuck above cannot), and the risk functional
+  :func:`lazysym.nn.mixture_quadratic_risk` (Isserlis, original coordinates) at the proof's
+  explicit rank-N minimiser :func:`lazysym.nn.nn_minimizer_mixture`, which must equal the closed
+  form (the infimum is attained).
 * Bayes error: :func:`lazysym.nn.bayes_risk_mixture`, Monte Carlo of E[1 − tanh²(LLR/2)] with a
   CLT standard error.
 
@@ -18,18 +21,26 @@ and :func:`proofs_check.evidence.nn.bayes_rule` (one-sided z-tests, α = 1e-4).
 Models: the §4 mixture (Σ = I, Δ diagonal with entries in {2, 1.5, 1}/√d), a mixed-sign GOE Δ at
 Σ = I, and a non-commuting pair (Σ = I + GGᵀ/(2d), spectrum in [1, ~2.5]: M1; Δ = ½·GOE/√d,
 ‖Δ‖_op ≈ 1/√d: M2) — the last at the two smallest d. The printed formula's singular values are
-computed at ``dps`` (mpmath) for diagonal models and for d ≤ :data:`MP_MAX_D`.
+computed at ``dps`` (mpmath) for diagonal models and for d ≤ :data:`MP_MAX_D`. For Theorem 6
+also a diagonal Σ ≠ I (entries 1 + k/4 in [1, 3]) with a mixed-sign diagonal Δ, at the two
+smallest d, where the printed formula is given the *exact rational* Σ, Δ (the path lazysym takes
+for exact inputs, Δ̃ᵢᵢ = Δᵢᵢ/Σᵢᵢ at ``dps``): every input kind lazysym accepts must give a value
+inside the same sandwich.
 """
 
 from __future__ import annotations
 
 import functools
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
 from lazysym.nn import (
     bayes_risk_mixture,
     eq17_nn_risk,
+    mixture_quadratic_risk,
+    nn_minimizer_mixture,
     nn_risk_mixture,
     nn_risk_mixture_numerical,
     theorem6_risk,
@@ -58,11 +69,32 @@ def _goe_identity(d: int, rng) -> GaussianMixture:
     return GaussianMixture(np.eye(d), 0.5 * (A + A.T) / np.sqrt(2 * d) / np.sqrt(d))
 
 
-def _models(d: int, ctx: Context, tag: str, general: bool):
-    out = [("§4 mixture (Σ = I, diag Δ)", paper_mixture(d, ctx.rng(tag, "paper", d)))]
+#: The family whose formula value is taken from exact rational inputs (module docstring).
+EXACT_FAMILY = "Σ ≠ I diagonal, diag Δ (exact rational input)"
+
+
+def _diagonal_exact(d: int, rng) -> tuple[GaussianMixture, tuple]:
+    """Σ = diag(1 + k/4), k uniform in 0..8 (spectrum in [1, 3]); Δ = diag(±{2, 1.5, 1}/√d)
+    rounded to multiples of 2⁻²⁰ (M1/M2): the float64 mixture and the same matrices as nested
+    lists of Fractions (exactly equal).
+    """
+    sig = 1.0 + rng.integers(0, 9, size=d) / 4.0
+    dl = rng.choice(np.array([2.0, 1.5, 1.0]), size=d) / np.sqrt(d) \
+        * rng.choice(np.array([-1.0, 1.0]), size=d)
+    dl = np.round(dl * 2.0 ** 20) / 2.0 ** 20
+    m = GaussianMixture(np.diag(sig), np.diag(dl))
+    exact = tuple([[Fraction(float(M[i, j])) for j in range(d)] for i in range(d)]
+                  for M in (m.Sigma, m.Delta))
+    return m, exact
+
+
+def _models(d: int, ctx: Context, tag: str, general: bool) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = [("§4 mixture (Σ = I, diag Δ)",
+                                   paper_mixture(d, ctx.rng(tag, "paper", d)))]
     if general:
         if d in ctx.pick(*GENERAL_SIZES):
             out.append(("Σ ≠ I, GOE Δ (non-commuting)", _general_mixture(d, ctx.rng(tag, "gen", d))))
+            out.append((EXACT_FAMILY, _diagonal_exact(d, ctx.rng(tag, "diag", d))))
     else:
         out.append(("Σ = I, GOE Δ (mixed signs)", _goe_identity(d, ctx.rng(tag, "goe", d))))
     return out
@@ -79,17 +111,22 @@ def _nn_evidence(seed: int, thorough: bool, tag: str, general: bool, rhos: tuple
     cases, checks = [], []
     for j, d in enumerate(ds):
         for fam, m in _models(d, ctx, tag, general):
+            m, exact_input = m if isinstance(m, tuple) else (m, None)
             sig = _sigmas(m)
             for rho in rhos:
                 N = max(1, int(round(rho * d)))
                 exact = nn_risk_mixture(m, N)
                 cases.append({"family": fam, "d": d, "N": N, "rho": rho, "mixture": m,
-                              "sigmas": sig, "exact": exact})
-                if j == 0 and rho <= 1.0:  # direct minimisation at the smallest d
+                              "sigmas": sig, "exact": exact,
+                              **({"input": exact_input} if exact_input is not None else {})})
+                if j == 0 and rho <= 1.0 and exact_input is None:  # minimisation at the smallest d
                     num = nn_risk_mixture_numerical(m, N, rng=ctx.rng(tag, "num", fam, rho),
                                                     starts=4)
+                    # the risk functional at the proof's explicit rank-N minimiser
+                    S, c0 = nn_minimizer_mixture(m, N)
                     checks.append({"family": fam, "d": d, "N": N, "exact": exact,
-                                   "numerical_min": num})
+                                   "numerical_min": num,
+                                   "attained": mixture_quadratic_risk(S, c0, m)})
     return {"ds": ds, "cases": cases, "checks": checks}
 
 
@@ -100,7 +137,7 @@ def _nn_data(ctx: Context, tag: str, general: bool, rhos: tuple) -> dict:
 
 def _compare(formula, data, ctx, note, switch_off=frozenset()) -> Comparison:
     cs = data["cases"]
-    vals = [formula(c["mixture"], c["N"], ctx.dps) for c in cs]
+    vals = [formula(c.get("input", c["mixture"]), c["N"], ctx.dps) for c in cs]
     return sandwich_rule(vals, [c["exact"] for c in cs], [c["sigmas"] for c in cs],
                          [min(c["N"], c["d"]) for c in cs], [c["d"] for c in cs],
                          checks=data["checks"], note=note, switch_off=switch_off,
@@ -136,7 +173,11 @@ def _dps_for(mixture, dps):
 
 
 def thm6_printed(mixture, N, dps=30):
-    """Theorem 6 (:func:`lazysym.nn.theorem6_risk`) at ``dps`` (see :data:`MP_MAX_D`)."""
+    """Theorem 6 (:func:`lazysym.nn.theorem6_risk`) at ``dps`` (see :data:`MP_MAX_D`); an exact
+    pair (Σ, Δ) of rationals is evaluated at ``dps`` from the exact entries.
+    """
+    if isinstance(mixture, tuple):
+        return theorem6_risk(mixture, N, dps=dps)
     return theorem6_risk(mixture, N, dps=_dps_for(mixture, dps))
 
 

@@ -54,7 +54,8 @@ from lazysym.objects.models import QuadraticTarget
 from proofs_check.registry import Comparison, Context
 
 __all__ = ["RHOS", "SIZES", "expected_risk_evidence", "limit_rule", "bound_rule", "qf_targets",
-           "slip_N", "slip_d", "symbolic_only", "numeric_only", "mp_value", "qf_args"]
+           "slip_N", "slip_d", "symbolic_only", "numeric_only", "mp_value", "qf_args",
+           "frac_matrix", "solve_fractions", "rational_nt_mixture_risk"]
 
 #: ρ values of the Theorem 2 evidence.
 RHOS = (0.1, 0.3, 0.5, 0.8, 1.0, 2.0)
@@ -326,3 +327,89 @@ def numeric_only(f: Callable, factor: float) -> Callable:
         v = f(*a)
         return v if _is_sym(v) else v * mpmath.mpf(factor)
     return g
+
+
+# --------------------------------------------------------------------------------------------
+# Theorem 5: an exact rational NT mixture risk at small d (an anchor for lazysym.nt.exact)
+# --------------------------------------------------------------------------------------------
+
+def frac_matrix(M: Any) -> list[list[Fraction]]:
+    """M's entries as exact Fractions (float64 entries are the binary rationals they are)."""
+    return [[Fraction(x) for x in row] for row in M]
+
+
+def solve_fractions(G: list[list[Fraction]], b: list[Fraction]) -> list[Fraction]:
+    """The solution of G a = b by exact Gauss–Jordan elimination (G invertible)."""
+    n = len(b)
+    A = [row[:] + [b[i]] for i, row in enumerate(G)]
+    for c in range(n):
+        p = next(r for r in range(c, n) if A[r][c] != 0)
+        A[c], A[p] = A[p], A[c]
+        piv = A[c][c]
+        A[c] = [x / piv for x in A[c]]
+        for r in range(n):
+            if r != c and A[r][c] != 0:
+                f = A[r][c]
+                A[r] = [x - f * y for x, y in zip(A[r], A[c])]
+    return [A[i][n] for i in range(n)]
+
+
+def rational_nt_mixture_risk(W: Any, Sigma: Any, Delta: Any) -> Fraction:
+    r"""The exact NT risk :math:`\min_{c,\,S\in\mathcal T(W)} E(y - c - x^\top Sx)^2` for the
+    Gaussian mixture x | y = ±1 ~ N(0, Σ ∓ Δ) (§3, model M1), σ(x) = x², as a Fraction, for
+    rational (or integer, or exactly representable float) W, Σ, Δ.
+
+    Built from the definitions only, independently of :func:`lazysym.nt.nt_risk_mixture` (no
+    whitening, no Sherman–Morrison, no conjugate gradients): the features are 1 and
+    gᵢⱼ(x) = 2⟨wᵢ, x⟩xⱼ = xᵀ(wᵢeⱼᵀ + eⱼwᵢᵀ)x (eq. (3) with σ' = 2u), reduced to a linearly
+    independent subset by exact elimination; their moments per class C = Σ ∓ Δ follow from
+    Isserlis, E[xᵀSx] = Tr(SC), E[xᵀSx·xᵀS'x] = Tr(SC)Tr(S'C) + 2Tr(SCS'C); the normal equations
+    G a = b (G = E φφᵀ, b = E yφ) are solved exactly and R = E y² − bᵀa = 1 − bᵀa.
+    Meant for small d (the cost is O((Nd)²d²) Fraction operations).
+    """
+    Wf, Sf, Df = frac_matrix(W), frac_matrix(Sigma), frac_matrix(Delta)
+    d, N = len(Wf), len(Wf[0])
+    # spanning set of the tangent space, then an independent subset (exact row reduction)
+    basis: list[list[list[Fraction]]] = []
+    echelon: list[tuple[int, list[Fraction]]] = []
+    for i in range(N):
+        for j in range(d):
+            S = [[Fraction(0)] * d for _ in range(d)]
+            for k in range(d):
+                S[k][j] += Wf[k][i]
+                S[j][k] += Wf[k][i]
+            v = [S[a][b] for a in range(d) for b in range(a, d)]
+            for col, row in echelon:
+                if v[col] != 0:
+                    f = v[col] / row[col]
+                    v = [x - f * y for x, y in zip(v, row)]
+            lead = next((k for k, x in enumerate(v) if x != 0), None)
+            if lead is not None:
+                echelon.append((lead, v))
+                basis.append(S)
+    m = len(basis)
+
+    def mul(A, B):
+        return [[sum((A[a][k] * B[k][b] for k in range(d)), Fraction(0)) for b in range(d)]
+                for a in range(d)]
+
+    G = [[Fraction(0)] * (m + 1) for _ in range(m + 1)]
+    b = [Fraction(0)] * (m + 1)
+    G[0][0] = Fraction(1)
+    for y, sign in ((1, -1), (-1, 1)):                 # C = Σ ∓ Δ for y = ±1, each w.p. 1/2
+        C = [[Sf[a][c] + sign * Df[a][c] for c in range(d)] for a in range(d)]
+        SC = [mul(S, C) for S in basis]
+        tr = [sum((M[a][a] for a in range(d)), Fraction(0)) for M in SC]
+        for k in range(m):
+            G[0][k + 1] += tr[k] / 2
+            G[k + 1][0] += tr[k] / 2
+            b[k + 1] += y * tr[k] / 2
+            for ll in range(k, m):
+                t2 = sum((SC[k][a][c] * SC[ll][c][a] for a in range(d) for c in range(d)),
+                         Fraction(0))
+                g = (tr[k] * tr[ll] + 2 * t2) / 2
+                G[k + 1][ll + 1] += g
+                if ll != k:
+                    G[ll + 1][k + 1] += g
+    a = solve_fractions(G, b)
+    return 1 - sum((bi * ai for bi, ai in zip(b, a)), Fraction(0))

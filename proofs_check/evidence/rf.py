@@ -12,7 +12,8 @@ exact − formula and its standard error, held against a stated finite-d bias bo
 
 This module holds
 
-* the **instances** (deterministic in d; only W is random): targets B, covariances Γ, Σ, Δ;
+* the **instances** (deterministic in d; only W is random): targets B, covariances Γ, Σ, Δ
+  (:mod:`proofs_check.evidence.rf_instances`, re-exported here);
 * the **sizes** of the default and ``--thorough`` runs (:data:`SIZES`), from which the claims'
   ``method`` texts are generated (:func:`sizes_text`);
 * :func:`sweep` (exact risks over d for a table of cases) and :func:`compare_sweep` (the
@@ -25,7 +26,13 @@ per claim): for each case c of a claim (Bonferroni: level α/#cases each), the r
 :func:`~proofs_check.evidence.decisions.asymptotic` with the bias bound ``BIAS[c.family](d, ρ)``:
 every per-d mean error within bias + t-quantile · s.e. (``within_bias``), and the fitted decay
 rate of the |mean error| not significantly below :data:`RATE_MIN` (``converging``). The claim
-agrees iff every case does.
+agrees iff every case does, and the evidence passes its exact anchors at one small instance of
+the sweep's model family (:func:`rf_anchor`; exact, no false flips): ``exact_risk_anchor`` — the
+exact RF solver equals the rational risk built from the definitions (:func:`rational_rf_risk`,
+σ = x² − 1) to its own error bound + :data:`ANCHOR_TOL`; ``kernel_anchor`` — for the other
+activations, the kernel's diagonal and cross moments equal Gaussian quadrature
+(:func:`kernel_anchor`) to :data:`KERNEL_TOL`. The statistical rule cannot see an O(1/d) or a
+1 % error of the evidence itself; these anchors do.
 """
 
 from __future__ import annotations
@@ -38,15 +45,37 @@ import mpmath
 import numpy as np
 
 from lazysym import rf
-from lazysym.objects.activations import Activation, activation
-from lazysym.objects.models import GaussianMixture, QuadraticTarget, paper_quadratic_target
 from lazysym.rf.exact import rf_solve
 from proofs_check.evidence import decisions
+from proofs_check.evidence.rf_anchors import (
+    anchor_criteria,
+    psi_bracket_check,
+    psi_theorem1,
+    psi_theorem4,
+    rf_anchor,
+)
+from proofs_check.evidence.rf_instances import (
+    b_profile,
+    b_rotated,
+    b_trace_zero,
+    delta_pattern,
+    draw_w,
+    gamma_aligned,
+    gamma_iso,
+    gamma_two_level,
+    mg_gamma,
+    mg_model,
+    qf_gamma,
+    qf_model,
+    resolve,
+    resolved,
+    sigma_two_level,
+)
 from proofs_check.registry import Comparison, Context
 
 __all__ = [
     "BIAS", "LIMIT_SIZES", "RATE_MIN", "SIZES", "b_profile", "b_rotated", "b_trace_zero",
-    "compare_limit", "compare_sweep", "delta_pattern", "draw_w",
+    "compare_limit", "compare_sweep", "delta_pattern", "draw_w", "psi_theorem1", "psi_theorem4",
     "gamma_aligned", "gamma_iso", "gamma_two_level", "limit_evidence", "mg_gamma", "mg_model",
     "qf_gamma", "qf_model", "resolve", "resolved", "sigma_two_level", "sizes", "sizes_text",
     "sweep",
@@ -85,114 +114,7 @@ def sizes_text(*, fluctuating: bool = False) -> str:
             f"d ∈ {{{', '.join(map(str, dt))}}}, {kt} draws)")
 
 
-# ---------------------------------------------------------------------------------------------
-# instances (deterministic in d; only W is random)
-# ---------------------------------------------------------------------------------------------
-
-def b_profile(d: int) -> np.ndarray:
-    """B = diag(0.5 + (k + 1/2)/d), k < d: spectrum uniform on [0.5, 1.5] (B ⪰ 0, Tr B = d)."""
-    return np.diag(0.5 + (np.arange(d) + 0.5) / d)
-
-
-def b_rotated(d: int, ctx: Context) -> np.ndarray:
-    """Q·b_profile·Qᵀ with a Haar rotation Q fixed by (seed, d): a non-diagonal target."""
-    Q, R = np.linalg.qr(ctx.rng("rf.B-rotation", d).standard_normal((d, d)))
-    Q = Q * np.sign(np.diag(R))[None, :]
-    return Q @ b_profile(d) @ Q.T
-
-
-def b_trace_zero(d: int) -> np.ndarray:
-    """B = diag(b_k·s_k) with alternating signs s_k = ±1 on pairs of equal b_k: Tr B = 0 exactly."""
-    half = (np.arange(d) // 2 + 0.5) / ((d + 1) // 2)
-    s = np.where(np.arange(d) % 2 == 0, 1.0, -1.0)
-    if d % 2:
-        s[-1] = 0.0
-    return np.diag((0.5 + half) * s)
-
-
-def gamma_iso(d: int) -> np.ndarray:
-    """Γ = I/d (isotropic; Tr Γ = 1)."""
-    return np.eye(d) / d
-
-
-def gamma_two_level(d: int, Sigma: np.ndarray | None = None) -> np.ndarray:
-    """Γ ∝ diag(0.4 on the first half, 1.6 on the second), normalised by Tr Γ = 1 (A2) or,
-    with ``Sigma``, by Tr(ΓΣ) = 1 (B2). Anisotropic and partially aligned with :func:`b_profile`.
-    """
-    G = np.diag(np.where(np.arange(d) < d // 2, 0.4, 1.6))
-    norm = np.trace(G) if Sigma is None else float(np.sum(G * Sigma))
-    return G / norm
-
-
-def gamma_aligned(B: np.ndarray) -> np.ndarray:
-    """Γ = B/Tr B (the optimal Γ* ∝ B of §1.1, for B ⪰ 0)."""
-    return B / np.trace(B)
-
-
-def delta_pattern(d: int) -> np.ndarray:
-    """§4's Δ with the random choice replaced by a cycle: diag(2, 1.5, 1, 2, 1.5, 1, …)/√d (M2)."""
-    return np.diag(np.array([2.0, 1.5, 1.0])[np.arange(d) % 3] / np.sqrt(d))
-
-
-def sigma_two_level(d: int) -> np.ndarray:
-    """Σ = diag(0.7, 1.3, 0.7, 1.3, …) (M1 with c₁ = 0.7, c₂ = 1.3)."""
-    return np.diag(np.where(np.arange(d) % 2 == 0, 0.7, 1.3))
-
-
-def draw_w(G: np.ndarray, N: int, rng: np.random.Generator) -> np.ndarray:
-    """W ∈ R^{d×N} with i.i.d. N(0, Γ) columns."""
-    d = G.shape[0]
-    if np.count_nonzero(G - np.diag(np.diag(G))) == 0:
-        root = np.diag(np.sqrt(np.maximum(np.diag(G), 0.0)))
-    else:
-        ev, V = np.linalg.eigh(G)
-        root = (V * np.sqrt(np.maximum(ev, 0.0))) @ V.T
-    return root @ rng.standard_normal((d, N))
-
-
-def qf_model(case: dict, d: int, ctx: Context) -> QuadraticTarget:
-    """A centred QuadraticTarget from ``case['B']`` ∈ {"profile", "rotated", "trace0", "paper"}."""
-    kind = case.get("B", "profile")
-    if kind == "paper":
-        return paper_quadratic_target(d, ctx.rng("rf.paper-B", d))
-    B = {"profile": lambda: b_profile(d), "rotated": lambda: b_rotated(d, ctx),
-         "trace0": lambda: b_trace_zero(d)}[kind]()
-    return QuadraticTarget(B)
-
-
-def qf_gamma(case: dict, d: int, target: QuadraticTarget) -> np.ndarray:
-    """Γ from ``case['Gamma']`` ∈ {"iso", "two-level", "aligned"}."""
-    kind = case.get("Gamma", "iso")
-    if kind == "aligned":
-        return gamma_aligned(target.B)
-    return {"iso": gamma_iso, "two-level": gamma_two_level}[kind](d)
-
-
-def mg_model(case: dict, d: int, ctx: Context) -> GaussianMixture:
-    """Σ from ``case['Sigma']`` ∈ {"I", "two-level"}, Δ = :func:`delta_pattern`."""
-    S = np.eye(d) if case.get("Sigma", "I") == "I" else sigma_two_level(d)
-    return GaussianMixture(S, delta_pattern(d))
-
-
-def mg_gamma(case: dict, d: int, model: GaussianMixture) -> np.ndarray:
-    """Γ from ``case['Gamma']`` ∈ {"iso" (I/Tr Σ), "two-level"}, normalised by Tr(ΓΣ) = 1 (B2)."""
-    if case.get("Gamma", "iso") == "iso":
-        return np.eye(d) / np.trace(model.Sigma)
-    return gamma_two_level(d, model.Sigma)
-
-
-def resolve(name: str) -> Activation | str:
-    """The exact RF module's closed-form name for ``"x^2-1"``; an Activation otherwise (a name of
-    :mod:`lazysym.objects.activations` or an expression in x, parsed by the package's whitelist
-    parser through :func:`lazysym.objects.activations.activation`).
-    """
-    return name if name == "x^2-1" else activation(name)
-
-
-def resolved(cases: Sequence[dict]) -> list[dict]:
-    """The case table with each ``activation`` resolved by :func:`resolve`."""
-    return [{**c, "activation": resolve(c["activation"])} for c in cases]
-
+# instances: proofs_check.evidence.rf_instances (re-exported above)
 
 # ---------------------------------------------------------------------------------------------
 # finite-d bias bounds (measured; benchmarks/bench_rf_bias.py reproduces the measurement)
@@ -264,7 +186,8 @@ def sweep(ctx: Context, cid: str, cases: Sequence[dict], model_of: Callable, gam
             gammas.append(G)
             exact.append(np.array(vals))
         out.append({**case, "models": models, "gammas": gammas, "exact": exact})
-    return {"ds": list(ds), "draws": draws, "cases": out, "fluctuating": fluctuating}
+    return {"ds": list(ds), "draws": draws, "cases": out, "fluctuating": fluctuating,
+            "anchor": rf_anchor(ctx, cid, cases, model_of)}
 
 
 def _bias_at(family: str, rho: float, d: float) -> float:
@@ -279,7 +202,8 @@ def _case_family(case: dict, fluctuating: bool) -> str:
 
 def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *,
                   note: str = "", derived: Callable | None = None,
-                  proof: dict[str, str] | None = None) -> Comparison:
+                  proof: dict[str, str] | None = None,
+                  psi_of: Callable | None = None) -> Comparison:
     r"""``call(formula, case, model, Γ, ctx)`` at every (case, d) against the exact risks.
 
     Acceptance rule (module docstring): per case, :func:`decisions.asymptotic` at level
@@ -291,6 +215,14 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
     ``derived_from_theorem`` then requires the formula to equal it to ``ctx.dps − 5`` digits at
     every (case, d); the chain goes in ``proof``. The comparison stays ``numerical``: the
     theorem it is derived from is itself checked only statistically.
+
+    ``psi_of(case, model, Γ, ctx)``, when given, returns the arguments ``(ρ, λ₁, λ̃, spectrum)``
+    of the certified ψ (eq. (9)/(14)) that the formula evaluates at that instance; the criterion
+    ``psi_certificate`` then requires the bracket :func:`~lazysym.objects.fixed_point.solve_psi`
+    certifies to pass :func:`psi_bracket_check` (exact rational sign check at its ends, the
+    promised width, ``verified``) at every (case, d): the formula's value rests on that ψ, and
+    a bracket that does not contain it would make "proved" digits false without moving the
+    value. Exact, no false flips.
     """
     ds = data["ds"]
     fl = bool(data.get("fluctuating", False))
@@ -300,13 +232,17 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
     crit = {"within_bias": True, "converging": True, "finite": True}
     why: list[str] = []
     per_case = []
-    sym_ok, sym_err = True, 0.0
+    sym_ok, sym_err, psi_ok = True, 0.0, True
     for case in cases:
         fam = _case_family(case, fl)
         fvals = []
         for i, _d in enumerate(ds):
             v = call(formula, case, case["models"][i], case["gammas"][i], ctx)
             fvals.append(float(v))
+            if psi_of is not None:
+                rho_, l1_, lt_, spec_ = psi_of(case, case["models"][i], case["gammas"][i], ctx)
+                chk = psi_bracket_check(rho_, l1_, lt_, spec_, dps=ctx.dps)
+                psi_ok = psi_ok and chk["ok"]
             if derived is not None:
                 with mpmath.workdps(ctx.dps + 10):
                     ref = derived(case, case["models"][i], case["gammas"][i], ctx)
@@ -329,6 +265,13 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
             crit["within_bias"] = crit["within_bias"] and comp.agrees
         per_case.append({"case": case["label"], "error": comp.error, "rate": comp.rate,
                          "rate_ci": comp.rate_ci, "criteria": comp.criteria})
+    acrit, awhy = anchor_criteria(data.get("anchor"))
+    crit.update(acrit)
+    why += awhy
+    if psi_of is not None:
+        crit["psi_certificate"] = psi_ok
+        if not psi_ok:
+            why.append("the certified ψ bracket fails its exact re-check")
     if derived is not None:
         crit["derived_from_theorem"] = sym_ok
         if not sym_ok:
@@ -409,7 +352,8 @@ def limit_evidence(ctx: Context, cid: str, cases: Sequence[dict], model_of: Call
         ctx.progress(f"{cid}: {case['label']} done")
         out.append({**case, "model": model, "gamma": G, "large_rho": big, "odd": odd,
                     "theorem_limit": lim, "lambda2_is_zero": herm["lambda2_is_zero"]})
-    return {"d": d, "rhos": list(rhos), "draws": draws, "cases": out}
+    return {"d": d, "rhos": list(rhos), "draws": draws, "cases": out,
+            "anchor": rf_anchor(ctx, cid, cases, model_of, solver=False)}
 
 
 def _large_rho_bias(rho: float, d: int, lam_ratio: float) -> float:
@@ -439,7 +383,11 @@ def compare_limit(formula: Callable, data: dict, ctx: Context, call: Callable) -
         eq. (10)/(15); rejects a limit that is wrong by more than the ρ-gap);
     ``odd_exact``
         for λ₂ = 0 the exact finite-d risks equal the claimed value to their float64 error bound
-        (+1e-12): the claimed limit must be 1 there.
+        (+1e-12): the claimed limit must be 1 there;
+    ``kernel_anchor``
+        the exact risks' kernel (diagonal and cross moments, every activation of the cases)
+        equals one-dimensional Gaussian quadrature to :data:`KERNEL_TOL` (:func:`kernel_anchor`;
+        exact evidence, no false flips).
     """
     rows: list[dict] = []
     crit = {"theorem_limit": True, "large_rho_exact": True, "odd_exact": True}
@@ -482,6 +430,9 @@ def compare_limit(formula: Callable, data: dict, ctx: Context, call: Callable) -
                 crit["odd_exact"] = False
                 why.append(f"{case['label']}: the exact risk is {e['risk']:.12g} at every size "
                            f"(λ₂ = 0), not {float(f):.6g}")
+    acrit, awhy = anchor_criteria(data.get("anchor"))
+    crit.update(acrit)
+    why += awhy
     return Comparison(
         all(crit.values()), "asymptotic", worst, None, rows, "; ".join(why),
         strength="numerical",
