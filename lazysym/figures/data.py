@@ -18,9 +18,10 @@ samples for the RF fit, 10⁴ test samples).
   :func:`~lazysym.rf.exact.rf_risk_mixture`), NT (:func:`lazysym.nt.nt_risk_quadratic`,
   :func:`~lazysym.nt.nt_risk_mixture`). NN, *trained* at every N: qf by the exact gradient flow
   of :math:`\min_c L(W, c)` from a random start (:func:`lazysym.nn.training.nn_reduced_flow`),
-  mg by conjugate gradient with exact line search on the closed-form risk, stopped on a certified
-  gap (:func:`lazysym.nn.training.mixture_gradient_descent`), drawn next to the exact optimum (Theorem 3's value is exact at finite d; mg:
-  :func:`lazysym.nn.nn_risk_mixture`, hollow markers).
+  mg by conjugate gradient with exact line search on the closed-form risk, stopped on a
+  certified gap (:func:`lazysym.nn.training.mixture_gradient_descent`), drawn next to the exact
+  optimum (Theorem 3's value is exact at finite d; mg: :func:`lazysym.nn.nn_risk_mixture`,
+  hollow markers).
 
 The work is a list of independent tasks (one per (regime, N) and, at the largest N, one per draw
 of W; the lines; the trainings) run on an executor (:func:`lazysym.figures.common.worker_pool`:
@@ -187,7 +188,8 @@ def _rf_cost(N):
     """Relative cost of one exact RF risk, O(N²d + N³): 100 units ≈ 1.7 CPU s at N = 4500
     (measured). The other tasks' costs below are in the same units, from their measured CPU
     seconds at d = 450 (lines 3–6 s, Bayes 0.8 s, trained NN mg ≈ 1.2·10⁻⁶·d²N units), so that
-    the largest tasks start first."""
+    the largest tasks start first.
+    """
     return N * N * (450 + N) * 1e-9
 
 

@@ -557,7 +557,8 @@ def nn_reduced_flow(target: QuadraticTarget, N: int, rng: SeedLike, *, scale: fl
 def _sym_product(X: np.ndarray, b: np.ndarray) -> np.ndarray:
     """X diag(b) Xᵀ as the difference of two Gram matrices YYᵀ (Y = X·√|b| over the columns of
     each sign): numpy computes ``Y @ Y.T`` by a symmetric rank-k update, half the flops of a
-    general product, and the result is exactly symmetric."""
+    general product, and the result is exactly symmetric.
+    """
     Y = X * np.sqrt(np.abs(b))
     pos = b > 0
     Yp, Ym = Y[:, pos], Y[:, ~pos]
@@ -569,7 +570,8 @@ def _sym_product(X: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _line_minimum(poly: np.ndarray) -> float | None:
     """The η > 0 minimising the polynomial ``poly`` (coefficients, increasing powers) among the
-    real positive roots of its derivative, or None if there is none."""
+    real positive roots of its derivative, or None if there is none.
+    """
     der = np.polynomial.polynomial.polyder(poly)
     nz = np.flatnonzero(np.abs(der) > 0)
     if nz.size == 0:
@@ -586,7 +588,8 @@ def _line_minimum(poly: np.ndarray) -> float | None:
 def _line_polynomial(W, a, pW, pa, S, h, delta, dd):
     """The matrix coefficients C (4 × d × d) of S(η) = (W + ηP) diag(a + ηq) (W + ηP)ᵀ, from its
     values at η ∈ {0, h/2, h, 2h} (S at 0 given), and the coefficients (increasing powers) of
-    the degree-6 polynomial R(S(η)) = (1 + Σ_k η^k t_k)² + 2 Σ_{k,l} η^{k+l} ⟨C_k, C_l⟩_dd."""
+    the degree-6 polynomial R(S(η)) = (1 + Σ_k η^k t_k)² + 2 Σ_{k,l} η^{k+l} ⟨C_k, C_l⟩_dd.
+    """
     nodes = np.array([0.0, 0.5 * h, h, 2.0 * h])
     vals = np.array([S] + [_sym_product(W + t * pW, a + t * pa) for t in nodes[1:]])
     C = np.tensordot(np.linalg.inv(np.vander(nodes, 4, increasing=True)), vals, axes=1)
@@ -624,8 +627,8 @@ def mixture_gradient_descent(mix: GaussianMixture, N: int, rng: SeedLike, *,
       so R(S(η)) is a degree-6 polynomial whose coefficients are O(d²) inner products; the step
       is its minimiser over η > 0 (a root of the degree-5 derivative). No step constant is tuned.
     * **Certified stopping rule.** R is a quadratic in S with Hessian
-      :math:`\nabla^2R[H,H] = 2(\mathrm{Tr}\,\mathrm{diag}(\delta)H)^2 + 4\sum_{ij}H_{ij}^2(1+\delta_i\delta_j)
-      \ge \mu\|H\|_F^2`, μ = 4(1 + min_{ij} δᵢδⱼ) > 0 (|δᵢ| < 1 since Σ ± Δ ≻ 0). So for Q with
+      :math:`\nabla^2R[H,H] = 2(\mathrm{Tr}\,\mathrm{diag}(\delta)H)^2
+      + 4\sum_{ij}H_{ij}^2(1+\delta_i\delta_j) \ge \mu\|H\|_F^2`, μ = 4(1 + min_{ij} δᵢδⱼ) > 0 (|δᵢ| < 1 since Σ ± Δ ≻ 0). So for Q with
       orthonormal columns spanning range(W) (Q = I when N ≥ d),
       :math:`R(S) - \min\{R(S'): \mathrm{range}\,S'\subseteq\mathrm{range}\,Q\}\le
       \|Q^\top GQ\|_F^2/(2\mu)`. The loop stops once this bound is ≤ ``gtol``·R. For N ≥ d the
