@@ -628,8 +628,8 @@ def mixture_gradient_descent(mix: GaussianMixture, N: int, rng: SeedLike, *,
       is its minimiser over η > 0 (a root of the degree-5 derivative). No step constant is tuned.
     * **Certified stopping rule.** R is a quadratic in S with Hessian
       :math:`\nabla^2R[H,H] = 2(\mathrm{Tr}\,\mathrm{diag}(\delta)H)^2
-      + 4\sum_{ij}H_{ij}^2(1+\delta_i\delta_j) \ge \mu\|H\|_F^2`, μ = 4(1 + min_{ij} δᵢδⱼ) > 0 (|δᵢ| < 1 since Σ ± Δ ≻ 0). So for Q with
-      orthonormal columns spanning range(W) (Q = I when N ≥ d),
+      + 4\sum_{ij}H_{ij}^2(1+\delta_i\delta_j) \ge \mu\|H\|_F^2`, μ = 4(1 + min_{ij} δᵢδⱼ) > 0
+      (|δᵢ| < 1 since Σ ± Δ ≻ 0). So for Q with orthonormal columns spanning range(W) (Q = I when N ≥ d),
       :math:`R(S) - \min\{R(S'): \mathrm{range}\,S'\subseteq\mathrm{range}\,Q\}\le
       \|Q^\top GQ\|_F^2/(2\mu)`. The loop stops once this bound is ≤ ``gtol``·R. For N ≥ d the
       minimum is over all symmetric S, i.e. the exact optimum :func:`lazysym.nn.nn_risk_mixture`:
@@ -639,9 +639,9 @@ def mixture_gradient_descent(mix: GaussianMixture, N: int, rng: SeedLike, *,
     Init: W_{ai} ~ N(0, scale²/d), a_i ~ N(0, a_scale²) (absolutely continuous); the defaults
     (0.5, 0.1) are near balance (‖w_i‖² − 2a_i² is conserved by the flow) at the scale of the
     optimum (|eigenvalues of S*| ≈ ‖Δ̃‖_op/4 ≈ 0.02 at §4's Δ). Measured at d = 450 (§4's
-    mixture, seed of Figure 2): conjugate gradient certifies a gap ≤ 10⁻⁷·R in 40–125
-    iterations for N ∈ {45, …, 4500}; steepest descent with backtracking needed 1100 at N = 1800
-    for the same gap. With Δ̃ of mixed signs a descent can stop at a non-global stationary
+    mixture, seed of Figure 2): conjugate gradient certifies a gap ≤ 10⁻⁷·R in 36–122
+    iterations for N ∈ {45, …, 4500} (true gaps 2·10⁻⁸–5·10⁻⁷); the earlier steepest descent
+    with backtracking needed 1118 iterations at N = 1800 to reach a gap of 10⁻⁷. With Δ̃ of mixed signs a descent can stop at a non-global stationary
     point (tests/test_training_loops.py); callers compare with the exact optimum. Cost per
     iteration O(d²N): three products X diag(b) Xᵀ (symmetric rank-k updates), one GW, and for
     N < d a QR of W.
