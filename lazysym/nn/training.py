@@ -641,8 +641,9 @@ def mixture_gradient_descent(mix: GaussianMixture, N: int, rng: SeedLike, *,
     optimum (|eigenvalues of S*| ≈ ‖Δ̃‖_op/4 ≈ 0.02 at §4's Δ). Measured at d = 450 (§4's
     mixture, seed of Figure 2): conjugate gradient certifies a gap ≤ 10⁻⁷·R in 36–122
     iterations for N ∈ {45, …, 4500} (true gaps 2·10⁻⁸–5·10⁻⁷); the earlier steepest descent
-    with backtracking needed 1118 iterations at N = 1800 to reach a gap of 10⁻⁷. With Δ̃ of mixed signs a descent can stop at a non-global stationary
-    point (tests/test_training_loops.py); callers compare with the exact optimum. Cost per
+    with backtracking needed 1118 iterations at N = 1800 to reach a gap of 10⁻⁷. With Δ̃ of
+    mixed signs a descent can stop at a non-global stationary point
+    (tests/test_training_loops.py); callers compare with the exact optimum. Cost per
     iteration O(d²N): three products X diag(b) Xᵀ (symmetric rank-k updates), one GW, and for
     N < d a QR of W.
 
