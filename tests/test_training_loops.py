@@ -200,3 +200,46 @@ def test_mixture_quadratic_risk_used_is_the_exact_one():
     X, y = sample_model(m, 200_000, rng)
     loss = (y - np.einsum("ij,jk,ik->i", X, S, X) + np.trace(S)) ** 2
     assert abs(loss.mean() - exact) < 5 * loss.std() / np.sqrt(len(loss))
+
+
+def test_sgd_shared_one_run_is_the_single_run():
+    """One run of sgd_shared on a stream is exactly sgd_staged (qf) / sgd_mixture (mg) on the
+    same stream (same chunking of the samples, same updates; rel. 1e-12: the products are
+    batched differently), and a diverging run beside it changes nothing for the others."""
+    t = paper_quadratic_target(12, 1)
+    W0, c0 = T.random_init(12, 3, 2, scale=0.5)
+    W1, c1 = T.random_init(12, 5, 3, scale=0.5)
+    n, r = T.sgd_staged(t, W0, c0, 5, step=1e-3, steps=300, batch=10, record=7)
+    n1, r1 = T.sgd_staged(t, W1, c1, 5, step=2e-3, steps=300, batch=10, record=7)
+    out = T.sgd_shared(t, [T.SharedRun(W0, c0, 1e-3), T.SharedRun(W1, c1, 2e-3),
+                           T.SharedRun(W1, c1, 50.0)], 5, steps=300, batch=10, record=7)
+    np.testing.assert_array_equal(out[0][0], n)
+    np.testing.assert_allclose(out[0][1], r, rtol=1e-12)
+    np.testing.assert_allclose(out[1][1], r1, rtol=1e-12)
+    assert np.all(np.isinf(out[2][1][1:]))                 # ε = 50 diverges: +∞ from then on
+    m = paper_mixture(10, 0)
+    n, r = T.sgd_mixture(m, 5, 3, step=0.03, steps=200, batch=100, record=9)
+    rng = np.random.default_rng(3)                          # sgd_mixture's init from its seed
+    W = rng.standard_normal((10, 5)) / np.sqrt(10)
+    a = rng.standard_normal(5) / 5
+    out = T.sgd_shared(m, [T.SharedRun(W, 0.0, 50.0, a), T.SharedRun(W, 0.0, 0.03, a)], rng,
+                       steps=200, batch=100, record=9)
+    np.testing.assert_array_equal(out[1][0], n)
+    np.testing.assert_allclose(out[1][1], r, rtol=1e-12)
+    assert np.isinf(out[0][1][-1])
+
+
+def test_sgd_shared_bad_runs():
+    t = paper_quadratic_target(6, 0)
+    m = paper_mixture(6, 0)
+    W = np.zeros((6, 2))
+    with pytest.raises(AssumptionError):
+        T.sgd_shared(t, [], 0, steps=10)
+    with pytest.raises(AssumptionError, match="network of the model"):
+        T.sgd_shared(m, [T.SharedRun(W, 0.0, 0.01)], 0, steps=10)
+    with pytest.raises(AssumptionError, match="network of the model"):
+        T.sgd_shared(t, [T.SharedRun(W, 0.0, 0.01, np.ones(2))], 0, steps=10)
+    with pytest.raises(AssumptionError, match="ε > 0"):
+        T.sgd_shared(t, [T.SharedRun(W, 0.0, -1.0)], 0, steps=10)
+    with pytest.raises(AssumptionError, match="a shape"):
+        T.sgd_shared(m, [T.SharedRun(W, 0.0, 0.01, np.ones(3))], 0, steps=10)

@@ -56,6 +56,8 @@ from lazysym.objects.models import GaussianMixture, QuadraticTarget
 __all__ = ["TrainingResult", "sgd", "gradient_flow", "random_init", "nn_gradient_descent",
            "sgd_mixture", "sgd_staged", "reduced_flow", "nn_reduced_flow",
            "mixture_gradient_descent"]
+# SharedRun and sgd_shared (the right frames' SGD) are public but not yet in __all__: the fuzz
+# registry of tests/test_fuzz.py (another branch's file) must classify them in the same change.
 
 #: A progress callback: ``progress(k, total, risk)`` at each record.
 ProgressCallback: TypeAlias = Callable[[int, int, float], object]
@@ -895,3 +897,173 @@ def sgd_staged(target: QuadraticTarget, W0: ArrayLike, c0: float, rng: SeedLike,
         out_n.append(done * batch)
         out_r.append(population_loss(W, c, target))
     return np.array(out_n), np.array(out_r)
+
+
+# --------------------------------------------------------------------------------------------
+# several one-pass SGD runs on one sample stream (the right frames: pilots and final runs)
+# --------------------------------------------------------------------------------------------
+
+def _run_has(col_run: np.ndarray, flags: np.ndarray, runs: int) -> np.ndarray:
+    """Per run: does any of its columns carry the flag."""
+    return np.bincount(col_run, weights=flags.astype(float), minlength=runs) > 0
+
+
+@dataclass
+class SharedRun:
+    """One run of :func:`sgd_shared`: initial first layer ``W`` (d×N), second layer ``a``
+    (length N; None for the §2.3 network Σᵢ⟨wᵢ,x⟩² + c, whose second layer is fixed to 1), offset
+    ``c`` and constant step ``step`` (ε).
+    """
+
+    W: np.ndarray
+    c: float
+    step: float
+    a: np.ndarray | None = None
+
+
+def sgd_shared(model: QuadraticTarget | GaussianMixture, runs: list[SharedRun], rng: SeedLike, *,
+               steps: int, batch: int = 100, record: int = 60) -> list[tuple[np.ndarray, np.ndarray]]:
+    r"""Several one-pass SGD runs with constant steps (§4) driven by **one** stream of fresh
+    samples: at step k every run takes its gradient on the same mini-batch.
+
+    Each run is exactly the one-pass SGD of :func:`sgd` (qf, ``a=None``: the network
+    :math:`\sum_i\langle w_i,x\rangle^2 + c`, run in the eigenbasis of B) or of
+    :func:`sgd_mixture` (mg: :math:`\sum_i a_i\langle w_i,x\rangle^2 + c`, all of W, a, c trained)
+    with ``stages=1``: every run sees every sample once, so each run's law is unchanged; only the
+    runs are now dependent (common random numbers), which also makes a pilot comparison of step
+    sizes less noisy. The point is cost: one draw of the samples (half of a step's CPU at
+    d = 450, batch 100, measured) and one matrix product per step for all runs together
+    (their first layers side by side).
+
+    Parameters
+    ----------
+    model : QuadraticTarget (qf; runs without ``a``) or GaussianMixture (mg; runs with ``a``).
+    runs : the runs (initialisations and steps).
+    rng : seed or Generator of the sample stream.
+    steps, batch : SGD steps and mini-batch size (samples = steps × batch, ≤ LIMITS.samples).
+    record : about this many log-spaced records of the exact risk (and the last step).
+
+    Returns
+    -------
+    list of (samples, risks)
+        Per run: the sample counts k × batch at the records and the exact population risks there
+        (qf: raw L(W, c) of eq. (5); mg: :func:`lazysym.nn.mixture_quadratic_risk`). A run that
+        diverges (non-finite iterates, or qf risk above 10⁶ × its initial value, or mg |c| > 10⁶,
+        the thresholds of :func:`sgd` and :func:`sgd_mixture`) is stopped and its later records
+        are +∞ (the other runs go on).
+    """
+    check_type(isinstance(model, (QuadraticTarget, GaussianMixture)), "model",
+               "a QuadraticTarget (qf) or a GaussianMixture (mg)", model)
+    qf = isinstance(model, QuadraticTarget)
+    check_type(isinstance(runs, (list, tuple)) and len(runs) > 0
+               and all(isinstance(r, SharedRun) for r in runs), "runs",
+               "a non-empty list of SharedRun", runs)
+    steps, batch, _, record, _ = _schedule(steps, batch, 1, record, 1.0)
+    rng = as_generator(rng)
+    d = model.d
+    Ws, cs, eps, As = [], [], [], []
+    for j, r in enumerate(runs):
+        Wj = as_weights(r.W, d, f"runs[{j}].W")
+        step = as_real(r.step, f"runs[{j}].step")
+        check(step > 0, f"the SGD step ε must be > 0; got {step}", assumption="ε > 0")
+        check((r.a is None) == qf, "qf runs have a = None, mg runs a vector a of length N",
+              assumption="network of the model")
+        if not qf:
+            aj = as_finite_array(r.a, f"runs[{j}].a", ndim=1)
+            check(aj.size == Wj.shape[1], f"runs[{j}].a must have N = {Wj.shape[1]} entries",
+                  assumption="a shape")
+            As.append(aj.astype(float))
+        Ws.append(Wj)
+        cs.append(as_real(r.c, f"runs[{j}].c"))
+        eps.append(step)
+    R = len(runs)
+    sizes = [w.shape[1] for w in Ws]
+    col_run = np.repeat(np.arange(R), sizes)
+    cuts = np.concatenate([[0], np.cumsum(sizes)])
+    ind = np.zeros((cuts[-1], R))
+    ind[np.arange(cuts[-1]), col_run] = 1.0
+    c = np.array(cs)
+    eps_a = np.array(eps)
+    eps_col = eps_a[col_run]
+    if qf:
+        rot = _Rotated(model)
+        lam, U, b0 = rot.lam, rot.U, rot.b0
+        Wall = U.T @ np.hstack(Ws)
+
+        def risks_now() -> np.ndarray:
+            return np.array([rot.loss(Wall[:, cuts[j]:cuts[j + 1]], c[j]) for j in range(R)])
+    else:
+        Wall = np.hstack(Ws).astype(float)
+        a = np.concatenate(As)
+
+        def risks_now() -> np.ndarray:
+            out = np.empty(R)
+            for j in range(R):
+                Wj, aj = Wall[:, cuts[j]:cuts[j + 1]], a[cuts[j]:cuts[j + 1]]
+                out[j] = mixture_quadratic_risk((Wj * aj) @ Wj.T, float(c[j]), model)
+            return out
+    alive = np.ones(R, bool)
+    L0 = risks_now()
+    limit = 1e6 * np.maximum(L0, 1e-300)
+    marks = set(_log_marks(steps, record).tolist())
+    out_n: list[int] = []
+    out_r: list[np.ndarray] = []
+
+    def kill(bad: np.ndarray) -> None:
+        alive[bad] = False
+        cols = np.isin(col_run, np.flatnonzero(bad))
+        Wall[:, cols] = 0.0
+        eps_col[cols] = 0.0
+        eps_a[bad] = 0.0
+        c[bad] = 0.0
+        if not qf:
+            a[cols] = 0.0
+
+    # the chunking of sgd / sgd_mixture (so that one run reproduces their sample streams)
+    chunk = max(1, 8192 // (batch * max(1, d // 64 + 1))) if qf else max(1, 4096 // batch)
+    k = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        while k < steps:
+            m = min(chunk, steps - k)
+            if qf:
+                Z = rng.standard_normal((m, batch, d))
+                Y = b0 + np.einsum("mbi,i,mbi->mb", Z, lam, Z)       # f*(x), x = Uz
+            else:
+                Z, ylab = _mixture_batches(model, rng, m, batch)
+                Y = ylab
+            for j in range(m):
+                X, y = Z[j], Y[j]
+                H = X @ Wall                                          # batch × columns
+                H2 = H * H
+                if qf:
+                    res = y[:, None] - H2 @ ind - c                   # f* − f̂, batch × runs
+                    Wall += (4.0 / batch) * (X.T @ (res[:, col_run] * H)) * eps_col
+                    c += (2.0 / batch) * eps_a * res.sum(axis=0)
+                else:
+                    res = (H2 * a) @ ind + c - y[:, None]             # f̂ − y, batch × runs
+                    rc = res[:, col_run]
+                    ga = (2.0 / batch) * np.einsum("bi,bi->i", H2, rc)
+                    gW = (4.0 / batch) * (X.T @ (rc * H)) * a
+                    c -= eps_a * 2.0 * res.mean(axis=0)
+                    a -= eps_col * ga
+                    Wall -= gW * eps_col
+                k += 1
+                if k in marks:
+                    Lk = risks_now()
+                    ok = np.isfinite(Lk) & np.isfinite(c) & (Lk <= limit if qf
+                                                             else np.abs(c) <= 1e6)
+                    bad = alive & ~ok
+                    if bad.any():
+                        kill(bad)
+                    Lk[~alive] = np.inf
+                    out_n.append(k * batch)
+                    out_r.append(Lk)
+            bad = alive & (_run_has(col_run, ~np.all(np.isfinite(Wall), axis=0), R)
+                           | ~np.isfinite(c))
+            if not qf:
+                bad |= alive & (_run_has(col_run, ~np.isfinite(a), R) | (np.abs(c) > 1e6))
+            if bad.any():
+                kill(bad)
+    n = np.array(out_n)
+    rs = np.array(out_r)
+    return [(n, rs[:, j]) for j in range(R)]
