@@ -987,14 +987,16 @@ def sgd_shared(model: QuadraticTarget | GaussianMixture, runs: list[SharedRun], 
     c = np.array(cs)
     eps_a = np.array(eps)
     eps_col = eps_a[col_run]
-    if qf:
-        rot = _Rotated(model)
+    target = model if isinstance(model, QuadraticTarget) else None
+    if target is not None:
+        rot = _Rotated(target)
         lam, U, b0 = rot.lam, rot.U, rot.b0
         Wall = U.T @ np.hstack(Ws)
 
         def risks_now() -> np.ndarray:
             return np.array([rot.loss(Wall[:, cuts[j]:cuts[j + 1]], c[j]) for j in range(R)])
     else:
+        mixm: GaussianMixture = as_mixture(model, "sgd_shared")
         Wall = np.hstack(Ws).astype(float)
         a = np.concatenate(As)
 
@@ -1002,7 +1004,7 @@ def sgd_shared(model: QuadraticTarget | GaussianMixture, runs: list[SharedRun], 
             out = np.empty(R)
             for j in range(R):
                 Wj, aj = Wall[:, cuts[j]:cuts[j + 1]], a[cuts[j]:cuts[j + 1]]
-                out[j] = mixture_quadratic_risk((Wj * aj) @ Wj.T, float(c[j]), model)
+                out[j] = mixture_quadratic_risk((Wj * aj) @ Wj.T, float(c[j]), mixm)
             return out
     alive = np.ones(R, bool)
     L0 = risks_now()
@@ -1031,7 +1033,7 @@ def sgd_shared(model: QuadraticTarget | GaussianMixture, runs: list[SharedRun], 
                 Z = rng.standard_normal((m, batch, d))
                 Y = b0 + np.einsum("mbi,i,mbi->mb", Z, lam, Z)       # f*(x), x = Uz
             else:
-                Z, ylab = _mixture_batches(model, rng, m, batch)
+                Z, ylab = _mixture_batches(mixm, rng, m, batch)
                 Y = ylab
             for j in range(m):
                 X, y = Z[j], Y[j]
