@@ -243,3 +243,26 @@ def test_sgd_shared_bad_runs():
         T.sgd_shared(t, [T.SharedRun(W, 0.0, -1.0)], 0, steps=10)
     with pytest.raises(AssumptionError, match="a shape"):
         T.sgd_shared(m, [T.SharedRun(W, 0.0, 0.01, np.ones(3))], 0, steps=10)
+
+
+def test_sgd_shared_diverging_run_does_not_leak():
+    """A run that passes the first record and overflows between records (record=2, as the
+    pilots) ends at +∞ while the runs beside it are exactly their solo runs: per-run sums by
+    reduceat, not by a 0/1 product (∞·0 = NaN poisoned every run; measured on the §4 pilots,
+    where all eight pilots came out 'diverged')."""
+    t = paper_quadratic_target(12, 1)
+    W0, c0 = T.random_init(12, 3, 2, scale=0.5)
+    solo = T.sgd_shared(t, [T.SharedRun(W0, c0, 1e-3)], 5, steps=300, batch=10, record=2)
+    out = T.sgd_shared(t, [T.SharedRun(W0, c0, 1e-3), T.SharedRun(W0, c0, 0.03)], 5,
+                       steps=300, batch=10, record=2)
+    assert np.isfinite(out[1][1][0]) and np.isinf(out[1][1][-1])
+    np.testing.assert_array_equal(out[0][1], solo[0][1])
+    m = paper_mixture(10, 0)
+    rng = np.random.default_rng(3)
+    W = rng.standard_normal((10, 5)) / np.sqrt(10)
+    a = rng.standard_normal(5) / 5
+    solo = T.sgd_shared(m, [T.SharedRun(W, 0.0, 0.03, a)], 3, steps=200, batch=100, record=2)
+    out = T.sgd_shared(m, [T.SharedRun(W, 0.0, 1.0, a), T.SharedRun(W, 0.0, 0.03, a)], 3,
+                       steps=200, batch=100, record=2)
+    assert np.isfinite(out[0][1][0]) and np.isinf(out[0][1][-1])
+    np.testing.assert_array_equal(out[1][1], solo[0][1])

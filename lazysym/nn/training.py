@@ -982,8 +982,9 @@ def sgd_shared(model: QuadraticTarget | GaussianMixture, runs: list[SharedRun], 
     sizes = [w.shape[1] for w in Ws]
     col_run = np.repeat(np.arange(R), sizes)
     cuts = np.concatenate([[0], np.cumsum(sizes)])
-    ind = np.zeros((cuts[-1], R))
-    ind[np.arange(cuts[-1]), col_run] = 1.0
+    # per-run sums over each run's columns by reduceat, not by a product with a 0/1 matrix: a
+    # diverging run's ±∞ would make ∞·0 = NaN in every other run
+    starts = cuts[:-1]
     c = np.array(cs)
     eps_a = np.array(eps)
     eps_col = eps_a[col_run]
@@ -1040,11 +1041,11 @@ def sgd_shared(model: QuadraticTarget | GaussianMixture, runs: list[SharedRun], 
                 H = X @ Wall                                          # batch × columns
                 H2 = H * H
                 if qf:
-                    res = y[:, None] - H2 @ ind - c                   # f* − f̂, batch × runs
+                    res = y[:, None] - np.add.reduceat(H2, starts, axis=1) - c   # f* − f̂
                     Wall += X.T @ (res[:, col_run] * H * ((4.0 / batch) * eps_col))
                     c += (2.0 / batch) * eps_a * res.sum(axis=0)
                 else:
-                    res = (H2 * a) @ ind + c - y[:, None]             # f̂ − y, batch × runs
+                    res = np.add.reduceat(H2 * a, starts, axis=1) + c - y[:, None]   # f̂ − y
                     rc = res[:, col_run]
                     ga = (2.0 / batch) * np.einsum("bi,bi->i", H2, rc)
                     # W −= ε (4/batch) Xᵀ(r ∘ H) diag(a): the column scaling folded into the
