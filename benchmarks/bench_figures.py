@@ -18,6 +18,19 @@ Sections (each optional):
 ``--out DIR`` writes figure1/figure2 (.png, .pdf) there; ``--docs`` also copies them to docs/.
 Always report the load (printed from /proc/loadavg at start and end).
 
+Measured (issue 14 speed pass; shared 2-core machine, one BLAS thread per process):
+
+=====================  ==================================  ==================================
+part                   before                              after
+=====================  ==================================  ==================================
+left frames, 2 workers 258 s wall / 166 s CPU, load 1.4–5.9 153 s / 126 s (load 2.3–4.6);
+                                                           196 s / 136 s (load 2.0–4.0)
+  of which mg NN       71 s CPU                            35–36 s CPU
+right frames (paper)   1135 s CPU (earlier session)        877 s CPU, load 1.3–2.1
+  of which SGD         ≈ 690 s                             420 s (NT least squares 457 s)
+§4 ratio, all frames   746×                                1059× (§4 total 1.06·10⁶ CPU s)
+=====================  ==================================  ==================================
+
 Usage: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_figures.py --left --ratio
 """
 

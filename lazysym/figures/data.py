@@ -18,9 +18,10 @@ samples for the RF fit, 10⁴ test samples).
   :func:`~lazysym.rf.exact.rf_risk_mixture`), NT (:func:`lazysym.nt.nt_risk_quadratic`,
   :func:`~lazysym.nt.nt_risk_mixture`). NN, *trained* at every N: qf by the exact gradient flow
   of :math:`\min_c L(W, c)` from a random start (:func:`lazysym.nn.training.nn_reduced_flow`),
-  mg by gradient descent on the closed-form risk (:func:`lazysym.nn.training.mixture_gradient_descent`),
-  drawn next to the exact optimum (Theorem 3's value is exact at finite d; mg:
-  :func:`lazysym.nn.nn_risk_mixture`, hollow markers).
+  mg by conjugate gradient with exact line search on the closed-form risk, stopped on a
+  certified gap (:func:`lazysym.nn.training.mixture_gradient_descent`), drawn next to the exact
+  optimum (Theorem 3's value is exact at finite d; mg: :func:`lazysym.nn.nn_risk_mixture`,
+  hollow markers).
 
 The work is a list of independent tasks (one per (regime, N) and, at the largest N, one per draw
 of W; the lines; the trainings) run on an executor (:func:`lazysym.figures.common.worker_pool`:
@@ -183,7 +184,12 @@ class _Jobs:
         return value
 
 
-def _rf_cost(N):  # relative cost of one exact RF risk: O(N²d + N³)
+def _rf_cost(N):
+    """Relative cost of one exact RF risk, O(N²d + N³): 100 units ≈ 1.7 CPU s at N = 4500
+    (measured). The other tasks' costs below are in the same units, from their measured CPU
+    seconds at d = 450 (lines 3–6 s, Bayes 0.8 s, trained NN mg ≈ 1.2·10⁻⁶·d²N units), so that
+    the largest tasks start first.
+    """
     return N * N * (450 + N) * 1e-9
 
 
@@ -238,22 +244,22 @@ def left_frames_data(*, which: Iterable[str] = ("qf", "mg"), d: int = 450,
         target = paper_quadratic_target(d, np.random.default_rng(e + [0]))
         models["qf"] = target
         go_sqrt = psd_sqrt(target.B / np.trace(target.B))
-        jobs.add(0.5, "qf/lines", "lines", _task_lines_qf, target, grid, dps)
+        jobs.add(190.0, "qf/lines", "lines", _task_lines_qf, target, grid, dps)
         _add_draw_tasks(jobs, "qf/RF", _task_rf, target, d, Ns_l, draws, e + [1], None)
         _add_draw_tasks(jobs, "qf/RF*", _task_rf, target, d, Ns_l, draws, e + [2], go_sqrt)
         _add_draw_tasks(jobs, "qf/NT", _task_nt, target, d, Ns_l, draws, e + [3])
         for N in nn_list:
-            jobs.add(0.3, f"qf/NN/{N}", "NN", _task_nn_qf, target, N, e + [4])
+            jobs.add(30.0, f"qf/NN/{N}", "NN", _task_nn_qf, target, N, e + [4])
     if "mg" in which:
         e = seed_entropy(seed, "figure2_left")
         mix = paper_mixture(d, np.random.default_rng(e + [0]))
         models["mg"] = mix
-        jobs.add(1.0, "mg/lines", "lines", _task_lines_mg, mix, grid, dps)
-        jobs.add(0.3, "mg/bayes", "Bayes", _task_bayes, mix, check_bayes, e + [5])
+        jobs.add(340.0, "mg/lines", "lines", _task_lines_mg, mix, grid, dps)
+        jobs.add(50.0, "mg/bayes", "Bayes", _task_bayes, mix, check_bayes, e + [5])
         _add_draw_tasks(jobs, "mg/RF", _task_rf, mix, d, Ns_l, draws, e + [1], None)
         _add_draw_tasks(jobs, "mg/NT", _task_nt, mix, d, Ns_l, draws, e + [3])
         for N in nn_list:
-            jobs.add(2e-3 * N * d * d * 1e-6 * 20, f"mg/NN/{N}", "NN", _task_nn_mg, mix, N, e + [4])
+            jobs.add(1.2e-6 * d * d * N, f"mg/NN/{N}", "NN", _task_nn_mg, mix, N, e + [4])
     say(progress, f"left frames: {len(jobs.pending)} tasks")
     t_wall = time.perf_counter()
     jobs.run()
@@ -329,7 +335,7 @@ def _assemble_mg(jobs, mix, grid, Ns, nn_list, draws, seed, bayes_n):
         fd.dots[f"{label}: exact, finite d"] = (x, m, sd, k, dict(color=COLORS[color],
                                                                   marker=marker))
     _nn_dots(fd, jobs, "mg", nn_list, lambda N: _nn.nn_risk_mixture(mix, int(N)), cpu,
-             "trained (gradient descent on the exact risk)")
+             "trained (conjugate gradient on the exact risk)")
     fd.meta = dict(d=mix.d, Ns=Ns, draws=draws, seed=seed, bayes=bayes, mixture=mix, cpu=cpu,
                    nn_Ns=nn_list)
     return fd

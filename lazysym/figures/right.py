@@ -11,11 +11,15 @@ paper does not state the N of its right frames; we use N ∈ {45, 90} (ρ = 0.1,
 * NN — one-pass SGD with mini-batches of 100 (every sample used once: n = steps × batch) at a
   constant step (§4). The step is picked by a short pilot (:data:`PILOT_FRACTION` of the steps,
   from the same initialisation) over :data:`STEP_GRID` = {0.001, 0.003, 0.01, 0.03}, the value
-  with the smallest exact risk at the end of the pilot; a diverging pilot is discarded. qf is
+  with the smallest exact risk at the end of the pilot; a diverging pilot is discarded. All
+  pilots of a frame run on one stream of fresh samples and all final runs on another
+  (:func:`lazysym.nn.training.sgd_shared`: every run is still one-pass SGD; drawing the samples
+  once and one matrix product for all runs per step halve the cost). qf is
   trained on the standardised target f*/‖f*‖ (E y² = 1, as mg's y = ±1), so that the grid has the
   same meaning in both models; the normalised risk R/‖f*‖² does not change (the network class
-  is a cone: f̂ ↦ sf̂ by W ↦ √s W, c ↦ sc). qf: :func:`lazysym.nn.training.sgd_staged`, mg:
-  :func:`lazysym.nn.training.sgd_mixture`; the risk is exact (no test sample).
+  is a cone: f̂ ↦ sf̂ by W ↦ √s W, c ↦ sc). Each run is the SGD of
+  :func:`lazysym.nn.training.sgd` (qf) / :func:`lazysym.nn.training.sgd_mixture` (mg); the
+  risk is exact (no test sample).
 * dashed — the n → ∞ limits for the same W and N: the exact population NT risk
   (:func:`lazysym.nt.nt_risk_quadratic`, :func:`~lazysym.nt.nt_risk_mixture`) and the NN optimum
   (Theorem 3, exact at finite d; for mg the exact finite-d optimum :func:`lazysym.nn.nn_risk_mixture`).
@@ -33,7 +37,7 @@ from lazysym import nn as _nn
 from lazysym import nt as _nt
 from lazysym.errors import ConvergenceError, check
 from lazysym.figures.common import COLORS, FrameData, Progress, check_sizes, draw_W, rngs, say
-from lazysym.nn.training import random_init, sgd_mixture, sgd_staged
+from lazysym.nn.training import SharedRun, random_init, sgd_shared
 from lazysym.nt.sampled import NTFeatures, NTLeastSquares, nt_least_squares
 from lazysym.objects.models import (
     GaussianMixture,
@@ -47,8 +51,10 @@ __all__ = ["RIGHT_SIZES", "STEP_GRID", "PILOT_FRACTION", "figure1_right_data",
 
 #: §4's step-size grid {0.001, …, 0.03} (for E y² = 1; see the module docstring).
 STEP_GRID = (0.001, 0.003, 0.01, 0.03)
-#: Length of each pilot run, as a fraction of the full number of SGD steps.
-PILOT_FRACTION = 0.02
+#: Length of each pilot run, as a fraction of the full number of SGD steps (§4: a "short"
+#: pilot; 1 % = 2·10⁵ samples for qf). Measured at d = 450 with 2 %: the qf pilot risks of
+#: the four steps differed by ≥ 0.14 or diverged, the mg ones by 0.01–0.03.
+PILOT_FRACTION = 0.01
 
 
 class RightSize(TypedDict):
@@ -147,6 +153,35 @@ def _nt_part(fd: FrameData, W: np.ndarray, model, cfg: RightSize, rng, label_N: 
             "cpu": time.process_time() - t0}
 
 
+def _sgd_part(model, inits: dict, n_steps: int, batch: int, r_pilot, r_final, meta: dict,
+              name: str, progress: Progress | None) -> dict:
+    """The NN curves of a right frame: for every N the step of :data:`STEP_GRID` picked by a
+    pilot of :data:`PILOT_FRACTION` of the steps (:func:`pick_step`), then the full one-pass
+    SGD at that step. All pilots (every N × every step) share one sample stream and all final
+    runs another (:func:`lazysym.nn.training.sgd_shared`: each run is still one-pass SGD on
+    fresh samples from its own initialisation ``inits[N]``). Fills ``meta["pilot"]`` and
+    ``meta["step"]``; returns {N: (samples, risks)}.
+    """
+    pilot = max(10, int(PILOT_FRACTION * n_steps))
+    # the sample streams on SFC64 (seeded from the frame's streams): a faster generator of the
+    # same quality, drawing the 45 000 normals of a step is about half of the step's CPU
+    r_pilot, r_final = (np.random.Generator(np.random.SFC64(int(g.integers(2 ** 63))))
+                        for g in (r_pilot, r_final))
+    Ns = list(inits)
+    say(progress, f"{name} right: SGD pilots over {STEP_GRID}, N ∈ {Ns}, {pilot} steps each")
+    runs = [SharedRun(inits[N].W, inits[N].c, eps, inits[N].a) for N in Ns for eps in STEP_GRID]
+    res = sgd_shared(model, runs, r_pilot, steps=pilot, batch=batch, record=2)
+    meta["step"] = {}
+    for i, N in enumerate(Ns):
+        last = {float(eps): float(res[i * len(STEP_GRID) + k][1][-1])
+                for k, eps in enumerate(STEP_GRID)}
+        meta["step"][N], meta["pilot"][N] = pick_step(lambda eps, last=last: last[eps])
+    say(progress, f"{name} right: one-pass SGD, steps {meta['step']}, {n_steps} steps")
+    runs = [SharedRun(inits[N].W, inits[N].c, meta["step"][N], inits[N].a) for N in Ns]
+    res = sgd_shared(model, runs, r_final, steps=n_steps, batch=batch)
+    return {N: res[i] for i, N in enumerate(Ns)}
+
+
 def figure1_right_data(*, size: str = "paper", d: int | None = None,
                        Ns: Iterable[int] | None = None, steps: int | None = None,
                        seed: int = 0, progress: Progress | None = None) -> FrameData:
@@ -160,7 +195,7 @@ def figure1_right_data(*, size: str = "paper", d: int | None = None,
     """
     cfg, n_steps = _setup(size, d, Ns, steps, "qf")
     d, Ns_t = cfg["d"], cfg["Ns"]
-    rm, *rs = rngs(seed, "figure1_right", 1 + 3 * len(Ns_t))
+    rm, *rs = rngs(seed, "figure1_right", 1 + 3 * len(Ns_t) + 2)
     target = paper_quadratic_target(d, rm)
     f2 = target.norm2
     s = float(np.sqrt(f2))
@@ -170,28 +205,22 @@ def figure1_right_data(*, size: str = "paper", d: int | None = None,
                    xlabel="number of samples n", ylabel="risk  R / ‖f*‖²", ylim=(0.0, 1.6))
     meta: dict = {"cpu": {}, "pilot": {}, "nt": {}}
     shades = np.linspace(1.0, 0.5, len(Ns_t))
+    inits = {}
     for j, N in enumerate(Ns_t):
         rW, rS, rI = rs[3 * j: 3 * j + 3]
         W = draw_W(rW, d, N)
-        alpha = float(shades[j])
         say(progress, f"figure 1 right: NT least squares, N = {N}")
-        meta["nt"][N] = _nt_part(fd, W, target, cfg, rS, N, alpha, f2, progress)
+        meta["nt"][N] = _nt_part(fd, W, target, cfg, rS, N, float(shades[j]), f2, progress)
         meta["cpu"][f"NT N={N}"] = meta["nt"][N]["cpu"]
-        t0 = time.process_time()
         W0, c0 = random_init(d, N, rI, scale=0.5)
-        pilot = max(10, int(PILOT_FRACTION * n_steps))
-        say(progress, f"figure 1 right: SGD pilot over {STEP_GRID}, N = {N}, {pilot} steps each")
-        def pilot_qf(eps, W0=W0, c0=c0, rI=rI, pilot=pilot):
-            return sgd_staged(scaled, W0, c0, rI, step=eps, steps=pilot, batch=batch,
-                              record=2)[1][-1]
-
-        step, pil = pick_step(pilot_qf)
-        meta["pilot"][N] = pil
-        say(progress, f"figure 1 right: one-pass SGD N = {N}, ε = {step}, {n_steps} steps")
-        n_nn, r_nn = sgd_staged(scaled, W0, c0, rI, step=step, steps=n_steps, batch=batch)
-        meta["cpu"][f"NN N={N}"] = time.process_time() - t0
-        st = dict(color=COLORS["NN"], alpha=alpha)
-        fd.dots[f"NN, N = {N}: one-pass SGD, batch {batch}, ε = {step:g}"] = (
+        inits[N] = SharedRun(W0, c0, 1.0)
+    t0 = time.process_time()
+    curves = _sgd_part(scaled, inits, n_steps, batch, rs[-2], rs[-1], meta, "figure 1", progress)
+    meta["cpu"]["NN (all N)"] = time.process_time() - t0
+    for j, N in enumerate(Ns_t):
+        n_nn, r_nn = curves[N]
+        st = dict(color=COLORS["NN"], alpha=float(shades[j]))
+        fd.dots[f"NN, N = {N}: one-pass SGD, batch {batch}, ε = {meta['step'][N]:g}"] = (
             n_nn, r_nn, np.zeros(len(n_nn)), np.ones(len(n_nn), int),
             dict(st, marker="", ls="-"))
         fd.hlines[f"NN, N = {N}: n → ∞ (Theorem 3)"] = (
@@ -211,36 +240,30 @@ def figure2_right_data(*, size: str = "paper", d: int | None = None,
     """
     cfg, n_steps = _setup(size, d, Ns, steps, "mg")
     d, Ns_t = cfg["d"], cfg["Ns"]
-    rm, *rs = rngs(seed, "figure2_right", 1 + 3 * len(Ns_t))
+    rm, *rs = rngs(seed, "figure2_right", 1 + 3 * len(Ns_t) + 2)
     mix: GaussianMixture = paper_mixture(d, rm)
     batch = cfg["sgd_batch"]
     fd = FrameData(title=f"Figure 2 (mg), finite n: d = {d}, N ∈ {{{', '.join(map(str, Ns_t))}}}",
                    xlabel="number of samples n", ylabel="risk  E(y − f̂)²", ylim=(0.0, 1.6))
     meta: dict = {"cpu": {}, "pilot": {}, "nt": {}}
     shades = np.linspace(1.0, 0.5, len(Ns_t))
+    inits = {}
     for j, N in enumerate(Ns_t):
         rW, rS, rI = rs[3 * j: 3 * j + 3]
         W = draw_W(rW, d, N)
-        alpha = float(shades[j])
         say(progress, f"figure 2 right: NT least squares, N = {N}")
-        meta["nt"][N] = _nt_part(fd, W, mix, cfg, rS, N, alpha, 1.0, progress)
+        meta["nt"][N] = _nt_part(fd, W, mix, cfg, rS, N, float(shades[j]), 1.0, progress)
         meta["cpu"][f"NT N={N}"] = meta["nt"][N]["cpu"]
-        t0 = time.process_time()
-        pilot = max(10, int(PILOT_FRACTION * n_steps))
-        seed_i = int(rI.integers(2 ** 62))
-        say(progress, f"figure 2 right: SGD pilot over {STEP_GRID}, N = {N}, {pilot} steps each")
-        # the same initialisation for every pilot and the final run (same seed for the init)
-        def pilot_mg(eps, N=N, seed_i=seed_i, pilot=pilot):
-            return sgd_mixture(mix, N, seed_i, step=eps, steps=pilot, batch=batch,
-                               record=2)[1][-1]
-
-        step, pil = pick_step(pilot_mg)
-        meta["pilot"][N] = pil
-        say(progress, f"figure 2 right: one-pass SGD N = {N}, ε = {step}, {n_steps} steps")
-        n_nn, r_nn = sgd_mixture(mix, N, seed_i, step=step, steps=n_steps, batch=batch)
-        meta["cpu"][f"NN N={N}"] = time.process_time() - t0
-        st = dict(color=COLORS["NN"], alpha=alpha)
-        fd.dots[f"NN, N = {N}: one-pass SGD, batch {batch}, ε = {step:g}"] = (
+        # the initialisation of sgd_mixture: W_ai ~ N(0, 1/d), a_i ~ N(0, 1/N²), c = 0
+        W0 = rI.standard_normal((d, N)) / np.sqrt(d)
+        inits[N] = SharedRun(W0, 0.0, 1.0, rI.standard_normal(N) / N)
+    t0 = time.process_time()
+    curves = _sgd_part(mix, inits, n_steps, batch, rs[-2], rs[-1], meta, "figure 2", progress)
+    meta["cpu"]["NN (all N)"] = time.process_time() - t0
+    for j, N in enumerate(Ns_t):
+        n_nn, r_nn = curves[N]
+        st = dict(color=COLORS["NN"], alpha=float(shades[j]))
+        fd.dots[f"NN, N = {N}: one-pass SGD, batch {batch}, ε = {meta['step'][N]:g}"] = (
             n_nn, r_nn, np.zeros(len(n_nn)), np.ones(len(n_nn), int),
             dict(st, marker="", ls="-"))
         fd.hlines[f"NN, N = {N}: n → ∞ (exact optimum)"] = (
