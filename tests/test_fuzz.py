@@ -51,6 +51,7 @@ from hypothesis.errors import InvalidArgument
 
 import lazysym
 from lazysym.errors import AssumptionError
+from lazysym.nn.training import SharedRun
 from lazysym.objects import activations, spectra
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
@@ -114,6 +115,9 @@ NOT_FUZZED = {
     "lazysym.objects.gaussian.Tr": "SymPy Function subclass",
     "lazysym.objects.gaussian.QuadForm": "SymPy Function subclass",
     "lazysym.objects.gaussian.SymmetricMatrixSymbol": "SymPy MatrixSymbol subclass",
+    # a plain record of one run's initialisation and step; sgd_shared validates every field
+    # (fuzzed through its `runs` argument)
+    "lazysym.nn.training.SharedRun": "input record, validated by sgd_shared",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -219,6 +223,8 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     "lazysym.nn.training.gradient_flow": {"max_steps": lambda: 3000},
     "lazysym.nn.training.sgd_mixture": _GEN,
     "lazysym.nn.training.sgd_staged": _GEN,
+    "lazysym.nn.training.sgd_shared": {**_GEN, "runs": lambda: [SharedRun(_W, 0.0, 1e-3)],
+                                       "steps": lambda: 5},
     "lazysym.objects.gaussian.wick_permutation_formula": {
         "mats": lambda: [_sym3(), _sym3()], "Sigma": lambda: None},
     "lazysym.objects.models.QuadraticTarget": {"B": lambda: _B},

@@ -55,9 +55,7 @@ from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 __all__ = ["TrainingResult", "sgd", "gradient_flow", "random_init", "nn_gradient_descent",
            "sgd_mixture", "sgd_staged", "reduced_flow", "nn_reduced_flow",
-           "mixture_gradient_descent"]
-# SharedRun and sgd_shared (the right frames' SGD) are public but not yet in __all__: the fuzz
-# registry of tests/test_fuzz.py (another branch's file) must classify them in the same change.
+           "mixture_gradient_descent", "SharedRun", "sgd_shared"]
 
 #: A progress callback: ``progress(k, total, risk)`` at each record.
 ProgressCallback: TypeAlias = Callable[[int, int, float], object]
