@@ -665,8 +665,8 @@ def mixture_gradient_descent(mix: GaussianMixture, N: int, rng: SeedLike, *,
     max_iter = positive_int(max_iter, "max_iter", cap="iterations")
     gtol = as_real(gtol, "gtol")
     check(gtol >= 0, f"gtol must be ≥ 0; got {gtol}", assumption="gtol ≥ 0")
-    check(method in ("cg", "gd"), f"method must be 'cg' or 'gd'; got {method!r}",
-          assumption="method")
+    check(isinstance(method, str) and method in ("cg", "gd"),
+          f"method must be 'cg' or 'gd'; got {method!r}", assumption="method")
     scale = as_real(scale, "scale")
     check(scale > 0, f"scale must be > 0; got {scale}", assumption="absolutely continuous init")
     rng = as_generator(rng)

@@ -227,7 +227,9 @@ WIDTH_SCHEDULES = {"α = 1": lambda m: 1.0, "α = m^-3/2": lambda m: m ** -1.5,
 #: |exponent of κ/bound in m| compatible with ≤ WIDTH_BAND: a wrong exponent moves it by ≥ 1/4.
 WIDTH_BAND = 0.15
 WIDTH_SIZES: dict[str, Any] = {"d": 8, "ms": [16, 64, 256, 1024], "draws": 8}
-WIDTH_SIZES_THOROUGH: dict[str, Any] = {"d": 8, "ms": [16, 64, 256, 1024, 4096], "draws": 16}
+#: Thorough: m ≤ 2048, since m = 4096 gives a Jacobian with md + 1 = 32769 columns, beyond
+#: LIMITS.dimension (20000): the thorough run raised on it.
+WIDTH_SIZES_THOROUGH: dict[str, Any] = {"d": 8, "ms": [16, 64, 256, 1024, 2048], "draws": 16}
 
 
 @functools.lru_cache(maxsize=2)
