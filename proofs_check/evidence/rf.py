@@ -306,7 +306,7 @@ def compare_sweep(formula: Callable, data: dict, ctx: Context, call: Callable, *
 # ---------------------------------------------------------------------------------------------
 
 #: Sizes of the large-ρ exact risks (N ≫ d): (d, ρ values, draws), default and thorough.
-LIMIT_SIZES = {"default": (100, (8.0,), 2), "thorough": (200, (8.0, 16.0), 3)}
+LIMIT_SIZES = {"default": (100, (8.0,), 8), "thorough": (200, (8.0, 16.0), 12)}
 #: d and ρ of the exact finite-d risks for λ₂ = 0 (then exactly 1 at every size).
 ODD_SIZES = ((24, 1.0), (24, 4.0))
 
