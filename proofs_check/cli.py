@@ -49,14 +49,30 @@ class UsageError(Exception):
 
 
 def _run_one(cid: str, dps: int, seed: int, thorough: bool, expected: dict | None,
-             sweeps: Executor | None = None) -> dict:
+             sweeps: Executor | None = None, audit: bool = False) -> dict:
     ctx = Context(dps=dps, seed=seed, thorough=thorough, executor=sweeps)
-    return report.record(run_claim(get(cid), ctx), expected)
+    if not audit:
+        return report.record(run_claim(get(cid), ctx), expected)
+    c = get(cid)
+    try:
+        data = c.evidence(ctx)
+    except Exception:  # reported by run_claim as an internal error, evidence recomputed there
+        return report.record(run_claim(c, ctx), expected)
+    out = run_claim(c, ctx, data=data)
+    rec = report.record(out, expected)
+    if out.error is None:
+        from .audit import self_test
+        try:
+            rec["self_test"] = self_test(c, out, data, ctx)
+        except Exception as exc:  # a mutant that crashes the comparison is not a rejection
+            rec["self_test"] = {"form": "", "total": 0, "rejected": 0,
+                                "accepted": [f"self-test raised {type(exc).__name__}: {exc}"]}
+    return rec
 
 
 def run(ids: list[str], *, dps: int = 30, seed: int = 0, thorough: bool = False, jobs: int = 1,
         executor: Executor | None = None, sweeps: bool = False, ledger: dict | None = None,
-        progress: Progress | None = None) -> list[dict]:
+        progress: Progress | None = None, audit: bool = False) -> list[dict]:
     """Run the claims ``ids`` and return their records (:func:`proofs_check.report.record`) in
     the order given.
 
@@ -80,6 +96,9 @@ def run(ids: list[str], *, dps: int = 30, seed: int = 0, thorough: bool = False,
     progress : callable or None
         Called as ``progress("start", id, None)`` (serial runs) and ``progress("done", id,
         record)``.
+    audit : bool
+        Also run each claim's graded self-test on its own evidence (:func:`proofs_check.audit.
+        self_test`); its result is the record's ``self_test`` entry.
     """
     ledger = load_ledger() if ledger is None else ledger
     tell: Progress = progress or (lambda event, cid, rec: None)
@@ -93,13 +112,13 @@ def run(ids: list[str], *, dps: int = 30, seed: int = 0, thorough: bool = False,
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             return run(ids, dps=dps, seed=seed, thorough=thorough, executor=pool, ledger=ledger,
-                       progress=progress)
+                       progress=progress, audit=audit)
     if executor is None or sweeps:
         for cid in ids:
             tell("start", cid, None)
-            done(_run_one(cid, dps, seed, thorough, ledger.get(cid), executor))
+            done(_run_one(cid, dps, seed, thorough, ledger.get(cid), executor, audit))
     else:
-        futs = [executor.submit(_run_one, cid, dps, seed, thorough, ledger.get(cid))
+        futs = [executor.submit(_run_one, cid, dps, seed, thorough, ledger.get(cid), None, audit)
                 for cid in ids]
         for f in as_completed(futs):
             done(f.result())
@@ -168,6 +187,10 @@ def _parser() -> argparse.ArgumentParser:
                         "(d = 60, seconds)")
     p.add_argument("--figures-left-only", action="store_true",
                    help="with --figures: only the left frames (risk against N)")
+    p.add_argument("--audit", action="store_true",
+                   help="also check the checker: each claim's graded self-test on its own "
+                        "evidence, the statistical rules' calibration, the certified ψ's "
+                        "interval arithmetic (about twice the time; exit 1 if any fails)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     return p
@@ -359,14 +382,20 @@ def _main(argv: list[str] | None, o: _Out) -> int:
     bar = _Progress(o, len(ids), args.quiet)
     try:
         records = run(ids, dps=args.dps, seed=args.seed, thorough=args.thorough,
-                      executor=executor, ledger=ledger, progress=bar)
+                      executor=executor, ledger=ledger, progress=bar, audit=args.audit)
     finally:
         bar.stop()
         if executor is not None:
             executor.shutdown()
+    audit_rows = None
+    if args.audit:
+        from .audit import platform_audit
+        audit_rows = platform_audit()
+        settings["audit"] = True
     prov = report.provenance(started, time.time() - started, records)
     if args.json:
-        o.out(report.to_json(records, settings, prov, ensure_ascii=not o.unicode))
+        o.out(report.to_json(records, settings, prov, ensure_ascii=not o.unicode,
+                             audit=audit_rows))
     else:
         import lazysym
         sizes = "thorough sizes" if args.thorough else "default sizes"
@@ -376,6 +405,9 @@ def _main(argv: list[str] | None, o: _Out) -> int:
             f"NeurIPS 2019 (arXiv:{report.PAPER['arxiv']}); dps {args.dps}, seed {args.seed}, "
             f"{sizes}; {prov['seconds']:.0f} s", width=max(o.width, 40)))
         o.out(report.table(records, width=o.width, unicode=o.unicode, color=o.color))
+        if audit_rows is not None:
+            o.out(report.audit_text(records, audit_rows, width=max(o.width, 40),
+                                    unicode=o.unicode))
     if md is not None:
         from .report_markdown import to_markdown
         o.err(f"Markdown report: {to_markdown(records, settings, md, prov)}")
@@ -399,7 +431,10 @@ def _main(argv: list[str] | None, o: _Out) -> int:
         want = f"{exp['verdict']} · {exp['strength']}" if exp else "no entry"
         o.err(f"proofs-check: verdict differs from the ledger: {r['id']}: got {r['verdict']} · "
               f"{r['strength']}, ledger: {want}")
-    return EXIT_DIFFERS if bad else EXIT_OK
+    failed = [] if audit_rows is None else report.audit_failures(records, audit_rows)
+    for line in failed:
+        o.err(f"proofs-check: audit failed: {line}")
+    return EXIT_DIFFERS if (bad or failed) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -373,15 +373,48 @@ def provenance(started: float, seconds: float, records: list[dict] | None = None
 
 
 def to_json(records: list[dict], settings: dict, prov: dict | None = None, *,
-            ensure_ascii: bool = False) -> str:
+            ensure_ascii: bool = False, audit: list[dict] | None = None) -> str:
     """The JSON report (schema ``lazysym.proofs-check/2``); ``ensure_ascii`` escapes non-ASCII
-    characters (lossless, for terminals that cannot print UTF-8).
+    characters (lossless, for terminals that cannot print UTF-8). With ``audit`` (the rows of
+    :func:`proofs_check.audit.platform_audit`) the report gains an ``audit`` object.
     """
     import time
     prov = prov or provenance(time.time(), sum(r["seconds"] for r in records), records)
-    return json.dumps({"schema": SCHEMA, "paper": PAPER, "provenance": prov,
-                       "settings": settings, "claims": records, "summary": summary(records)},
-                      indent=2, ensure_ascii=ensure_ascii)
+    doc = {"schema": SCHEMA, "paper": PAPER, "provenance": prov, "settings": settings,
+           "claims": records, "summary": summary(records)}
+    if audit is not None:
+        doc["audit"] = {"checks": audit, "failures": audit_failures(records, audit)}
+    return json.dumps(doc, indent=2, ensure_ascii=ensure_ascii)
+
+
+def audit_failures(records: list[dict], audit: list[dict]) -> list[str]:
+    """One line per failed item of ``proofs-check --audit``: a claim whose self-test let a wrong
+    variant through, or a failed calibration / arithmetic check.
+    """
+    out = [f"{r['id']}: self-test accepted {', '.join(r['self_test']['accepted'])}"
+           for r in records if r.get("self_test") and r["self_test"]["accepted"]]
+    out += [f"{a['part']}: {a['name']} ({a['detail']})" for a in audit if not a["ok"]]
+    return out
+
+
+def audit_text(records: list[dict], audit: list[dict], *, width: int = 80,
+               unicode: bool = True) -> str:
+    """The audit's summary under the table: self-tests, then the checker's own checks."""
+    import textwrap
+    st = [r["self_test"] for r in records if r.get("self_test")]
+    n_ok = sum(not t["accepted"] for t in st)
+    lines = [f"Audit: self-test {n_ok}/{len(st)} claims reject all of their wrong variants "
+             f"({sum(t['rejected'] for t in st)}/{sum(t['total'] for t in st)} variants "
+             f"rejected on the claims' own evidence)."]
+    for part in dict.fromkeys(a["part"] for a in audit):
+        items = [a for a in audit if a["part"] == part]
+        good = sum(a["ok"] for a in items)
+        lines.append(f"Audit: {part} {good}/{len(items)} checks pass "
+                     f"({sum(a['cases'] for a in items)} cases).")
+    for f in audit_failures(records, audit):
+        lines.append(f"FAILED: {f}")
+    text = "\n".join(textwrap.fill(ln, width=width, subsequent_indent="  ") for ln in lines)
+    return text if unicode else ascii_text(text)
 
 
 def schema() -> dict:

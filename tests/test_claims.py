@@ -11,9 +11,9 @@ test is gone).
 
 import pytest
 
-from proofs_check.evidence.mutants import mutants_of
+from proofs_check.audit import self_test
 from proofs_check.ledger import load_ledger
-from proofs_check.registry import CORRECTIONS, Context, all_claims, run_claim
+from proofs_check.registry import Context, all_claims, run_claim
 
 CLAIMS = all_claims()
 LEDGER = load_ledger()
@@ -42,16 +42,10 @@ def test_claim_verdict_and_self_test(cid):
     assert {"verdict": out.verdict, "strength": out.strength} == LEDGER.get(cid), (
         f"{cid}: {out.verdict} · {out.strength} ({out.note}) but the ledger expects "
         f"{LEDGER.get(cid)}")
-    form = "corrected" if out.verdict in CORRECTIONS.values() else "printed"
-    mutants = mutants_of(c, form)
-    assert mutants, f"{cid}: no mutant of the {form} form, so its check is never shown to fail"
-    survivors = []
-    for m in mutants:
-        if m.name in c.tolerated:
-            continue
-        if c.compare(m.formula, data, ctx).agrees:
-            survivors.append(m.name)
-    assert not survivors, f"{cid}: mutants of the {form} form still agree: {survivors}"
+    # the same self-test ``proofs-check --audit`` runs (proofs_check.audit.self_test)
+    st = self_test(c, out, data, ctx)
+    assert st["total"], f"{cid}: no mutant of the {st['form']} form, so its check is never shown to fail"
+    assert not st["accepted"], f"{cid}: mutants of the {st['form']} form still agree: {st['accepted']}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ RESULT_TYPES = {
     # the exception types themselves
     "lazysym.errors.AssumptionError", "lazysym.errors.ConvergenceError",
     "lazysym.errors.InputTypeError", "lazysym.objects.expressions.GrowthUndecided",
-    "lazysym.objects.hermite_arb.ArbUnsupported",
+    "lazysym.objects.hermite_arb.ArbUnsupported", "lazysym.objects.fixed_point.AuditCheck",
 }
 
 #: Public callables not fuzzed, with the reason.

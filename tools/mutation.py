@@ -23,6 +23,7 @@ mutant and the two scores::
     python tools/mutation.py --baseline       # the claims and tests pass unmutated
     nice -n 5 python tools/mutation.py --jobs 1 --interleave --results /tmp/mutants.jsonl
     python tools/mutation.py --only nt.thm2.square --jobs 1 --keep
+    python tools/mutation.py --audit --jobs 2   # the score of `proofs-check --audit` alone
 
 The copy must really be the one imported: ``PYTHONPATH`` points at it, and before each run the
 driver checks that ``lazysym`` and ``proofs_check`` resolve inside it (an editable install of the
@@ -161,8 +162,10 @@ def _which(out: str) -> str:
     return (": " + "; ".join(hits)) if hits else ""
 
 
-def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False) -> Result:
-    """Apply one mutant in a scratch copy and run its claims, then its tests."""
+def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False,
+            audit: bool = False) -> Result:
+    """Apply one mutant in a scratch copy and run its claims (``audit``: with
+    ``proofs-check --audit``), then its tests."""
     t0 = time.perf_counter()
     if m.equivalent:
         return Result(m, "equivalent", 0.0, m.equivalent)
@@ -179,7 +182,8 @@ def run_one(m: Mutant, timeout: float = 900.0, keep: bool = False) -> Result:
             return Result(m, "invalid", time.perf_counter() - t0, bad)
         py = sys.executable
         # no claim calls the code: the checks cannot see it (code 0 = survived the checks)
-        code, out = (_run([py, "-m", "proofs_check.cli", "--only", *m.claims, "--json"], tree, timeout)
+        cmd = [py, "-m", "proofs_check.cli", "--only", *m.claims, "--json"]
+        code, out = (_run(cmd + (["--audit"] if audit else []), tree, timeout)
                      if m.claims else (0, ""))
         if code != 0:
             return Result(m, "checks", time.perf_counter() - t0,
@@ -292,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
                         "stratified sample)")
     p.add_argument("--results", metavar="FILE",
                    help="also append one JSON line per finished mutant to FILE")
+    p.add_argument("--audit", action="store_true",
+                   help="run proofs-check with --audit (self-tests, rule calibration, ψ "
+                        "arithmetic audit): the score of `proofs-check --audit` alone")
     p.add_argument("--baseline", action="store_true",
                    help="run the mutants' claims and tests on an unmutated copy (must pass)")
     args = p.parse_args(argv)
@@ -315,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futs = {pool.submit(run_one, m, args.timeout, args.keep): m for m in muts}
+        futs = {pool.submit(run_one, m, args.timeout, args.keep, args.audit): m for m in muts}
         for i, f in enumerate(as_completed(futs), 1):
             r = f.result()
             results.append(r)

@@ -74,7 +74,8 @@ from lazysym._validate import check_dps
 from lazysym.errors import ConvergenceError, check, check_type
 from lazysym.objects.spectra import Atoms, Density, Spectrum, _exact, _to_mpf
 
-__all__ = ["Enclosure", "PsiResult", "solve_psi", "psi_residual", "psi_bracket"]
+__all__ = ["Enclosure", "PsiResult", "solve_psi", "psi_residual", "psi_bracket", "AuditCheck",
+           "audit_arithmetic"]
 
 _LOG2_10 = math.log2(10)
 
@@ -784,3 +785,176 @@ def psi_bracket(rho: RealLike, lambda1: RealLike, lambda_tilde: RealLike, spectr
         hi = rh / lm
     with mpmath.workdps(dps):
         return +lo, +hi
+
+
+# ---------------------------------------------------------------------------------------------
+# self-audit of the interval arithmetic (run by ``proofs-check --audit``)
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditCheck:
+    """One check of :func:`audit_arithmetic`: ``ok`` over ``cases`` exact comparisons."""
+
+    name: str
+    ok: bool
+    cases: int
+    detail: str = ""
+
+
+def _floor_q(v: Fraction) -> int:
+    return v.numerator // v.denominator
+
+
+def _ceil_q(v: Fraction) -> int:
+    return -((-v.numerator) // v.denominator)
+
+
+def _audit_fraction(rng, lo_exp: int = -60, hi_exp: int = 60) -> Fraction:
+    """Positive rationals over many binary orders: dyadic, small odd denominators, or random."""
+    kind, e = rng.random(), rng.randint(lo_exp, hi_exp)
+    if kind < 0.3:
+        return Fraction(rng.randint(1, 2 ** 40)) * Fraction(2) ** e
+    if kind < 0.6:
+        return Fraction(rng.randint(1, 10 ** 6), rng.choice([3, 5, 7, 9, 11, 13, 10 ** 9 + 7]))
+    return Fraction(rng.randint(1, 2 ** 64), rng.randint(1, 2 ** 64)) * Fraction(2) ** e
+
+
+def _audit_cases(rng, n: int):
+    """Adversarial (D, ρ, λ₁, λ̃): tiny and huge atoms together, non-dyadic parameters."""
+    for k in range(n):
+        m = rng.randint(1, 5)
+        if k % 3 == 0:
+            vals = [_audit_fraction(rng, -80, -40), _audit_fraction(rng, 40, 80)][:m] + \
+                   [Fraction(rng.randint(1, 9), 7) for _ in range(max(0, m - 2))]
+        else:
+            vals = [_audit_fraction(rng, -10, 10) for _ in range(m)]
+        wts = [Fraction(rng.randint(1, 9)) for _ in vals]
+        D = Atoms(vals, [w / sum(wts) for w in wts])
+        yield (D, _audit_fraction(rng, -8, 8),
+               _audit_fraction(rng, -6, 4) * rng.choice([1, -1]), _audit_fraction(rng, -8, 4))
+
+
+def _h_exact(psi: Fraction, rho: Fraction, l2: Fraction, lt: Fraction, D: Atoms) -> Fraction:
+    return rho - lt * psi - sum((w * (l2 * t * psi) / (1 + l2 * t * psi)
+                                 for t, w in zip(D.values_exact, D.weights_exact)), Fraction(0))
+
+
+def _mpf_fraction(x) -> Fraction:
+    s, m, e, _ = x._mpf_
+    v = Fraction(m) * Fraction(2) ** e
+    return -v if s else v
+
+
+def audit_arithmetic(*, seed: int = 0) -> list[AuditCheck]:
+    r"""Audit the outward-rounded arithmetic behind ``verified=True`` against exact rationals.
+
+    ``verified=True`` (eq. (9)/(14) on an atomic D) rests on integer primitives rounding the
+    right way; a wrong direction or too few guard bits leaves every ψ the claims use unchanged
+    (the error is ~2^-P) yet makes the certificate false. This audit re-derives each primitive's
+    result in ``fractions.Fraction`` on adversarial inputs (binary-rounding boundaries, atoms
+    2^±80 apart, intervals for irrational λ₁), deterministically from ``seed``:
+
+    * ``_fix_prod`` / ``_fix`` return exactly (⌊x·2^P⌋, ⌈x·2^P⌉); ``_ceil_shift`` is a ceiling;
+    * mpf conversion rounds outward; λ₁² bounds enclose λ₁² for intervals straddling 0;
+    * ``h_lower_bound`` ≤ ⌊h·2^P⌋ and ``h_upper_bound`` ≥ ⌈h·2^P⌉ (h of the module docstring);
+    * the guard bits leave ≥ 16 bits between the bounds' width and |h| at the bracket's ends;
+    * :func:`solve_psi`'s promised width ``upper − lower ≤ 10^(−dps)·lower`` and the exact sign
+      change at its ends, for ψ ≈ 2^-40…2^-60 (where the fixed-point Ψ is shortest).
+
+    Takes a few seconds. Returns one :class:`AuditCheck` per item; all ``ok`` on a sound build.
+    """
+    import random
+
+    check_type(isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2 ** 63,
+               "seed", "an int in [0, 2^63)", seed)
+    rng = random.Random(seed)
+    out: list[AuditCheck] = []
+
+    bad = n = 0
+    for _ in range(1500):
+        a, b, P = _audit_fraction(rng), _audit_fraction(rng), rng.randint(0, 300)
+        lo, hi = _fix_prod(a.numerator, a.denominator, b.numerator, b.denominator, P)
+        x = a * b * 2 ** P
+        bad += (lo, hi) != (_floor_q(x), _ceil_q(x))
+        v = _audit_fraction(rng)
+        bad += _fix(v, P) != (_floor_q(v * 2 ** P), _ceil_q(v * 2 ** P))
+        z = rng.randint(-2 ** 200, 2 ** 200)
+        bad += _ceil_shift(z, P % 150) != _ceil_q(Fraction(z, 2 ** (P % 150)))
+        n += 3
+    out.append(AuditCheck("fixed-point floor/ceil (_fix_prod, _fix, _ceil_shift)", bad == 0, n,
+                          f"{bad} wrong"))
+
+    bad = n = 0
+    for _ in range(300):
+        v, bits = _audit_fraction(rng, -300, 300), rng.randint(20, 200)
+        bad += not _mpf_fraction(_frac_to_mpf(v, bits, "f")) <= v
+        bad += not _mpf_fraction(_frac_to_mpf(v, bits, "c")) >= v
+        n += 2
+    lo_q, hi_q = Fraction(1, 3), Fraction(1, 3) + Fraction(1, 10 ** 40)
+    r = _make_result(lo_q, hi_q, 35, 0, True, "audit")
+    bad += not (_mpf_fraction(r.lower) <= lo_q and _mpf_fraction(r.upper) >= hi_q)
+    n += 1
+    out.append(AuditCheck("outward mpf rounding (_frac_to_mpf, results)", bad == 0, n,
+                          f"{bad} wrong"))
+
+    class _Iv:
+        def __init__(self, lo: Fraction, hi: Fraction) -> None:
+            self.lo, self.hi = lo, hi
+
+        def bounds(self, bits: int) -> tuple[Fraction, Fraction]:
+            return self.lo, self.hi
+
+    bad = n = 0
+    for lo_q, hi_q in [(Fraction(-1, 3), Fraction(1, 7)), (Fraction(-1, 7), Fraction(1, 3)),
+                       (Fraction(-2), Fraction(-1)),
+                       (Fraction(1, 5), Fraction(2, 5))]:
+        slo, shi = _square_bounds(_Iv(lo_q, hi_q), 64)  # type: ignore[arg-type]
+        for k in range(51):
+            g = lo_q + (hi_q - lo_q) * Fraction(k, 50)
+            bad += not slo <= g * g <= shi
+            n += 1
+    out.append(AuditCheck("λ₁² enclosure (_square_bounds)", bad == 0, n, f"{bad} wrong"))
+
+    bad = n = 0
+    for D, rho, lam1, lt in _audit_cases(rng, 60):
+        P = rng.choice([40, 64, 97, 180])
+        data = _AtomData(D, _Param(rho, "ρ", ""), _Param(lam1, "λ₁", ""), _Param(lt, "λ̃", ""), P)
+        for _ in range(12):
+            Psi = rng.randint(1, 2 ** (P + rng.randint(-20, 12)))
+            x = _h_exact(Fraction(Psi, 2 ** P), rho, lam1 * lam1, lt, D) * 2 ** P
+            bad += not data.h_lower_bound(Psi) <= _floor_q(x)
+            bad += not data.h_upper_bound(Psi) >= _ceil_q(x)
+            n += 2
+    out.append(AuditCheck("rigorous bounds of h (h_lower_bound, h_upper_bound)", bad == 0, n,
+                          f"{bad} wrong"))
+
+    bad = n = 0
+    for D, rho, lam1, lt in _audit_cases(rng, 40):
+        psi_lo, psi_hi = rho / (lam1 * lam1 * D.mean_exact() + lt), rho / lt
+        G = _guard_bits(len(D), psi_lo, psi_hi, lt)
+        P = 110 + G
+        data = _AtomData(D, _Param(rho, "ρ", ""), _Param(lam1, "λ₁", ""), _Param(lt, "λ̃", ""), P)
+        for psi in (psi_lo, (psi_lo + psi_hi) / 2, psi_hi):
+            Psi = _floor_q(psi * 2 ** P)
+            if Psi > 0:
+                width = data.h_upper_bound(Psi) - data.h_lower_bound(Psi)
+                bad += not width * 2 ** 16 <= lt * psi * Fraction(2) ** (G - 1)
+                n += 1
+    out.append(AuditCheck("guard bits: ≥ 16 bits of margin (_guard_bits)", bad == 0, n,
+                          f"{bad} short"))
+
+    bad = n = 0
+    atoms = Atoms([Fraction(1, 2), Fraction(3, 2)], [Fraction(1, 2), Fraction(1, 2)])
+    for k in (40, 60):
+        for dps in (15, 30):
+            lt = Fraction(2) ** k
+            res = solve_psi(1, 1, lt, atoms, dps=dps)
+            end_lo, end_hi = res._lo, res._hi
+            bad += not (res.verified and 0 < end_lo < end_hi
+                        and (end_hi - end_lo) * 10 ** dps <= end_lo
+                        and _h_exact(end_lo, Fraction(1), Fraction(1), lt, atoms) > 0
+                        > _h_exact(end_hi, Fraction(1), Fraction(1), lt, atoms))
+            n += 1
+    out.append(AuditCheck("solve_psi: promised width and exact sign change at tiny ψ", bad == 0,
+                          n, f"{bad} wrong"))
+    return out
