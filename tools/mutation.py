@@ -134,8 +134,8 @@ def _run(cmd: list[str], cwd: Path, timeout: float) -> tuple[int, str]:
 
 
 #: proofs-check's exit statuses (see ``proofs_check.cli``), for the report.
-_EXIT = {1: "a verdict left the ledger", 2: "usage error", 3: "internal error (the check raised)",
-         -1: "timeout"}
+_EXIT = {1: "a verdict left the ledger or an audit check failed", 2: "usage error",
+         3: "internal error (the check raised)", -1: "timeout"}
 
 
 def _origins(tree: Path, timeout: float) -> str:
@@ -156,7 +156,7 @@ def _which(out: str) -> str:
     """The claims proofs-check reported as differing from the ledger (or raising), from its stderr."""
     hits = []
     for line in out.splitlines():
-        for tag in ("verdict differs from the ledger: ", "internal error in "):
+        for tag in ("verdict differs from the ledger: ", "internal error in ", "audit failed: "):
             if tag in line:
                 hits.append(line.split(tag, 1)[1][:90])
     return (": " + "; ".join(hits)) if hits else ""
