@@ -97,8 +97,8 @@ def run(ids: list[str], *, dps: int = 30, seed: int = 0, thorough: bool = False,
         Called as ``progress("start", id, None)`` (serial runs) and ``progress("done", id,
         record)``.
     audit : bool
-        Also run each claim's graded self-test on its own evidence (:func:`proofs_check.audit.
-        self_test`); its result is the record's ``self_test`` entry.
+        Also run each claim's graded self-test on its own evidence
+        (:func:`proofs_check.audit.self_test`); its result is the record's ``self_test`` entry.
     """
     ledger = load_ledger() if ledger is None else ledger
     tell: Progress = progress or (lambda event, cid, rec: None)
