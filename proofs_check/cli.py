@@ -34,7 +34,7 @@ from typing import Any, NoReturn, TextIO
 
 from . import report
 from .ledger import load_ledger
-from .registry import Context, all_claims, get, run_claim
+from .registry import Context, Outcome, all_claims, get, run_claim
 
 __all__ = ["EXIT_DIFFERS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "main", "run"]
 
@@ -53,20 +53,21 @@ def _run_one(cid: str, dps: int, seed: int, thorough: bool, expected: dict | Non
     ctx = Context(dps=dps, seed=seed, thorough=thorough, executor=sweeps)
     if not audit:
         return report.record(run_claim(get(cid), ctx), expected)
+    from .audit import self_test
     c = get(cid)
+    t0 = time.perf_counter()
     try:
         data = c.evidence(ctx)
-    except Exception:  # reported by run_claim as an internal error, evidence recomputed there
-        return report.record(run_claim(c, ctx), expected)
+    except Exception as exc:  # an internal error, reported as run_claim reports one
+        return report.record(Outcome(c, "error", "numerical", None, None,
+                                     time.perf_counter() - t0,
+                                     note=f"check raised {type(exc).__name__}: {exc}",
+                                     error="".join(traceback.format_exception(exc))), expected)
+    t_evidence = time.perf_counter() - t0
     out = run_claim(c, ctx, data=data)
+    out.seconds += t_evidence          # the evidence is part of the check's time
     rec = report.record(out, expected)
-    if out.error is None:
-        from .audit import self_test
-        try:
-            rec["self_test"] = self_test(c, out, data, ctx)
-        except Exception as exc:  # a mutant that crashes the comparison is not a rejection
-            rec["self_test"] = {"form": "", "total": 0, "rejected": 0,
-                                "accepted": [f"self-test raised {type(exc).__name__}: {exc}"]}
+    rec["self_test"] = self_test(c, out, data, ctx)
     return rec
 
 
@@ -417,6 +418,9 @@ def _main(argv: list[str] | None, o: _Out) -> int:
                                   right=not args.figures_left_only, workers=args.jobs,
                                   progress=lambda m: None if args.quiet else o.err(m)):
             o.err(f"figure: {f}")
+    failed = [] if audit_rows is None else report.audit_failures(records, audit_rows)
+    for line in failed:
+        o.err(f"proofs-check: audit failed: {line}")
     errors = [r for r in records if r["verdict"] == "error"]
     for r in errors:
         o.err(f"proofs-check: internal error in {r['id']}: {r['note']}"
@@ -431,9 +435,6 @@ def _main(argv: list[str] | None, o: _Out) -> int:
         want = f"{exp['verdict']} · {exp['strength']}" if exp else "no entry"
         o.err(f"proofs-check: verdict differs from the ledger: {r['id']}: got {r['verdict']} · "
               f"{r['strength']}, ledger: {want}")
-    failed = [] if audit_rows is None else report.audit_failures(records, audit_rows)
-    for line in failed:
-        o.err(f"proofs-check: audit failed: {line}")
     return EXIT_DIFFERS if (bad or failed) else EXIT_OK
 
 

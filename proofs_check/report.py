@@ -389,10 +389,22 @@ def to_json(records: list[dict], settings: dict, prov: dict | None = None, *,
 
 def audit_failures(records: list[dict], audit: list[dict]) -> list[str]:
     """One line per failed item of ``proofs-check --audit``: a claim whose self-test let a wrong
-    variant through, or a failed calibration / arithmetic check.
+    variant through (or raised), a claim with a verdict but no wrong variant to reject (its check
+    is never shown to fail), a claim that ran without a self-test, or a failed calibration /
+    arithmetic check. Claims whose verdict is ``inconclusive`` or ``error`` are reported by the
+    ledger comparison and the internal-error path instead.
     """
-    out = [f"{r['id']}: self-test accepted {', '.join(r['self_test']['accepted'])}"
-           for r in records if r.get("self_test") and r["self_test"]["accepted"]]
+    out: list[str] = []
+    for r in records:
+        st = r.get("self_test")
+        if r["verdict"] in ("inconclusive", "error"):
+            continue
+        if st is None:
+            out.append(f"{r['id']}: no self-test ran")
+        elif st["accepted"]:
+            out.append(f"{r['id']}: self-test accepted {', '.join(st['accepted'])}")
+        elif st["total"] == 0:
+            out.append(f"{r['id']}: no wrong variant to reject, so the check is never shown to fail")
     out += [f"{a['part']}: {a['name']} ({a['detail']})" for a in audit if not a["ok"]]
     return out
 

@@ -861,7 +861,8 @@ def audit_arithmetic(*, seed: int = 0) -> list[AuditCheck]:
     * :func:`solve_psi`'s promised width ``upper − lower ≤ 10^(−dps)·lower`` and the exact sign
       change at its ends, for ψ ≈ 2^-40…2^-60 (where the fixed-point Ψ is shortest).
 
-    Takes a few seconds. Returns one :class:`AuditCheck` per item; all ``ok`` on a sound build.
+    Well under a second (measured 0.14–0.3 s). Returns one :class:`AuditCheck` per item; all
+    ``ok`` on a sound build.
     """
     import random
 
