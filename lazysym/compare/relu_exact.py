@@ -49,7 +49,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import flint
 import numpy as np
+from flint import arb
 from numpy.typing import ArrayLike
 
 from lazysym._validate import as_finite_array, as_target, as_weights, check_dps
@@ -98,7 +100,6 @@ def _network_float(W, a, c, target) -> float:
 
 
 def _network_ball(W, a, c, target) -> Any:
-    from flint import arb  # noqa: PLC0415
 
     d, N = W.shape
     pi = arb.pi()
@@ -201,8 +202,6 @@ def _nt_system_float(W, target):
 
 
 def _nt_ball(W, target) -> Any:
-    import flint  # noqa: PLC0415
-    from flint import arb  # noqa: PLC0415
 
     d, N = W.shape
     pi = arb.pi()

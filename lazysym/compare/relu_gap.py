@@ -43,8 +43,11 @@ from lazysym._validate import (
     nonnegative_int,
     positive_int,
 )
+from lazysym.compare.relu_exact import relu_network_risk, relu_nt_risk
 from lazysym.errors import ConvergenceError, check, check_type
 from lazysym.limits import LIMITS, check_limit
+from lazysym.nn.certified import exact_norm2
+from lazysym.objects.balls import working_precision
 from lazysym.objects.models import QuadraticTarget
 from lazysym.rf.montecarlo import test_error_montecarlo
 
@@ -265,10 +268,6 @@ def relu_gap_experiment(target: QuadraticTarget, Ns: Iterable[int], *, seeds: in
     gap_cert: dict[int, list[bool]] = {}
     nn_float: dict[int, list[float]] = {}
     nt_float: dict[int, list[float]] = {}
-    if certify:
-        from lazysym.compare.relu_exact import relu_network_risk, relu_nt_risk  # noqa: PLC0415
-        from lazysym.nn.certified import exact_norm2  # noqa: PLC0415
-        from lazysym.objects.balls import working_precision  # noqa: PLC0415
     t0 = time.perf_counter()
     nn: dict[int, list[float]] = {}
     nt: dict[int, list[float]] = {}

@@ -30,9 +30,12 @@ Precision: :func:`lazysym.objects.balls.certify` (relative radius ≤ 10^-dps, o
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
+import flint
 import numpy as np
+from flint import arb
 
 from lazysym._validate import as_mixture, as_target, check_dps, positive_int
 from lazysym.limits import check_limit
@@ -59,20 +62,24 @@ def _eigen_balls(poly: Any) -> list[Any]:
     return out
 
 
+def _exact_mid(v: Any) -> Fraction:
+    """The midpoint of a ball as an exact rational: the order of the endpoints is decided exactly
+    (a float64 key could swap two endpoints closer than 1e-16 and leave the sum outside its ball).
+    """
+    man, exp = v.mid().man_exp()
+    return Fraction(int(man)) * Fraction(2) ** int(exp)
+
+
 def _top_sum(lo: list[Any], hi: list[Any], N: int, f) -> Any:
     """A ball containing Σ_{j ≤ N} f(λ_(j)) given λ_k ∈ [lo_k, hi_k] (f non-decreasing)."""
-    from flint import arb  # noqa: PLC0415
-
-    key = lambda v: float(v.mid())  # noqa: E731  (endpoints are exact: mid is the value)
-    lo_s = sorted(lo, key=key, reverse=True)[:N]
-    hi_s = sorted(hi, key=key, reverse=True)[:N]
+    lo_s = sorted(lo, key=_exact_mid, reverse=True)[:N]
+    hi_s = sorted(hi, key=_exact_mid, reverse=True)[:N]
     low = sum((f(v) for v in lo_s), arb(0))
     up = sum((f(v) for v in hi_s), arb(0))
     return low.union(up)
 
 
 def _pos_sq(v: Any) -> Any:
-    from flint import arb  # noqa: PLC0415
     return v * v if v > 0 else arb(0)
 
 
@@ -80,8 +87,6 @@ def exact_norm2(target: QuadraticTarget) -> Any:
     r""":math:`\|f_*\|^2 = (b_0 + \operatorname{Tr}B)^2 + 2\|B\|_F^2` of the binary B, b₀ as a ball
     (exact rational, rounded outward at flint's precision).
     """
-    import flint  # noqa: PLC0415
-
     target = as_target(target)
     Bq = fmpq_matrix(target.B, "B")
     d = target.d
@@ -108,8 +113,6 @@ def nn_risk_quadratic_certified(target: QuadraticTarget, N: int, *, dps: int = 3
     flint.arb
         The raw risk (divide by ``target.norm2`` for eq. (13)'s normalisation).
     """
-    import flint  # noqa: PLC0415
-
     dps = check_dps(dps)
     target = as_target(target, "the certified NN risk")
     N = positive_int(N, "N")
@@ -137,8 +140,6 @@ def nn_risk_mixture_certified(mixture: GaussianMixture, N: int, *, dps: int = 30
     \delta_{(i)}^2/(1+\delta_{(i)}^2))` of :func:`lazysym.nn.optimum.nn_risk_mixture` (§3.3), for
     the float64 Σ, Δ read exactly, with ``dps`` correct digits (module docstring).
     """
-    import flint  # noqa: PLC0415
-
     dps = check_dps(dps)
     mixture = as_mixture(mixture, "the certified NN mixture risk")
     N = positive_int(N, "N")

@@ -85,6 +85,7 @@ from lazysym._validate import (
 )
 from lazysym.errors import ConvergenceError, check
 from lazysym.limits import check_limit
+from lazysym.nn.certified import exact_norm2, nn_risk_mixture_certified, nn_risk_quadratic_certified
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 __all__ = ['nn_risk_quadratic', 'nn_minimizer', 'mixture_quadratic_risk', 'nn_risk_mixture',
@@ -144,12 +145,10 @@ def nn_risk_quadratic(target: QuadraticTarget, N: int, *, normalized: bool = Fal
     N = positive_int(N, "N")
     normalized = as_flag(normalized, "normalized")
     if as_flag(certified, "certified"):
-        from lazysym.nn.certified import nn_risk_quadratic_certified  # noqa: PLC0415
         ball = nn_risk_quadratic_certified(target, N, dps=dps)
         if normalized:
             check(target.norm2 > 0, "the normalised risk needs ‖f*‖² > 0; got f* = 0",
                   assumption="f* ≠ 0")
-            from lazysym.nn.certified import exact_norm2  # noqa: PLC0415
             return ball / exact_norm2(target)
         return ball
     r = _fitted_residual_eigs(target.eigenvalues, N)
@@ -239,7 +238,6 @@ def nn_risk_mixture(mixture: GaussianMixture, N: int, *, certified: bool = False
     mixture = as_mixture(mixture)
     N = positive_int(N, "N")
     if as_flag(certified, "certified"):
-        from lazysym.nn.certified import nn_risk_mixture_certified  # noqa: PLC0415
         return nn_risk_mixture_certified(mixture, N, dps=dps)
     _, delta, _ = whiten(mixture.Sigma, mixture.Delta)
     s2 = np.sort(delta * delta)[::-1][:N]

@@ -33,6 +33,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import flint
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -47,8 +48,6 @@ __all__ = ["nt_risk_quadratic_exact", "nt_risk_quadratic_certified"]
 
 def _column_integers(W: np.ndarray) -> Any:
     """W with each column scaled by a power of two to integers (same span), as ``fmpz_mat``."""
-    import flint  # noqa: PLC0415
-
     d, N = W.shape
     cols = []
     for j in range(N):
@@ -80,8 +79,6 @@ def _independent_columns(W: np.ndarray, Wz: Any) -> list[int]:
     Gram–Schmidt with pivoting, accepted when their exact rank is r, else the pivot columns of
     the fraction-free reduced row echelon form.
     """
-    import flint  # noqa: PLC0415
-
     d, N = Wz.nrows(), Wz.ncols()
 
     def exact_rank(cols: list[int]) -> int:
@@ -103,8 +100,6 @@ def _risk(W: np.ndarray, target: QuadraticTarget, offset: bool, field: str) -> A
     """The risk in exact rationals (``field="q"``: fmpq) or balls at the current precision
     (``"arb"``); the rank and the basis columns are exact in both.
     """
-    import flint  # noqa: PLC0415
-
     d, N = W.shape
     Wz = _column_integers(W)            # P depends on span W only
     cols = _independent_columns(W, Wz)
@@ -179,5 +174,4 @@ def nt_risk_quadratic_certified(W: ArrayLike, target: QuadraticTarget, *, offset
             raise ValueError("negative enclosure")
         return (lower if lower > 0 else flint.arb(0)).union(upper)
 
-    import flint  # noqa: PLC0415
     return certify(compute, dps=dps, scale=max(float(target.norm2), 1e-300), what="NT risk")

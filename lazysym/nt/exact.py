@@ -93,6 +93,7 @@ from lazysym._validate import (
     positive_int,
 )
 from lazysym.errors import ConvergenceError, check
+from lazysym.nt.certified import nt_risk_quadratic_certified
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
 
 __all__ = ['span_projection', 'tangent_space_basis', 'nt_risk_quadratic', 'mixture_moments',
@@ -192,7 +193,6 @@ def nt_risk_quadratic(W: ArrayLike, target: QuadraticTarget, *, offset: bool = T
     check(isinstance(certified, (bool, np.bool_)), f"certified must be a bool; got {certified!r}",
           assumption="certified flag")
     if certified:
-        from lazysym.nt.certified import nt_risk_quadratic_certified  # noqa: PLC0415
         return nt_risk_quadratic_certified(W, target, offset=bool(offset), dps=dps)
     U, r = span_projection(W)
     Uo = U[:, r:]

@@ -29,6 +29,8 @@ from fractions import Fraction
 from numbers import Integral
 from typing import Any
 
+import flint
+import mpmath
 import numpy as np
 
 from lazysym._validate import as_real, check_dps
@@ -44,8 +46,6 @@ CERTIFY_ROUNDS = 4
 
 def fmpq_of(v: Any, name: str = "value") -> Any:
     """``v`` (a finite float, an integer, a Fraction, a flint.fmpq) as an exact ``flint.fmpq``."""
-    import flint  # noqa: PLC0415
-
     if isinstance(v, flint.fmpq):
         return v
     if isinstance(v, flint.fmpz):
@@ -74,8 +74,6 @@ def fraction_of(q: Any) -> Fraction:
 
 def fmpq_matrix(A: Any, name: str = "matrix") -> Any:
     """A 2-D array of finite floats / integers / Fractions as an exact ``flint.fmpq_mat``."""
-    import flint  # noqa: PLC0415
-
     arr = np.asarray(A, dtype=object) if not isinstance(A, np.ndarray) else A
     check(arr.ndim == 2, f"{name} must be a 2-D array; got shape {np.shape(arr)}",
           assumption=f"{name} 2-D")
@@ -85,16 +83,12 @@ def fmpq_matrix(A: Any, name: str = "matrix") -> Any:
 
 def arb_of(v: Any) -> Any:
     """An exact number (float, int, Fraction, fmpq) as a ball at the current precision."""
-    import flint  # noqa: PLC0415
-
     q = fmpq_of(v)
     return flint.arb(q)
 
 
 def arb_matrix(A: Any, name: str = "matrix") -> Any:
     """A 2-D array of exact numbers as a ``flint.arb_mat`` at the current precision."""
-    import flint  # noqa: PLC0415
-
     arr = np.asarray(A)
     check(arr.ndim == 2, f"{name} must be a 2-D array; got shape {arr.shape}",
           assumption=f"{name} 2-D")
@@ -105,8 +99,6 @@ def arb_matrix(A: Any, name: str = "matrix") -> Any:
 @contextmanager
 def working_precision(bits: int) -> Iterator[None]:
     """Set flint's working precision (bits) inside the block; restore it on exit."""
-    import flint  # noqa: PLC0415
-
     old = flint.ctx.prec
     flint.ctx.prec = int(bits)
     try:
@@ -116,7 +108,6 @@ def working_precision(bits: int) -> Iterator[None]:
 
 
 def _check_ball(ball: Any) -> None:
-    import flint  # noqa: PLC0415
     check_type(isinstance(ball, flint.arb), "ball", "a flint.arb ball", ball)
 
 
@@ -149,15 +140,12 @@ def ball_contains(ball: Any, value: Any) -> bool:
 
     Exact numbers are compared exactly with the ball's endpoints (no rounding of ``value``).
     """
-    import flint  # noqa: PLC0415
-
     _check_ball(ball)
     if isinstance(value, flint.arb):
         return bool(ball.contains(value))
     if not ball.is_finite():
         return True
     if hasattr(value, "_mpf_"):                  # mpmath mpf: exact binary value
-        import mpmath  # noqa: PLC0415
         n, e = mpmath.mpf(value).man_exp
         q = Fraction(int(n) * 2 ** int(e)) if e >= 0 else Fraction(int(n), 2 ** -int(e))
     else:

@@ -42,8 +42,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import flint
 import numpy as np
 import sympy as sp
+from flint import arb
 from numpy.typing import ArrayLike
 
 from lazysym._validate import as_mixture, as_target, as_weights, check_dps
@@ -95,7 +97,6 @@ def _covariances(model: QuadraticTarget | GaussianMixture) -> list[np.ndarray | 
 # --------------------------------------------------------------------------------------------
 
 def _exact(W: np.ndarray, model: QuadraticTarget | GaussianMixture, c: Any) -> Any:
-    import flint  # noqa: PLC0415
 
     d, N = W.shape
     Wq = fmpq_matrix(W, "W")
@@ -136,8 +137,6 @@ def _exact(W: np.ndarray, model: QuadraticTarget | GaussianMixture, c: Any) -> A
 # --------------------------------------------------------------------------------------------
 
 def _ball(W: np.ndarray, model: QuadraticTarget | GaussianMixture, kind: str, c_expr: sp.Expr) -> Any:
-    import flint  # noqa: PLC0415
-    from flint import arb  # noqa: PLC0415
 
     d, N = W.shape
     c = arb_constant(c_expr)

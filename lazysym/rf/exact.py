@@ -86,6 +86,7 @@ from lazysym._validate import (
 )
 from lazysym.errors import AssumptionError, ConvergenceError, check, check_type
 from lazysym.objects.models import GaussianMixture, QuadraticTarget
+from lazysym.rf.certified import rf_risk_certified
 from lazysym.rf.kernels import (
     KMAX_CAP,
     SERIES_RTOL,
@@ -382,7 +383,6 @@ def rf_risk_quadratic(W: ArrayLike, target: QuadraticTarget, activation: Activat
     """
     target = as_target(target, "the RF risk for the quadratic target")
     if _certified(certified):
-        from lazysym.rf.certified import rf_risk_certified  # noqa: PLC0415
         return rf_risk_certified(W, target, activation, dps=dps)
     return rf_solve(W, target, activation, kmax=kmax).risk
 
@@ -426,7 +426,6 @@ def rf_risk_mixture(W: ArrayLike, mixture: GaussianMixture, activation: Activati
     """
     mixture = as_mixture(mixture, "the RF risk for the mixture")
     if _certified(certified):
-        from lazysym.rf.certified import rf_risk_certified  # noqa: PLC0415
         return rf_risk_certified(W, mixture, activation, dps=dps)
     return rf_solve(W, mixture, activation, kmax=kmax).risk
 
@@ -448,7 +447,6 @@ def rf_risk(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
     check_type(isinstance(model, (QuadraticTarget, GaussianMixture)), "model",
                "a QuadraticTarget (qf) or a GaussianMixture (mg)", model)
     if _certified(certified):
-        from lazysym.rf.certified import rf_risk_certified  # noqa: PLC0415
         return rf_risk_certified(W, model, activation, dps=dps)
     if isinstance(model, GaussianMixture):
         return rf_risk_mixture(W, model, activation, kmax=kmax)
