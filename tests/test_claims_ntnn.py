@@ -209,6 +209,13 @@ def test_finite_d_anchor_tolerance_follows_dps():
 # Theorem 3's value: the mpmath and the float64 paths are both checked against exact values
 # --------------------------------------------------------------------------------------------
 
+def _each_rejected_by_its_criterion(compare, data, slips: dict) -> None:
+    """Each wrong formula is rejected, and accepted once its own criterion is switched off."""
+    for bad, crit in slips.items():
+        assert not compare(bad, data, CTX).agrees
+        assert compare(bad, data, CTX, switch_off=frozenset({crit})).agrees
+
+
 def test_thm3_value_criteria_are_each_necessary():
     import numpy as np
 
@@ -226,10 +233,8 @@ def test_thm3_value_criteria_are_each_necessary():
         v = c.printed(B, N, dps)
         return v if dps is None else v * (1 + 1e-12)
 
-    for bad, crit in ((float_slip, "float_path_equals_derived"),
-                      (mp_slip, "printed_equals_derived")):
-        assert not compare(bad, data, CTX).agrees
-        assert compare(bad, data, CTX, switch_off=frozenset({crit})).agrees
+    _each_rejected_by_its_criterion(compare, data, {float_slip: "float_path_equals_derived",
+                                                    mp_slip: "printed_equals_derived"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,10 +275,8 @@ def test_eq13_nn_criteria_are_each_necessary():
         v = c.printed(B, N, dps)
         return v if dps is None else v * (1 + 1e-12)
 
-    for bad, crit in ((float_slip, "float_path_equals_derived"),
-                      (mp_slip, "printed_equals_derived")):
-        assert not eq13_compare(bad, data, CTX).agrees
-        assert eq13_compare(bad, data, CTX, switch_off=frozenset({crit})).agrees
+    _each_rejected_by_its_criterion(eq13_compare, data, {float_slip: "float_path_equals_derived",
+                                                         mp_slip: "printed_equals_derived"})
 
 
 def test_thm6_checks_the_exact_rational_input_path():
