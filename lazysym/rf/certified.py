@@ -271,6 +271,7 @@ def rf_risk_certified(W: ArrayLike, model: QuadraticTarget | GaussianMixture,
         return certify(lambda: _ball(W, model, kind, c), dps=dps, scale=ey2, what="RF risk")
     except AssumptionError:
         raise
-    except Exception as exc:  # pragma: no cover - flint internals
+    except (ValueError, ArithmeticError) as exc:  # flint's failures (non-finite ball, division by a
+        # ball containing 0): an error with diagnostics; a programming error is not disguised
         raise ConvergenceError("the certified RF computation failed",
                                diagnostics={"error": repr(exc)}) from exc
